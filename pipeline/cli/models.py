@@ -1,0 +1,81 @@
+"""`translate models ...`: list, install and build Argos packages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def models() -> None:
+    """Manage Argos Translate packages (ARGOS_PACKAGES_DIR is honoured)."""
+
+
+@models.command("list")
+def list_models() -> None:
+    """Show installed translation packages and which language each one serves.
+
+    \b
+    Example:
+      translate models list
+    """
+    from ..engine.packages import TARGET_CODES, installed_packages, packages_dir
+
+    folder = packages_dir()
+    found = installed_packages(folder)
+    click.echo(f"Packages folder: {folder}")
+    if not found:
+        click.echo("No translation packages installed. Install one with `translate models install FILE.argosmodel`.")
+        return
+    serves = {code: lang for lang, options in TARGET_CODES.items() for code, _ in options}
+    for package in found:
+        label = " [DEMO copy model: not a translation]" if package.demo else ""
+        lang = serves.get(package.to_code, package.to_code)
+        click.echo(f"  {package.name:<32} {package.from_code}→{package.to_code}  v{package.version}  serves {lang}{label}")
+
+
+@models.command("install")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--from-index", "pair", nargs=2, metavar="FROM TO", help="Download FROM→TO from the Argos index (online).")
+def install(files: tuple[Path, ...], pair: tuple[str, str] | None) -> None:
+    """Install .argosmodel packages from files, or from the Argos index with --from-index.
+
+    \b
+    Examples:
+      translate models install translate-en_zt-1_9.argosmodel translate-en_ja-1_1.argosmodel
+      translate models install --from-index en ja
+    """
+    from ..engine.packages import install_from_index, install_package_file
+
+    if not files and not pair:
+        raise click.UsageError("give one or more .argosmodel files, or --from-index FROM TO")
+    installed = [install_package_file(path) for path in files]
+    if pair:
+        installed.append(install_from_index(*pair))
+    for package in installed:
+        click.echo(f"Installed {package.name} ({package.from_code}→{package.to_code} v{package.version}) in {package.path.parent}")
+
+
+@models.command("build-demo")
+@click.option("--to", "targets", multiple=True, default=("zt", "ja"), show_default=True, help="Argos target codes.")
+@click.option("--keep", type=click.Path(path_type=Path), help="Also keep the built .argosmodel files in this folder.")
+def build_demo(targets: tuple[str, ...], keep: Path | None) -> None:
+    """Build and install identity ("copy") packages so the pipeline runs without a real model.
+
+    Their output equals their input: documents made with them are labelled DEMO, NOT A TRANSLATION.
+    A real package for the same language always takes precedence.
+    """
+    import tempfile
+
+    from ..engine.demo_model import build_identity_package
+    from ..engine.packages import install_package_file
+
+    names = {"zt": "Chinese (traditional)", "zh": "Chinese", "ja": "Japanese"}
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        for code in targets:
+            built = build_identity_package(folder / f"translate-en_{code}-demo.argosmodel", to_code=code, to_name=names.get(code, code))
+            package = install_package_file(built)
+            click.echo(f"Installed DEMO copy model {package.name} (en→{code}); its output is NOT a translation.")

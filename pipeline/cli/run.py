@@ -1,0 +1,104 @@
+"""`translate run`: releases in, review documents and manifests out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_TARGETS = ("zh-TW", "ja")
+
+
+@click.command()
+@click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "targets", multiple=True, default=DEFAULT_TARGETS, show_default=True, help="Target language (repeatable).")
+@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), help="Glossary file or folder [default: ./glossaries].")
+@click.option("--no-glossary", is_flag=True, help="Translate without any glossary.")
+@click.option("--source-lang", metavar="LANG", help="Override language detection (only `en` is translated).")
+@click.option("--beam-size", default=2, show_default=True, type=click.IntRange(1, 16))
+@click.option("--threads", default=0, show_default=True, type=click.IntRange(0, 256), help="CPU threads (0: one per core).")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1, 4096), help="Segments per model batch.")
+@click.option("--force", is_flag=True, help="Overwrite review documents a reviewer edited (a backup is kept).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
+@click.option("--timings", is_flag=True, help="Print seconds per stage to stderr.")
+def run(
+    releases: tuple[Path, ...],
+    targets: tuple[str, ...],
+    out_dir: Path,
+    glossary_path: Path | None,
+    no_glossary: bool,
+    source_lang: str | None,
+    beam_size: int,
+    threads: int,
+    batch_size: int,
+    force: bool,
+    quiet: bool,
+    timings: bool,
+) -> None:
+    """Translate RELEASES (.txt, .md, .docx files or folders of them) into review documents.
+
+    Writes OUT/<release>/<release>.<lang>.review.docx per target language and
+    OUT/<release>/<release>.manifest.json.
+
+    \b
+    Examples:
+      translate run samples/kmu-kumamoto-mou-2025.txt
+      translate run releases/ --to ja --out /tmp/review
+      translate run release.docx --glossary glossaries/kmu.yaml --beam-size 4
+    """
+    from ..engine.argos import load_engine
+    from ..engine.base import DecodeOptions
+    from ..run import StageTimes, collect_releases, run_releases
+
+    times = StageTimes()
+    paths = collect_releases(list(releases))
+    glossary = None if no_glossary else _load_glossary(glossary_path)
+    options = DecodeOptions(beam_size=beam_size, threads=threads, max_batch_size=batch_size)
+    targets = tuple(dict.fromkeys(targets))
+    engines = {lang: load_engine(lang, options) for lang in targets}  # all models found before any work
+    demo = [lang for lang, engine in engines.items() if engine.info.demo]
+    if demo and not quiet:
+        click.secho(
+            f"DEMO copy model for {', '.join(demo)}: the target column is the English, NOT a translation.",
+            fg="yellow",
+            err=True,
+        )
+
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(paths), unit="release", file=sys.stderr, disable=quiet or len(paths) < 2, leave=False)
+
+    def report(result) -> None:
+        bar.update(1)
+        if quiet:
+            return
+        release = result.translated.release
+        flagged = sum(1 for ts in result.translated.translations.values() for t in ts if t.flags and t.origin != "verbatim")
+        bar.write(
+            f"{release.path}: {len(release.segments)} segments, {flagged} flagged → "
+            + ", ".join(str(p) for p in result.documents.values()),
+            file=sys.stderr,
+        )
+        for backup in result.backups:
+            bar.write(f"  reviewer's edited document kept as {backup}", file=sys.stderr)
+
+    try:
+        run_releases(
+            paths, engines, out_dir, glossary=glossary, source_lang=source_lang, force=force, on_release=report, times=times
+        )
+    finally:
+        bar.close()
+    if timings:
+        for stage, seconds in times.seconds.items():
+            click.echo(f"{stage:>10}: {seconds:.3f} s", err=True)
+
+
+def _load_glossary(path: Path | None):
+    try:
+        from ..glossary import default_glossary_path, load_glossary
+    except ImportError:  # the glossary package is optional in a partial checkout
+        return None
+    path = path or default_glossary_path()
+    return load_glossary(path) if path is not None else None

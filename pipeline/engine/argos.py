@@ -1,0 +1,84 @@
+"""An installed Argos package driven directly through CTranslate2: one model load, one batched call."""
+
+from __future__ import annotations
+
+import os
+
+from ..document import ModelInfo
+from ..errors import ModelError
+from .base import DecodeOptions, Engine
+from .packages import InstalledPackage, find_package
+from .script import convert
+
+
+class ArgosEngine(Engine):
+    def __init__(self, package: InstalledPackage, lang: str, converter: str | None, options: DecodeOptions):
+        import ctranslate2
+        import sentencepiece
+
+        self.package = package
+        self.options = options
+        self.info = ModelInfo(
+            lang=lang,
+            package=package.name,
+            version=package.version,
+            from_code=package.from_code,
+            to_code=package.to_code,
+            converter=f"opencc:{converter}" if converter else None,
+            demo=package.demo,
+        )
+        self._converter = converter
+        threads = options.threads or os.cpu_count() or 1
+        try:
+            self._translator = ctranslate2.Translator(
+                str(package.model_dir), device="cpu", compute_type="auto", inter_threads=1, intra_threads=threads
+            )
+            self._sp = sentencepiece.SentencePieceProcessor(model_file=str(package.sentencepiece_model))
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise ModelError(
+                f"Package {package.name} in {package.path.parent} cannot be loaded ({exc}); reinstall it with "
+                f"`translate models install FILE.argosmodel`"
+            ) from exc
+        self._target_prefix = self._read_target_prefix()
+
+    def _read_target_prefix(self) -> list[str] | None:
+        import json
+
+        metadata = json.loads((self.package.path / "metadata.json").read_text(encoding="utf-8"))
+        prefix = metadata.get("target_prefix") or ""
+        return [prefix] if prefix else None
+
+    def max_input_tokens(self) -> int:
+        # Argos models are trained on sentences; CTranslate2 would silently truncate past its limit.
+        return 400
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._sp.encode(text))
+
+    def translate(self, texts: list[str]) -> list[str]:
+        if not texts:
+            return []
+        batch = self._sp.encode(texts, out_type=str)
+        prefixes = [self._target_prefix] * len(batch) if self._target_prefix else None
+        results = self._translator.translate_batch(
+            batch,
+            target_prefix=prefixes,
+            beam_size=self.options.beam_size,
+            max_batch_size=self.options.max_batch_size,
+            max_input_length=0,
+            max_decoding_length=512,
+        )
+        outputs = []
+        for result in results:
+            pieces = result.hypotheses[0]
+            if self._target_prefix and pieces[: len(self._target_prefix)] == self._target_prefix:
+                pieces = pieces[len(self._target_prefix) :]
+            # decode_pieces, not argostranslate's tokenizer.decode: that one turns "_" into spaces.
+            text = self._sp.decode_pieces(pieces)
+            outputs.append(convert(text, self._converter) if self._converter else text)
+        return outputs
+
+
+def load_engine(lang: str, options: DecodeOptions, from_code: str = "en") -> ArgosEngine:
+    package, converter = find_package(lang, from_code)
+    return ArgosEngine(package, lang, converter, options)

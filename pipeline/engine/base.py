@@ -1,0 +1,39 @@
+"""What the translate stage needs from a machine-translation engine."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from ..document import ModelInfo
+
+
+@dataclass
+class DecodeOptions:
+    """Knobs a user may turn; defaults suit a 2-core laptop (README, "Performance")."""
+
+    beam_size: int = 2
+    threads: int = 0  # 0: one per core
+    max_batch_size: int = 32  # examples per batch after CTranslate2 sorts them by length
+
+
+class Engine(ABC):
+    """Translates plain text from English into one target language."""
+
+    info: ModelInfo
+
+    @abstractmethod
+    def translate(self, texts: list[str]) -> list[str]:
+        """Translate all `texts` in one batched call. The output has the same length and order."""
+
+    def max_input_tokens(self) -> int | None:
+        """Longest source the model accepts (in its own tokens), or None when unbounded."""
+        return None
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    @property
+    def joiner(self) -> str:
+        """What joins the translations of pieces of one over-long sentence."""
+        return "" if self.info.to_code in {"zh", "zt", "ja", "ko"} else " "

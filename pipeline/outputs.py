@@ -1,0 +1,121 @@
+"""Where a release's documents go, and the rules that keep a reviewer's work safe.
+
+- A lock file per release folder: two runs on the same release at once get a clear error.
+- A review document whose bytes differ from what the last run wrote (hash in the manifest) has been
+  edited by a reviewer: it is never overwritten without `--force`, and even then a backup is kept.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import OutputError
+
+
+@dataclass(frozen=True)
+class ReleasePaths:
+    folder: Path
+    name: str
+
+    def review(self, lang: str) -> Path:
+        return self.folder / f"{self.name}.{lang}.review.docx"
+
+    @property
+    def manifest(self) -> Path:
+        return self.folder / f"{self.name}.manifest.json"
+
+    @property
+    def lock(self) -> Path:
+        return self.folder / ".lock"
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def release_lock(paths: ReleasePaths):
+    try:
+        paths.folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{paths.folder}: cannot create the output folder ({exc.strerror}); choose another with --out") from exc
+    for _ in range(2):
+        try:
+            fd = os.open(paths.lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                holder = int(paths.lock.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                holder = -1
+            if holder > 0 and _pid_alive(holder):
+                raise OutputError(
+                    f"{paths.folder}: another `translate` run (pid {holder}) is writing this release; wait for it to finish"
+                ) from None
+            paths.lock.unlink(missing_ok=True)  # left by a run that was killed
+            continue
+        except OSError as exc:
+            raise OutputError(f"{paths.folder}: not writable ({exc.strerror}); fix its permissions or use --out") from exc
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S')}\n")
+        break
+    try:
+        yield
+    finally:
+        paths.lock.unlink(missing_ok=True)
+
+
+def written_hashes(paths: ReleasePaths) -> dict[str, str]:
+    """File name → sha256 of each document as the last run wrote it (from its manifest)."""
+    try:
+        manifest = json.loads(paths.manifest.read_text(encoding="utf-8"))
+        return {doc["path"]: doc["sha256"] for doc in manifest.get("documents", {}).values()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def guard_reviewer_edits(paths: ReleasePaths, langs: list[str], force: bool) -> list[Path]:
+    """Refuse (or, with force, back up) review documents a reviewer has changed since they were written.
+
+    Returns the backups made.
+    """
+    known = written_hashes(paths)
+    edited = []
+    for lang in langs:
+        doc = paths.review(lang)
+        if doc.exists() and known.get(doc.name) != file_sha256(doc):
+            edited.append(doc)
+    if edited and not force:
+        names = ", ".join(d.name for d in edited)
+        raise OutputError(
+            f"{names} in {paths.folder} was edited since it was generated; import it with "
+            f"`translate review import` or rerun with --force (a backup is kept)"
+        )
+    backups = []
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for doc in edited:
+        backup = doc.with_name(f"{doc.stem}.backup-{stamp}{doc.suffix}")
+        try:
+            shutil.copy2(doc, backup)
+        except OSError as exc:
+            code = "disk full" if exc.errno == errno.ENOSPC else exc.strerror
+            raise OutputError(f"{doc}: cannot back it up ({code}); nothing was overwritten") from exc
+        backups.append(backup)
+    return backups

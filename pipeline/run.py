@@ -1,0 +1,149 @@
+"""One `translate run`: every stage, in order, for each release; models loaded once for all releases."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .checks import run_checks
+from .document import TranslatedRelease
+from .engine.base import Engine
+from .outputs import ReleasePaths, file_sha256, guard_reviewer_edits, release_lock
+from .translate import MemoryLookup, TermFinder, translate_segments
+
+RELEASE_SUFFIXES = (".txt", ".md", ".docx")
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per stage over a run: printed by `--timings` and by the benchmark."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, started: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+@dataclass
+class ReleaseResult:
+    translated: TranslatedRelease
+    documents: dict[str, Path]
+    manifest: Path
+    backups: list[Path]
+
+
+def prepare_release(path: Path, source_lang: str | None, times: StageTimes):
+    """ingest → detect → segment"""
+    from .detect import require_english
+    from .ingest import read_release
+    from .segment import segment_release
+
+    started = time.perf_counter()
+    release = read_release(path)
+    times.add("ingest", started)
+    started = time.perf_counter()
+    require_english(release, source_lang)
+    times.add("detect", started)
+    started = time.perf_counter()
+    release = segment_release(release)
+    times.add("segment", started)
+    return release
+
+
+def translate_release(
+    release,
+    engines: dict[str, Engine],
+    glossary: TermFinder | None,
+    memory: MemoryLookup | None,
+    times: StageTimes,
+) -> TranslatedRelease:
+    translations = {}
+    for lang, engine in engines.items():
+        started = time.perf_counter()
+        translations[lang] = translate_segments(release.segments, lang, engine, glossary, memory)
+        times.add("translate", started)
+        started = time.perf_counter()
+        run_checks(release.segments, translations[lang])
+        times.add("checks", started)
+    return TranslatedRelease(
+        release=release,
+        translations=translations,
+        models={lang: engine.info for lang, engine in engines.items()},
+        glossary_path=getattr(glossary, "path", None),
+        glossary_hash=getattr(glossary, "hash", None),
+    )
+
+
+def write_release(translated: TranslatedRelease, out_dir: Path, force: bool, times: StageTimes) -> ReleaseResult:
+    """Review documents and manifest, each written to a temporary file and renamed: never half-written."""
+    from .atomic import atomic_output
+    from .manifest import build_manifest, write_manifest
+    from .review.writer import write_review_docx
+
+    started = time.perf_counter()
+    release = translated.release
+    paths = ReleasePaths(out_dir / release.name, release.name)
+    langs = list(translated.translations)
+    run_id = uuid.uuid4().hex[:12]
+    generated_at = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    with release_lock(paths):
+        backups = guard_reviewer_edits(paths, langs, force)
+        documents: dict[str, Path] = {}
+        recorded = {}
+        for lang in langs:
+            target = paths.review(lang)
+            with atomic_output(target) as temporary:
+                write_review_docx(
+                    translated, lang, temporary, generated_at=generated_at, source_label=str(release.path), run_id=run_id
+                )
+                recorded[lang] = {"path": target.name, "sha256": file_sha256(temporary)}
+            documents[lang] = target
+        manifest = build_manifest(translated, run_id=run_id, generated_at=generated_at, documents=recorded)
+        write_manifest(paths.manifest, manifest)
+    times.add("write", started)
+    return ReleaseResult(translated, documents, paths.manifest, backups)
+
+
+def collect_releases(inputs: list[Path]) -> list[Path]:
+    """Files as given; folders expanded to the releases they hold (sorted, not recursive)."""
+    from .errors import InputError
+
+    releases: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            found = sorted(p for p in item.iterdir() if p.is_file() and p.suffix.lower() in RELEASE_SUFFIXES)
+            if not found:
+                raise InputError(f"{item}: no .txt, .md or .docx release in this folder")
+            releases.extend(found)
+        else:
+            releases.append(item)
+    return releases
+
+
+def run_releases(
+    paths: list[Path],
+    engines: dict[str, Engine],
+    out_dir: Path,
+    *,
+    glossary: TermFinder | None = None,
+    memory: MemoryLookup | None = None,
+    source_lang: str | None = None,
+    force: bool = False,
+    on_release: Callable[[ReleaseResult], None] | None = None,
+    times: StageTimes | None = None,
+) -> list[ReleaseResult]:
+    """Every release is read and checked before anything is written, so a bad file stops the run cleanly."""
+    times = times or StageTimes()
+    prepared = [prepare_release(path, source_lang, times) for path in paths]
+    results = []
+    for release in prepared:
+        translated = translate_release(release, engines, glossary, memory, times)
+        result = write_release(translated, out_dir, force, times)
+        results.append(result)
+        if on_release:
+            on_release(result)
+    return results

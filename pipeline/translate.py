@@ -1,0 +1,191 @@
+"""The translate stage: protect → one batched model call per language → restore and verify → recover.
+
+Recovery, in order, for segments whose placeholders did not come back exactly once:
+1. the same batch again with the next placeholder style (only the failed segments, one call);
+2. the segment unprotected, together with each of its terms alone, in one call: where the model's own
+   rendering of a term is found in the segment's output it is replaced by the glossary target;
+3. otherwise the segment keeps the model's output and is flagged `glossary-missing`: never a silent miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .document import VERBATIM, Flag, Release, Segment, TermUse, Translation
+from .engine.base import Engine
+from .protect import STYLES, Protected, Shield, protect, restore, style_fits
+
+
+class TermFinder(Protocol):
+    """The part of a glossary the translate stage uses (pipeline.glossary.Glossary)."""
+
+    def find(self, text: str) -> list: ...
+
+
+class MemoryLookup(Protocol):
+    def lookup(self, segment: Segment, lang: str) -> Translation | None: ...
+
+
+@dataclass
+class _Work:
+    """One segment on its way through the model for one language."""
+
+    segment: Segment
+    shields: list[Shield]
+    terms: list[TermUse]
+    flags: list[Flag] = field(default_factory=list)
+    protected: Protected | None = None
+    result: str | None = None
+
+
+def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list[TermUse]:
+    if glossary is None:
+        return []
+    verbatim = [(s.start, s.end) for s in segment.verbatim_spans()]
+    uses = []
+    for match in glossary.find(segment.source):
+        if any(match.start < end and start < match.end for start, end in verbatim):
+            continue
+        target = match.entry.target(lang)
+        if target is None:
+            continue
+        uses.append(
+            TermUse(
+                source=match.text,
+                target=target,
+                entry_id=match.entry.id,
+                status=match.entry.status,
+                start=match.start,
+                end=match.end,
+            )
+        )
+    return uses
+
+
+def _shields(segment: Segment, terms: list[TermUse]) -> list[Shield]:
+    shields = [
+        Shield(span.start, span.end, segment.source[span.start : span.end], "verbatim", span.lang or "")
+        for span in segment.verbatim_spans()
+    ]
+    shields += [Shield(t.start, t.end, t.target, "term", t.entry_id) for t in terms]
+    return sorted(shields, key=lambda s: s.start)
+
+
+def _translate_texts(engine: Engine, texts: list[str]) -> list[str]:
+    """One engine call for all texts; a text longer than the model accepts is split, never truncated."""
+    limit = engine.max_input_tokens()
+    pieces: list[list[str]] = []
+    for text in texts:
+        if limit is not None and engine.count_tokens(text) > limit:
+            from .segment import split_long_segment
+
+            # Characters per token vary; split by characters conservatively, then verify in tokens.
+            max_chars = max(20, int(len(text) * limit / engine.count_tokens(text) * 0.8))
+            pieces.append(split_long_segment(text, max_chars))
+        else:
+            pieces.append([text])
+    flat = [p for group in pieces for p in group]
+    outputs = iter(engine.translate(flat))
+    return [engine.joiner.join(next(outputs).strip() for _ in group) for group in pieces]
+
+
+def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> list[_Work]:
+    """Translate `work` with a placeholder style; return the items that still failed."""
+    batch = []
+    for item in work:
+        style = next((s for s in STYLES[style_index:] if style_fits(item.segment.source, s)), None)
+        if style is None:
+            continue
+        item.protected = protect(item.segment.source, item.shields, style)
+        batch.append(item)
+    failed = [item for item in work if item not in batch]
+    for item, output in zip(batch, _translate_texts(engine, [i.protected.text for i in batch])):
+        restored = restore(output, item.protected, cjk_target=cjk)
+        if restored.text is None:
+            item.flags.append(Flag("placeholder-retry", f"{item.protected.style.name} placeholders: " + "; ".join(restored.problems)))
+            failed.append(item)
+            continue
+        item.result = restored.text
+        if restored.altered:
+            item.flags.append(Flag("placeholder-altered", f"{restored.altered} placeholder(s) came back altered and were recognised"))
+    return failed
+
+
+def _recover_unprotected(engine: Engine, work: list[_Work]) -> None:
+    """Last resort: translate unprotected, then swap the model's rendering of each term for the glossary's."""
+    texts = [item.segment.source for item in work]
+    alone = [(item, term) for item in work for term in item.terms]
+    outputs = _translate_texts(engine, texts + [term.source for _, term in alone])
+    term_outputs = dict(zip(((id(i), id(t)) for i, t in alone), outputs[len(texts):]))
+    for item, output in zip(work, outputs):
+        text = output
+        missing = []
+        for term in item.terms:
+            rendered = term_outputs[(id(item), id(term))].strip()
+            if term.target in text:
+                continue
+            if rendered and text.count(rendered) == 1:
+                text = text.replace(rendered, term.target)
+            else:
+                missing.append(term)
+        for span in item.segment.verbatim_spans():
+            original = item.segment.source[span.start : span.end]
+            if original not in text:
+                missing_text = f"verbatim “{original}” not in output"
+                item.flags.append(Flag("verbatim-missing", missing_text + "; copy it in by hand"))
+        if missing:
+            item.flags.append(
+                Flag(
+                    "glossary-missing",
+                    "Model output kept, glossary form NOT verified: "
+                    + "; ".join(f"{t.source} → expected {t.target}" for t in missing),
+                )
+            )
+        else:
+            item.flags.append(Flag("glossary-recovered", "Placeholders failed; translated unprotected and glossary forms substituted"))
+        item.result = text
+
+
+def translate_segments(
+    segments: Sequence[Segment],
+    lang: str,
+    engine: Engine,
+    glossary: TermFinder | None = None,
+    memory: MemoryLookup | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Translation]:
+    cjk = engine.joiner == ""
+    translations: dict[str, Translation] = {}
+    work: list[_Work] = []
+    for segment in segments:
+        if segment.verbatim:
+            lang_name = segment.spans[0].lang or "another language"
+            translations[segment.id] = Translation(
+                segment.id, lang, segment.source, origin="verbatim", flags=[Flag("verbatim", f"Kept verbatim ({lang_name})")]
+            )
+            continue
+        terms = find_terms(segment, glossary, lang)
+        remembered = memory.lookup(segment, lang) if memory is not None else None
+        if remembered is not None:
+            remembered.terms = terms
+            translations[segment.id] = remembered
+            continue
+        item = _Work(segment, _shields(segment, terms), terms)
+        if segment.verbatim_spans():
+            langs = ", ".join(sorted({s.lang or "?" for s in segment.verbatim_spans()}))
+            item.flags.append(Flag("verbatim", f"Span(s) kept verbatim ({langs})"))
+        work.append(item)
+
+    failed = _attempt(engine, work, 0, cjk) if work else []
+    for style_index in range(1, len(STYLES)):
+        if failed:
+            failed = _attempt(engine, failed, style_index, cjk)
+    if failed:
+        _recover_unprotected(engine, failed)
+    for item in work:
+        translations[item.segment.id] = Translation(item.segment.id, lang, item.result or "", "machine", item.flags, item.terms)
+    if progress:
+        progress(len(segments))
+    return [translations[s.id] for s in segments]

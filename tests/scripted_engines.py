@@ -1,0 +1,65 @@
+"""Scripted engines for tests: exact copies, and copies that damage placeholders the ways real models do."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from pipeline.document import ModelInfo
+from pipeline.engine.base import Engine
+
+
+class ScriptedEngine(Engine):
+    """Applies `script` to each input; records every call so tests can count batches."""
+
+    def __init__(self, script: Callable[[str], str] = lambda s: s, to_code: str = "zt", lang: str = "zh-TW"):
+        self.script = script
+        self.calls: list[list[str]] = []
+        self.info = ModelInfo(lang=lang, package=f"scripted-en_{to_code}", version="0", from_code="en", to_code=to_code)
+
+    def translate(self, texts: list[str]) -> list[str]:
+        self.calls.append(list(texts))
+        return [self.script(t) for t in texts]
+
+
+_BRACKET = re.compile(r"⟦(\d+)⟧")
+_LATIN = re.compile(r"ZXQ(\d+)")
+
+
+def space_inside(text: str) -> str:
+    return _BRACKET.sub(lambda m: f"⟦ {m.group(1)} ⟧", text)
+
+
+def square_brackets(text: str) -> str:
+    return _BRACKET.sub(lambda m: f"[{m.group(1)}]", text)
+
+
+def fullwidth_digits(text: str) -> str:
+    return _BRACKET.sub(lambda m: "⟦" + m.group(1).translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "⟧", text)
+
+
+def move_first_to_end(text: str) -> str:
+    found = _BRACKET.search(text)
+    if not found:
+        return text
+    return text[: found.start()] + text[found.end() :] + " " + found.group(0)
+
+
+def drop_brackets(text: str) -> str:
+    """Lose every bracket placeholder; Latin-style ones survive."""
+    return _BRACKET.sub("", text)
+
+
+def duplicate_brackets(text: str) -> str:
+    return _BRACKET.sub(lambda m: m.group(0) * 2, text)
+
+
+def drop_everything(text: str) -> str:
+    """A model that loses every placeholder of either style."""
+    return _LATIN.sub("", _BRACKET.sub("", text))
+
+
+def mangle_everything(text: str) -> str:
+    """Loses placeholders of both styles and writes known names in its own (wrong) way."""
+    text = drop_everything(text)
+    return text.replace("Kumamoto University", "熊本大学校")
