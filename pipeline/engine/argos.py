@@ -66,7 +66,8 @@ class ArgosEngine(Engine):
             beam_size=self.options.beam_size,
             max_batch_size=self.options.max_batch_size,
             max_input_length=0,
-            max_decoding_length=512,
+            max_decoding_length=self.options.max_decoding_length,
+            min_decoding_length=self.options.min_decoding_length,
         )
         outputs = []
         for result in results:

@@ -15,6 +15,8 @@ class DecodeOptions:
     beam_size: int = 2
     threads: int = 0  # 0: one per core
     max_batch_size: int = 32  # examples per batch after CTranslate2 sorts them by length
+    max_decoding_length: int = 512  # tokens; stops a model that loops
+    min_decoding_length: int = 1  # benchmarks set min = max so every run does the same work
 
 
 class Engine(ABC):

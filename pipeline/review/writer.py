@@ -1,0 +1,573 @@
+"""The review document: one .docx per target language that a reviewer edits in Word.
+
+Layout (A4 landscape):
+
+* a header block: title, source file, generation date, run id, model package and version (and converter),
+  glossary file and hash, things ingest skipped, and - for a demo model - a red banner saying the target column
+  is NOT a translation;
+* one table, columns ID | English | <target language> | Notes, the header row repeated on every page, every row
+  kept on one page, exactly one row per segment, in segment order, and no other rows.
+
+What the review import relies on:
+
+* The ID cell's text is exactly the segment id.
+* Cell text is written as runs whose `w:t` hold the text; a tab is written as `w:tab`, a line feed as `w:br`,
+  a carriage return as `w:cr`. Reading `w:t` (plus `w:tab` → "\\t", `w:br` → "\\n", `w:cr` → "\\r") gives the
+  written text back exactly.
+* Characters XML cannot hold (C0 controls other than tab/LF/CR, U+FFFE, U+FFFF, lone surrogates) are removed,
+  and the row's Notes say "control characters removed".
+* `core_properties.identifier` is the run id, `title` the release name, `language` the target language code.
+
+Paragraph boundaries: the first row of each source paragraph has a thicker top border across all its cells and
+its ID in bold; no separator rows are added, so every body row is a segment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from pipeline.atomic import atomic_output
+from pipeline.document import VERBATIM, Segment, TranslatedRelease, Translation
+
+__all__ = [
+    "DEMO_WARNING",
+    "LanguageStyle",
+    "build_review_document",
+    "clean_text",
+    "language_style",
+    "write_review_docx",
+]
+
+DEMO_WARNING = "DEMO MODEL — the target column is a copy of the English, NOT a translation."
+CONTROL_NOTE = "[control-characters] control characters removed"
+
+LATIN_FONT = "Calibri"
+ENGLISH_LANG = "en-US"
+
+APPROVED_HIGHLIGHT = WD_COLOR_INDEX.YELLOW
+PROPOSED_HIGHLIGHT = WD_COLOR_INDEX.TURQUOISE
+VERBATIM_COLOR = RGBColor(0x80, 0x80, 0x80)
+DEMO_COLOR = RGBColor(0xC0, 0x00, 0x00)
+
+# A4 landscape, widths of ID | English | target | Notes (sum = page width - margins = 261 mm).
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(297), Mm(210), Mm(18)
+COLUMN_WIDTHS = (Mm(24), Mm(96), Mm(96), Mm(45))
+BODY_SIZE, NOTES_SIZE = Pt(10), Pt(8.5)
+PARAGRAPH_BORDER = {"val": "single", "sz": "12", "space": "0", "color": "404040"}  # 1.5 pt
+HEADER_FILL = "D9D9D9"
+
+
+@dataclass(frozen=True)
+class LanguageStyle:
+    code: str
+    display: str  # in the title line
+    column: str  # the target column's header
+    east_asia_font: str | None  # rFonts/@w:eastAsia of target runs
+    east_asia_lang: str | None  # w:lang/@w:eastAsia of target runs
+    latin_lang: str  # w:lang/@w:val of target runs
+
+
+_LANGUAGES = {
+    "zh-TW": LanguageStyle(
+        "zh-TW", "Traditional Chinese (繁體中文)", "繁體中文", "Microsoft JhengHei", "zh-TW", ENGLISH_LANG
+    ),
+    "ja": LanguageStyle("ja", "Japanese (日本語)", "日本語", "Yu Mincho", "ja-JP", ENGLISH_LANG),
+}
+
+
+def language_style(lang: str) -> LanguageStyle:
+    """Fonts and labels for a target language; unknown codes get their code as label and no East Asian font."""
+    return _LANGUAGES.get(lang) or LanguageStyle(lang, lang, lang, None, None, lang)
+
+
+# --------------------------------------------------------------------------------------------- text cleaning
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """`text` without the characters an XML document cannot hold, and whether any were removed."""
+    cleaned = _XML_ILLEGAL.sub("", text)
+    return cleaned, len(cleaned) != len(text)
+
+
+def _clean(text: str) -> str:
+    return clean_text(text)[0]
+
+
+# --------------------------------------------------------------------------------------------- XML helpers
+
+_RPR_ORDER = (
+    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike",
+    "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
+    "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+    "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+    "w:specVanish", "w:oMath",
+)  # fmt: skip
+_TCPR_ORDER = (
+    "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar",
+    "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers", "w:cellIns", "w:cellDel",
+    "w:cellMerge", "w:tcPrChange",
+)  # fmt: skip
+_TRPR_ORDER = (
+    "w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
+    "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange",
+)  # fmt: skip
+
+
+def _child(parent, tag: str, order: tuple[str, ...]):
+    """The `tag` child of `parent`, created in its schema position if missing."""
+    found = parent.find(qn(tag))
+    if found is not None:
+        return found
+    element = OxmlElement(tag)
+    later = {qn(t) for t in order[order.index(tag) + 1 :]}
+    for i, existing in enumerate(parent):
+        if existing.tag in later:
+            parent.insert(i, element)
+            return element
+    parent.append(element)
+    return element
+
+
+def _set_fonts(rpr, *, latin: str, east_asia: str | None, hint_east_asia: bool = False) -> None:
+    fonts = _child(rpr, "w:rFonts", _RPR_ORDER)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    if east_asia:
+        fonts.set(qn("w:eastAsia"), east_asia)
+        if hint_east_asia:
+            fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _set_lang(rpr, *, val: str, east_asia: str | None) -> None:
+    lang = _child(rpr, "w:lang", _RPR_ORDER)
+    lang.set(qn("w:val"), val)
+    if east_asia:
+        lang.set(qn("w:eastAsia"), east_asia)
+
+
+def _append_text(r, text: str) -> None:
+    """Append `text` to run element `r`: `w:t` for text, `w:tab`/`w:br`/`w:cr` for tab, LF and CR."""
+    for part in re.split(r"([\t\n\r])", text):
+        if not part:
+            continue
+        if part == "\t":
+            r.append(OxmlElement("w:tab"))
+        elif part == "\n":
+            r.append(OxmlElement("w:br"))
+        elif part == "\r":
+            r.append(OxmlElement("w:cr"))
+        else:
+            t = OxmlElement("w:t")
+            t.set(qn("xml:space"), "preserve")
+            t.text = part
+            r.append(t)
+
+
+@dataclass(frozen=True)
+class _RunStyle:
+    """How one column's runs look; `highlight`/`verbatim` vary within a cell."""
+
+    east_asia_font: str | None
+    lang_val: str
+    lang_east_asia: str | None
+    hint_east_asia: bool = False
+    size: Pt = BODY_SIZE
+    bold: bool = False
+
+
+# Faces for text kept verbatim in another language (the Chinese dateline), whatever the document's language.
+_VERBATIM_FACES = {
+    "zh": ("Microsoft JhengHei", "zh-TW"),  # a Taiwanese university's releases: Traditional by default
+    "zh-tw": ("Microsoft JhengHei", "zh-TW"),
+    "zh-hant": ("Microsoft JhengHei", "zh-TW"),
+    "zh-cn": ("Microsoft YaHei", "zh-CN"),
+    "zh-hans": ("Microsoft YaHei", "zh-CN"),
+    "ja": ("Yu Mincho", "ja-JP"),
+    "ko": ("Malgun Gothic", "ko-KR"),
+}
+
+
+def _add_run(
+    p: DocxParagraph,
+    text: str,
+    style: _RunStyle,
+    *,
+    highlight=None,
+    verbatim: bool | str = False,  # True, or the verbatim text's language ("" if unknown)
+    bold: bool | None = None,
+):
+    run = p.add_run()
+    rpr = run._r.get_or_add_rPr()
+    east_asia_font, east_asia_lang = style.east_asia_font, style.lang_east_asia
+    if isinstance(verbatim, str) and verbatim.lower() in _VERBATIM_FACES:
+        east_asia_font, east_asia_lang = _VERBATIM_FACES[verbatim.lower()]
+    _set_fonts(rpr, latin=LATIN_FONT, east_asia=east_asia_font, hint_east_asia=style.hint_east_asia)
+    if style.bold if bold is None else bold:
+        run.font.bold = True
+    if verbatim is not False:
+        run.font.italic = True
+        run.font.color.rgb = VERBATIM_COLOR
+    run.font.size = style.size
+    if highlight is not None:
+        run.font.highlight_color = highlight
+    _set_lang(rpr, val=style.lang_val, east_asia=east_asia_lang)
+    _append_text(run._r, text)
+    return run
+
+
+# --------------------------------------------------------------------------------------------- marking text
+
+
+def _highlight_for(status: str):
+    return APPROVED_HIGHLIGHT if status == "approved" else PROPOSED_HIGHLIGHT
+
+
+def _pieces(text: str, highlights: list, verbatim: list) -> list[tuple[str, object, bool | str]]:
+    """Split `text` into maximal pieces of equal (highlight, verbatim) marks."""
+    pieces: list[tuple[str, object, bool]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or highlights[i] != highlights[start] or verbatim[i] != verbatim[start]:
+            pieces.append((text[start:i], highlights[start], verbatim[start]))
+            start = i
+    return pieces
+
+
+def _mark_range(marks: list, start: int, end: int, value, *, only_if_free: bool) -> bool:
+    if only_if_free and any(m is not None for m in marks[start:end]):
+        return False
+    for i in range(start, end):
+        if marks[i] is None:
+            marks[i] = value
+    return True
+
+
+def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    found, at = [], 0
+    if not needle:
+        return found
+    while (i := text.find(needle, at)) >= 0:
+        found.append((i, i + len(needle)))
+        at = i + len(needle)
+    return found
+
+
+def _source_pieces(segment: Segment, translation: Translation | None):
+    text = segment.source
+    highlights: list = [None] * len(text)
+    verbatim: list[bool | str] = [False] * len(text)
+    for term in translation.terms if translation else []:
+        start, end = term.start, term.end
+        if not (0 <= start < end <= len(text)):
+            start = text.find(term.source) if term.source else -1
+            end = start + len(term.source)
+        if start >= 0:
+            _mark_range(highlights, start, end, _highlight_for(term.status), only_if_free=False)
+    for span in segment.verbatim_spans():
+        for i in range(max(0, span.start), min(len(text), span.end)):
+            verbatim[i] = span.lang or ""
+    return _pieces(text, highlights, verbatim)
+
+
+def _target_pieces(segment: Segment, translation: Translation | None):
+    text = translation.text if translation else ""
+    highlights: list = [None] * len(text)
+    verbatim: list[bool | str] = [False] * len(text)
+    for term in sorted(translation.terms if translation else [], key=lambda t: -len(t.target)):
+        for start, end in _occurrences(text, term.target):
+            _mark_range(highlights, start, end, _highlight_for(term.status), only_if_free=True)
+    if segment.verbatim:
+        verbatim = [segment.spans[0].lang or ""] * len(text)
+    else:
+        for span in segment.verbatim_spans():
+            for start, end in _occurrences(text, segment.source[span.start : span.end]):
+                for i in range(start, end):
+                    verbatim[i] = span.lang or ""
+    return _pieces(text, highlights, verbatim)
+
+
+def _write_pieces(p: DocxParagraph, pieces, style: _RunStyle) -> bool:
+    """Write pieces as runs; return whether control characters were removed."""
+    removed = False
+    for text, highlight, verbatim in pieces:
+        cleaned, changed = clean_text(text)
+        removed |= changed
+        if cleaned:
+            _add_run(p, cleaned, style, highlight=highlight, verbatim=verbatim)
+    if not p.runs:
+        _add_run(p, "", style)  # an empty run still carries the fonts for what the reviewer types
+    return removed
+
+
+# --------------------------------------------------------------------------------------------- notes
+
+
+def _notes(segment: Segment, translation: Translation | None) -> list[str]:
+    lines: list[str] = []
+    if translation is None:
+        lines.append("[missing] no translation was produced for this segment")
+    else:
+        lines += [f"[{flag.code}] {flag.message}" for flag in translation.flags]
+        for term in translation.terms:
+            line = f"Glossary: {term.source} → {term.target}"
+            if term.status != "approved":
+                line += f" ({term.status} — confirm)"
+            lines.append(line)
+        if translation.suggestion:
+            lines.append(f"TM suggestion: {translation.suggestion}")
+    if segment.verbatim:
+        langs = sorted({s.lang for s in segment.spans if s.lang})
+        lines.append(f"Kept verbatim ({', '.join(langs)})" if langs else "Kept verbatim")
+    else:
+        for span in segment.verbatim_spans():
+            quoted = segment.source[span.start : span.end]
+            quoted = quoted if len(quoted) <= 40 else quoted[:39] + "…"
+            lines.append(f"Kept verbatim ({span.lang}): {quoted}" if span.lang else f"Kept verbatim: {quoted}")
+    return list(dict.fromkeys(lines))  # drop repeats, keep order
+
+
+# --------------------------------------------------------------------------------------------- table
+
+
+def _cell_borders_top(cell: _Cell) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = _child(tcpr, "w:tcBorders", _TCPR_ORDER)
+    top = borders.find(qn("w:top"))
+    if top is None:
+        top = OxmlElement("w:top")
+        borders.insert(0, top)  # w:top is the first child of tcBorders
+    for key, value in PARAGRAPH_BORDER.items():
+        top.set(qn(f"w:{key}"), value)
+
+
+def _cell_shading(cell: _Cell, fill: str) -> None:
+    shd = _child(cell._tc.get_or_add_tcPr(), "w:shd", _TCPR_ORDER)
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+
+
+def _row_flags(row, *, header: bool) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    _child(trpr, "w:cantSplit", _TRPR_ORDER)
+    if header:
+        _child(trpr, "w:tblHeader", _TRPR_ORDER)
+
+
+def _fixed_layout(table) -> None:
+    table.autofit = False
+    tblpr = table._tbl.tblPr
+    width = tblpr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        style = tblpr.find(qn("w:tblStyle"))
+        tblpr.insert(0 if style is None else 1, width)
+    width.set(qn("w:w"), str(sum(int(w.twips) for w in COLUMN_WIDTHS)))
+    width.set(qn("w:type"), "dxa")
+    for col, w in zip(table.columns, COLUMN_WIDTHS):
+        col.width = w
+
+
+# --------------------------------------------------------------------------------------------- document
+
+
+def _header_line(doc: DocxDocument, label: str, value: str, style: _RunStyle) -> None:
+    p = doc.add_paragraph()
+    p.paragraph_format.space_after = Pt(1)
+    _add_run(p, f"{label}: ", style, bold=True)
+    _add_run(p, _clean(value), style)
+
+
+def _model_line(tr: TranslatedRelease, lang: str) -> str:
+    model = tr.models.get(lang)
+    if model is None:
+        return "unknown"
+    text = f"{model.package} {model.version} ({model.from_code}→{model.to_code})"
+    if model.converter:
+        text += f" + {model.converter}"
+    if model.demo:
+        text += " — DEMO MODEL"
+    return text
+
+
+def _core_text(text: str) -> str:
+    return _clean(text)[:255]  # python-docx refuses longer core-property strings
+
+
+def _parse_time(generated_at: str) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(generated_at.strip())
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def _add_page_field(p: DocxParagraph, style: _RunStyle) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    p._p.append(field)
+    run = _add_run(p, "1", style)
+    field.append(run._r)  # moves the run inside the field
+
+
+def build_review_document(
+    tr: TranslatedRelease, lang: str, *, generated_at: str, source_label: str, run_id: str
+) -> DocxDocument:
+    """The review document for `lang`, not yet saved."""
+    if lang not in tr.translations:
+        raise ValueError(f"no translations for {lang!r} in this release (have: {', '.join(tr.translations)})")
+    ls = language_style(lang)
+    release_name = tr.release.name
+    model = tr.models.get(lang)
+    demo = bool(model and model.demo)
+
+    english = _RunStyle(ls.east_asia_font, ENGLISH_LANG, ls.east_asia_lang)
+    target = _RunStyle(ls.east_asia_font, ls.latin_lang, ls.east_asia_lang, hint_east_asia=bool(ls.east_asia_font))
+    notes = _RunStyle(ls.east_asia_font, ENGLISH_LANG, ls.east_asia_lang, size=NOTES_SIZE)
+    plain = english
+
+    doc = Document()
+
+    # Defaults: what a reviewer types anywhere gets the right faces and proofing language.
+    normal = doc.styles["Normal"]
+    normal.font.size = BODY_SIZE
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+    nrpr = normal.element.get_or_add_rPr()
+    _set_fonts(nrpr, latin=LATIN_FONT, east_asia=ls.east_asia_font)
+    _set_lang(nrpr, val=ENGLISH_LANG, east_asia=ls.east_asia_lang)
+
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.left_margin = section.right_margin = MARGIN
+    section.top_margin = section.bottom_margin = MARGIN
+    section.header_distance = section.footer_distance = Mm(8)
+
+    footer = section.footer.paragraphs[0]
+    _add_run(footer, _clean(f"{release_name} → {lang} · run {run_id} · page "), notes)
+    _add_page_field(footer, notes)
+
+    # Header block.
+    title = doc.add_paragraph()
+    title.paragraph_format.space_after = Pt(6)
+    _add_run(title, _clean(f"Review document — {release_name} → {ls.display}"), _RunStyle(
+        ls.east_asia_font, ENGLISH_LANG, ls.east_asia_lang, size=Pt(16), bold=True))  # fmt: skip
+    if demo:
+        banner = doc.add_paragraph()
+        banner.paragraph_format.space_after = Pt(6)
+        run = _add_run(banner, DEMO_WARNING, _RunStyle(None, ENGLISH_LANG, None, size=Pt(16), bold=True))
+        run.font.color.rgb = DEMO_COLOR
+    _header_line(doc, "Source", source_label, plain)
+    _header_line(doc, "Generated", generated_at, plain)
+    _header_line(doc, "Run", run_id, plain)
+    _header_line(doc, "Model", _model_line(tr, lang), plain)
+    if tr.glossary_path is not None:
+        glossary = f"{tr.glossary_path} (hash {tr.glossary_hash or 'unknown'})"
+    else:
+        glossary = "none"
+    _header_line(doc, "Glossary", glossary, plain)
+    for note in tr.release.notes:
+        _header_line(doc, "Note", note, plain)
+    legend = doc.add_paragraph()
+    legend.paragraph_format.space_before = Pt(4)
+    legend.paragraph_format.space_after = Pt(6)
+    _add_run(legend, f"Edit the {ls.column} column only (Track Changes welcome); keep the ID column and the rows as "
+             "they are. Glossary terms: ", notes)  # fmt: skip
+    _add_run(legend, "approved", notes, highlight=APPROVED_HIGHLIGHT)
+    _add_run(legend, ", ", notes)
+    _add_run(legend, "proposed", notes, highlight=PROPOSED_HIGHLIGHT)
+    _add_run(legend, "; ", notes)
+    _add_run(legend, "grey italic", notes, verbatim=True)
+    _add_run(legend, " = kept verbatim. A thick line starts a new paragraph.", notes)
+
+    # The table.
+    segments = tr.release.segments
+    by_id = {t.segment_id: t for t in tr.translations[lang]}
+    table = doc.add_table(rows=1, cols=4)
+    table.style = doc.styles["Table Grid"]
+    _fixed_layout(table)
+
+    header = table.rows[0]
+    _row_flags(header, header=True)
+    for cell, label, width in zip(header.cells, ("ID", "English", ls.column, "Notes"), COLUMN_WIDTHS):
+        cell.width = width
+        _cell_shading(cell, HEADER_FILL)
+        _add_run(cell.paragraphs[0], label, _RunStyle(ls.east_asia_font, ENGLISH_LANG, ls.east_asia_lang, bold=True))
+
+    previous_paragraph = None
+    for segment in segments:
+        translation = by_id.get(segment.id)
+        row = table.add_row()
+        _row_flags(row, header=False)
+        cells = row.cells
+        for cell, width in zip(cells, COLUMN_WIDTHS):
+            cell.width = width
+        starts_paragraph = segment.paragraph != previous_paragraph
+        previous_paragraph = segment.paragraph
+        if starts_paragraph:
+            for cell in cells:
+                _cell_borders_top(cell)
+
+        removed = False
+        id_text, changed = clean_text(segment.id)
+        removed |= changed
+        _add_run(cells[0].paragraphs[0], id_text, english, bold=starts_paragraph)
+        removed |= _write_pieces(cells[1].paragraphs[0], _source_pieces(segment, translation), english)
+        removed |= _write_pieces(cells[2].paragraphs[0], _target_pieces(segment, translation), target)
+
+        lines = []
+        for line in _notes(segment, translation):
+            cleaned, changed = clean_text(line)
+            removed |= changed
+            lines.append(cleaned)
+        if removed:
+            lines.append(CONTROL_NOTE)
+        for i, line in enumerate(lines):
+            p = cells[3].paragraphs[0] if i == 0 else cells[3].add_paragraph()
+            _add_run(p, line, notes)
+
+    # Core properties: what the import checks, and the demo warning where file browsers show it.
+    props = doc.core_properties
+    props.title = _core_text(release_name)
+    props.identifier = _core_text(run_id)
+    props.language = lang
+    props.subject = _core_text(f"Review document {release_name} → {lang}" + (f" — {DEMO_WARNING}" if demo else ""))
+    props.comments = DEMO_WARNING if demo else ""
+    props.keywords = _core_text(f"review; {lang}; run {run_id}")
+    props.author = props.last_modified_by = "translation pipeline"
+    props.revision = 1
+    when = _parse_time(generated_at)
+    if when is not None:
+        props.created = props.modified = when
+    return doc
+
+
+def write_review_docx(
+    tr: TranslatedRelease,
+    lang: str,
+    path: Path,
+    *,
+    generated_at: str,
+    source_label: str,
+    run_id: str,
+) -> None:
+    """Write the review document for `lang` to `path` atomically (the previous file survives any failure)."""
+    doc = build_review_document(tr, lang, generated_at=generated_at, source_label=source_label, run_id=run_id)
+    with atomic_output(path) as tmp:
+        doc.save(str(tmp))
