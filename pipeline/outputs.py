@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError
+from .manifest import file_sha256
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,6 @@ class ReleasePaths:
     @property
     def lock(self) -> Path:
         return self.folder / ".lock"
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _pid_alive(pid: int) -> bool:
