@@ -1,0 +1,61 @@
+"""Shared fixtures: identity Argos packages built once per session and installed the way users install them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "kmu-kumamoto-mou-2025.txt"
+GLOSSARY = ROOT / "glossaries"
+
+
+@pytest.fixture(scope="session")
+def identity_packages(tmp_path_factory) -> dict[str, Path]:
+    """.argosmodel files for en→zt and en→ja whose models copy their input exactly."""
+    from pipeline.engine.demo_model import build_identity_package
+
+    folder = tmp_path_factory.mktemp("argosmodels")
+    training = SAMPLE.read_text(encoding="utf-8")
+    return {
+        code: build_identity_package(folder / f"translate-en_{code}-test.argosmodel", to_code=code, training_text=training)
+        for code in ("zt", "ja")
+    }
+
+
+@pytest.fixture
+def argos_dir(tmp_path, monkeypatch) -> Path:
+    """An empty ARGOS_PACKAGES_DIR for this test."""
+    folder = tmp_path / "argos-packages"
+    folder.mkdir()
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def installed(argos_dir, identity_packages) -> Path:
+    """Identity packages installed through `translate models install`."""
+    result = CliRunner().invoke(main, ["models", "install", *map(str, identity_packages.values())])
+    assert result.exit_code == 0, result.output
+    return argos_dir
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    target = tmp_path / "releases" / SAMPLE.name
+    target.parent.mkdir()
+    shutil.copy(SAMPLE, target)
+    return target
+
+
+@pytest.fixture
+def cli():
+    def invoke(*args: str):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
