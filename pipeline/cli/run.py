@@ -58,13 +58,6 @@ def run(
     options = DecodeOptions(beam_size=beam_size, threads=threads, max_batch_size=batch_size)
     targets = tuple(dict.fromkeys(targets))
     engines = {lang: load_engine(lang, options) for lang in targets}  # all models found before any work
-    demo = [lang for lang, engine in engines.items() if engine.info.demo]
-    if demo and not quiet:
-        click.secho(
-            f"DEMO copy model for {', '.join(demo)}: the target column is the English, NOT a translation.",
-            fg="yellow",
-            err=True,
-        )
 
     from tqdm import tqdm
 
@@ -90,6 +83,13 @@ def run(
         )
     finally:
         bar.close()
+    demo = [lang for lang, engine in engines.items() if engine.info.demo]
+    if demo and not quiet:
+        click.secho(
+            f"DEMO copy model for {', '.join(demo)}: the target column is the English, NOT a translation.",
+            fg="yellow",
+            err=True,
+        )
     if timings:
         for stage, seconds in times.seconds.items():
             click.echo(f"{stage:>10}: {seconds:.3f} s", err=True)

@@ -1,0 +1,378 @@
+"""`translate glossary check`: what makes a glossary wrong, and translations that do not use it.
+
+`lint(entries)` finds the problems of glossary content (one code per class; docs/glossary.md, "Check"):
+
+    duplicate-form        the same English form in two entries (or twice in one), with the same targets
+    conflicting-targets   one English form, two different targets
+    shared-target         two concepts with one target form in the same language
+    missing-language      an entry without a target for a required language
+    simplified-in-zh-TW   Simplified-only characters in a zh-TW form (学 for 學); 台 and 臺 are both fine
+    traditional-in-ja     old forms in a Japanese form (學 for 学); not for persons or allow_traditional_in_ja
+    simplified-in-ja      Chinese Simplified forms in a Japanese form (门 for 門)
+    whitespace            leading, trailing, double or odd whitespace in any field
+    mixed-parentheses     half-width and full-width parentheses in one form
+
+`check_against(glossary, paths)` checks translations (run manifests, review .docx files): every glossary term
+found in an English segment must appear with its glossary target in that segment's translation (`term-missing`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from .match import fold, lower
+from .model import Entry, Glossary, Problem, is_cjk_lang
+
+__all__ = ["DEFAULT_REQUIRED_LANGS", "against_files", "check_against", "contains_target", "lint"]
+
+DEFAULT_REQUIRED_LANGS = ("zh-TW", "ja")
+TRADITIONAL_CHINESE = ("zh-TW", "zh-HK", "zh-MO", "zh-Hant")
+_ODD_SPACE = re.compile(r"[\t\r\n\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
+
+
+def _problem(code: str, message: str, entry: Entry, key: str | None = None, **extra) -> Problem:
+    file, line = entry.where(key)
+    return Problem(code, message, file=file, line=line, entry=entry.id, **extra)
+
+
+def _strings(entry: Entry):
+    """(field key, label, value, is a form) for every text field of an entry."""
+    yield "id", "id", entry.id, False
+    yield "english", "english", entry.english, True
+    for i, variant in enumerate(entry.variants):
+        yield f"variants[{i}]", f"variant {variant!r}", variant, True
+    for abbreviation, own in entry.abbreviations.items():
+        key = f"abbreviations.{abbreviation}"
+        yield key, f"abbreviation {abbreviation!r}", abbreviation, True
+        for lang, form in own.items():
+            yield f"{key}.{lang}", f"{lang} abbreviation of {abbreviation}", form, True
+    for lang, form in entry.targets.items():
+        yield f"targets.{lang}", f"{lang} target", form, True
+    if entry.note:
+        yield "note", "note", entry.note, False
+
+
+def _target_strings(entry: Entry):
+    """(field key, lang, form) for every target form, abbreviations' included."""
+    for lang, form in entry.targets.items():
+        yield f"targets.{lang}", lang, form
+    for abbreviation, own in entry.abbreviations.items():
+        for lang, form in own.items():
+            yield f"abbreviations.{abbreviation}.{lang}", lang, form
+
+
+def _whitespace(entry: Entry) -> list[Problem]:
+    problems = []
+    for key, label, value, is_form in _strings(entry):
+        if key == "note":
+            # Notes may have line breaks (YAML `|` blocks end with one); only spaces at the ends of lines count.
+            body = value[:-1] if value.endswith("\n") else value
+            lines = body.split("\n")
+            bad = body != body.strip("\n") or any(line != line.strip(" \t\u3000") or "  " in line for line in lines)
+            if bad:
+                problems.append(_problem("whitespace", "stray whitespace in the note", entry, key))
+            continue
+        what = []
+        if value != value.strip():
+            what.append("leading or trailing whitespace")
+        if "  " in value:
+            what.append("a double space")
+        if _ODD_SPACE.search(value.strip()):
+            what.append("a tab, line break or non-standard space")
+        if what:
+            problems.append(_problem("whitespace", f"{label} {value!r} has {' and '.join(what)}", entry, key))
+    return problems
+
+
+def _mixed_parentheses(entry: Entry) -> list[Problem]:
+    problems = []
+    for key, label, value, is_form in _strings(entry):
+        if not is_form:
+            continue
+        if any(ch in value for ch in "()") and any(ch in value for ch in "（）"):
+            problems.append(
+                _problem(
+                    "mixed-parentheses",
+                    f"{label} {value!r} mixes half-width ( ) and full-width （ ） parentheses",
+                    entry,
+                    key,
+                )
+            )
+    return problems
+
+
+def _scripts(entry: Entry) -> list[Problem]:
+    from .scripts import old_forms_in_ja, simplified_in_ja, simplified_in_zh_tw
+
+    problems = []
+    for key, lang, form in _target_strings(entry):
+        if lang in TRADITIONAL_CHINESE or lang.startswith("zh-Hant"):
+            found = simplified_in_zh_tw(form)
+            if found:
+                chars = ", ".join(f"{s} (Traditional: {t})" for s, t in found)
+                problems.append(
+                    _problem("simplified-in-zh-TW", f"{lang} form {form!r} has Simplified characters: {chars}", entry, key)
+                )
+        elif lang == "ja" or lang.startswith("ja-"):
+            if entry.kind != "person" and not entry.allow_traditional_in_ja:
+                found = old_forms_in_ja(form)
+                if found:
+                    chars = ", ".join(f"{t} (Japanese: {j})" for t, j in found)
+                    problems.append(
+                        _problem(
+                            "traditional-in-ja",
+                            f"ja form {form!r} uses Traditional forms where Japanese writes its own: {chars} "
+                            "(for a personal name, set kind: person or allow_traditional_in_ja: true)",
+                            entry,
+                            key,
+                        )
+                    )
+            found = simplified_in_ja(form)
+            if found:
+                chars = ", ".join(f"{s} (Japanese: {j})" for s, j in found)
+                problems.append(
+                    _problem("simplified-in-ja", f"ja form {form!r} has Chinese Simplified characters: {chars}", entry, key)
+                )
+    return problems
+
+
+def _form_targets(entry: Entry, form: str, kind: str, langs: list[str]) -> dict[str, str | None]:
+    if kind == "abbreviation":
+        return {lang: entry.abbreviation_target(form, lang) for lang in langs}
+    return {lang: entry.target(lang) for lang in langs}
+
+
+def _forms(entries: list[Entry]) -> list[Problem]:
+    problems = []
+    seen: dict[str, tuple[Entry, str, str]] = {}
+    for entry in entries:
+        for form, kind in entry.forms():
+            key = lower(fold(form.strip()))
+            field = _form_key(entry, form, kind)
+            if key not in seen:
+                seen[key] = (entry, form, kind)
+                continue
+            first, first_form, first_kind = seen[key]
+            file, line = first.where(_form_key(first, first_form, first_kind))
+            where = f"{file}:{line}"
+            if first is entry:
+                problems.append(
+                    _problem("duplicate-form", f"English form {form!r} is listed twice in entry {entry.id}", entry, field)
+                )
+                continue
+            langs = sorted(set(first.targets) | set(entry.targets) | {"zh-TW", "ja"})
+            a = _form_targets(first, first_form, first_kind, langs)
+            b = _form_targets(entry, form, kind, langs)
+            differ = [lang for lang in langs if a[lang] != b[lang]]
+            if differ:
+                lang = differ[0]
+                problems.append(
+                    _problem(
+                        "conflicting-targets",
+                        f"English form {form!r} has two different targets: {lang} {a[lang]!r} in entry {first.id} "
+                        f"({where}) and {b[lang]!r} in entry {entry.id}",
+                        entry,
+                        field,
+                        term=form,
+                    )
+                )
+            else:
+                problems.append(
+                    _problem(
+                        "duplicate-form",
+                        f"English form {form!r} is in two entries: {first.id} ({where}) and {entry.id}",
+                        entry,
+                        field,
+                        term=form,
+                    )
+                )
+    return problems
+
+
+def _form_key(entry: Entry, form: str, kind: str) -> str:
+    if kind == "name":
+        return "english"
+    if kind == "variant":
+        return f"variants[{entry.variants.index(form)}]"
+    return f"abbreviations.{form}"
+
+
+def _shared_targets(entries: list[Entry]) -> list[Problem]:
+    problems = []
+    seen: dict[tuple[str, str], tuple[Entry, str]] = {}
+    for entry in entries:
+        if entry.do_not_translate:
+            continue
+        for key, lang, form in _target_strings(entry):
+            if key.startswith("abbreviations.") and form == key.split(".")[1]:
+                continue  # an abbreviation kept in English (NCVC in ja)
+            norm = unicodedata.normalize("NFC", form.strip())
+            first = seen.setdefault((lang, norm), (entry, key))
+            if first[0] is entry:
+                continue
+            file, line = first[0].where(first[1])
+            problems.append(
+                _problem(
+                    "shared-target",
+                    f"{lang} form {form!r} is the target of two concepts: {first[0].id} ({file}:{line}) and {entry.id}",
+                    entry,
+                    key,
+                    lang=lang,
+                    expected=form,
+                )
+            )
+    return problems
+
+
+def _missing_languages(entries: list[Entry], required: tuple[str, ...]) -> list[Problem]:
+    problems = []
+    for entry in entries:
+        if entry.do_not_translate:
+            continue
+        missing = [lang for lang in required if lang not in entry.targets]
+        if missing:
+            problems.append(
+                _problem(
+                    "missing-language",
+                    f"entry {entry.id} ({entry.english!r}) has no target for {', '.join(missing)}",
+                    entry,
+                    "targets" if "targets" in entry.lines else None,
+                )
+            )
+    return problems
+
+
+def lint(entries: list[Entry], required_langs: tuple[str, ...] = DEFAULT_REQUIRED_LANGS) -> list[Problem]:
+    """Every content problem of a (loaded) glossary; see the module docstring for the classes."""
+    problems: list[Problem] = []
+    problems += _forms(entries)
+    problems += _shared_targets(entries)
+    problems += _missing_languages(entries, tuple(required_langs))
+    for entry in entries:
+        problems += _scripts(entry)
+        problems += _whitespace(entry)
+        problems += _mixed_parentheses(entry)
+    problems.sort(key=lambda p: (p.file or "", p.line or 0))
+    return problems
+
+
+# --------------------------------------------------------------------------------------------- --against
+
+
+def _comparable(text: str, lang: str) -> str:
+    text = fold(unicodedata.normalize("NFKC", text))
+    if is_cjk_lang(lang):
+        return re.sub(r"\s+", "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def contains_target(translation: str, expected: str, lang: str) -> bool:
+    """Whether `translation` holds `expected`, ignoring width (（ vs (), typography and, for CJK, spaces."""
+    return _comparable(expected, lang) in _comparable(translation, lang)
+
+
+def against_files(path: Path) -> list[Path]:
+    """The documents a --against path stands for: the file, or the manifests and .docx files under a folder."""
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    found = [
+        p
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+        and not p.name.startswith((".", "~$"))
+        and (p.name.endswith(".manifest.json") or p.suffix.lower() == ".docx")
+    ]
+    return found
+
+
+def _segments_from_manifest(path: Path) -> list[tuple[str, str, list[tuple[int, int]], dict[str, str]]]:
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not a manifest (invalid JSON: {exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
+        raise ValueError("not a manifest (no 'segments' list)")
+    result = []
+    for segment in data["segments"]:
+        if not isinstance(segment, dict) or not isinstance(segment.get("source"), str):
+            raise ValueError("not a manifest (a segment without 'source')")
+        verbatim = [
+            (s.get("start", 0), s.get("end", 0))
+            for s in segment.get("spans") or []
+            if isinstance(s, dict) and s.get("kind") == "verbatim"
+        ]
+        targets = {}
+        for lang, target in (segment.get("targets") or {}).items():
+            text = target.get("text") if isinstance(target, dict) else target
+            if isinstance(text, str):
+                targets[lang] = text
+        result.append((str(segment.get("id", "?")), segment["source"], verbatim, targets))
+    return result
+
+
+def _segments_from_docx(path: Path) -> list[tuple[str, str, list[tuple[int, int]], dict[str, str]]]:
+    from ..review.reader import read_review_rows
+
+    meta, rows = read_review_rows(path)
+    lang = meta.get("language")
+    if not lang:
+        raise ValueError("the document does not say its target language (File → Properties → Language)")
+    return [(row.id, row.english, [], {lang: row.target}) for row in rows]
+
+
+def check_against(glossary: Glossary, paths: list[Path]) -> tuple[list[Problem], int]:
+    """(problems, number of documents checked). A document that cannot be read is a `parse` problem."""
+    problems: list[Problem] = []
+    checked = 0
+    for given in paths:
+        files = against_files(Path(given))
+        if not files:
+            problems.append(Problem("usage", f"{given}: no manifests or .docx files in this folder", document=str(given)))
+        for path in files:
+            document = str(path)
+            if not path.exists():
+                problems.append(Problem("usage", f"{path}: no such file", document=document))
+                continue
+            try:
+                if path.suffix.lower() == ".docx":
+                    segments = _segments_from_docx(path)
+                elif path.suffix.lower() == ".json":
+                    segments = _segments_from_manifest(path)
+                else:
+                    problems.append(
+                        Problem("usage", f"{path}: give a <release>.manifest.json or a review .docx", document=document)
+                    )
+                    continue
+            except (ValueError, OSError) as exc:
+                problems.append(Problem("parse", f"{path}: {exc}", document=document))
+                continue
+            except Exception as exc:  # a damaged .docx: python-docx / zipfile / lxml errors
+                problems.append(Problem("parse", f"{path}: cannot read ({type(exc).__name__}: {exc})", document=document))
+                continue
+            checked += 1
+            for segment_id, source, verbatim, targets in segments:
+                matches = [
+                    m for m in glossary.find(source) if not any(m.start < e and s < m.end for s, e in verbatim)
+                ]
+                for lang, text in targets.items():
+                    for match in matches:
+                        expected = match.target(lang)
+                        if expected is None or contains_target(text, expected, lang):
+                            continue
+                        problems.append(
+                            Problem(
+                                "term-missing",
+                                f"segment {segment_id} ({lang}): {match.text!r} must be rendered {expected!r}",
+                                document=document,
+                                segment=segment_id,
+                                lang=lang,
+                                term=match.text,
+                                expected=expected,
+                                entry=match.entry.id,
+                            )
+                        )
+    return problems, checked

@@ -1,0 +1,186 @@
+"""CSV for the comms staff who edit in Excel: UTF-8 with a byte-order mark (so Excel shows the Chinese and
+Japanese correctly), one row per concept, a header row naming the columns (docs/glossary.md, "CSV"):
+
+    id, english, variants, abbreviations, kind, status, case_sensitive, allow_traditional_in_ja, note,
+    <lang>... (one column per target language: zh-TW, ja, zh-CN, ...),
+    <lang> abbreviations... (one per language: lines "KMU=高醫")
+
+A cell that holds several values (variants, abbreviations) has one per line (Alt+Enter in Excel).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..model import LANG_CODE, Entry, Problem
+from .base import GlossaryFormat, Record, build_entry
+
+__all__ = ["CsvFormat", "BASE_COLUMNS"]
+
+BASE_COLUMNS = (
+    "id",
+    "english",
+    "variants",
+    "abbreviations",
+    "kind",
+    "status",
+    "case_sensitive",
+    "allow_traditional_in_ja",
+    "note",
+)
+ABBREVIATIONS_SUFFIX = " abbreviations"
+PREFERRED_ORDER = ("zh-TW", "ja", "zh-CN")
+
+
+def _lines(cell: str) -> list[str]:
+    return [part for part in cell.replace("\r\n", "\n").split("\n") if part != ""]
+
+
+def _languages(entries: list[Entry]) -> list[str]:
+    seen = {lang for e in entries for lang in e.targets}
+    seen |= {lang for e in entries for own in e.abbreviations.values() for lang in own}
+    first = [lang for lang in PREFERRED_ORDER if lang in seen or lang in ("zh-TW", "ja")]
+    return first + sorted(seen - set(first))
+
+
+class CsvFormat(GlossaryFormat):
+    name = "csv"
+    suffixes = (".csv",)
+
+    def read(self, path: Path) -> tuple[list[Entry], list[Problem]]:
+        file = str(path)
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            return [], [
+                Problem("parse", "not UTF-8 text; in Excel save as 'CSV UTF-8 (Comma delimited)'", file=file, line=line)
+            ]
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        problems: list[Problem] = []
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            return [], [Problem("parse", f"CSV error: {exc}", file=file, line=reader.line_num or 1)]
+        if header is None:
+            return [], []
+        columns = {}
+        for i, name in enumerate(header):
+            key = name.strip()
+            if key in columns:
+                problems.append(Problem("schema", f"column {key!r} appears twice", file=file, line=1))
+            columns[key] = i
+            is_lang = LANG_CODE.match(key) or (
+                key.endswith(ABBREVIATIONS_SUFFIX) and LANG_CODE.match(key[: -len(ABBREVIATIONS_SUFFIX)])
+            )
+            if key not in BASE_COLUMNS and not is_lang:
+                problems.append(
+                    Problem(
+                        "schema",
+                        f"unknown column {name!r} (columns: {', '.join(BASE_COLUMNS)}, then one per language "
+                        "like zh-TW, and '<language> abbreviations')",
+                        file=file,
+                        line=1,
+                    )
+                )
+        for required in ("id", "english"):
+            if required not in columns:
+                problems.append(Problem("schema", f"no {required!r} column in the header row", file=file, line=1))
+        if any(p.fatal for p in problems):
+            return [], problems
+
+        entries = []
+        previous_end = reader.line_num
+        while True:
+            start = previous_end + 1
+            try:
+                row = next(reader, None)
+            except csv.Error as exc:
+                problems.append(Problem("parse", f"CSV error: {exc}", file=file, line=start))
+                break
+            previous_end = reader.line_num
+            if row is None:
+                break
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                problems.append(
+                    Problem("schema", f"row has {len(row)} cells but the header has {len(header)}", file=file, line=start)
+                )
+                continue
+            cells = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
+            values: dict = {}
+            targets: dict[str, str] = {}
+            abbreviations: dict[str, dict[str, str]] = {}
+            for name, cell in cells.items():
+                if cell == "":
+                    continue
+                if name in ("variants", "abbreviations"):
+                    items = _lines(cell)
+                    if name == "variants":
+                        values["variants"] = items
+                    else:
+                        for item in items:
+                            abbreviations.setdefault(item, {})
+                elif name.endswith(ABBREVIATIONS_SUFFIX):
+                    continue  # after the abbreviations column, below
+                elif name in BASE_COLUMNS:
+                    values[name] = cell
+                else:
+                    targets[name] = cell
+            for name, cell in cells.items():
+                if not name.endswith(ABBREVIATIONS_SUFFIX) or cell == "":
+                    continue
+                lang = name[: -len(ABBREVIATIONS_SUFFIX)]
+                for item in _lines(cell):
+                    abbr, sep, form = item.partition("=")
+                    if not sep or abbr not in abbreviations:
+                        problems.append(
+                            Problem(
+                                "schema",
+                                f"column {name!r}: {item!r} must be ABBREVIATION=target, with the abbreviation "
+                                "listed in the 'abbreviations' column",
+                                file=file,
+                                line=start,
+                                entry=values.get("id"),
+                            )
+                        )
+                        continue
+                    abbreviations[abbr][lang] = form
+            if targets:
+                values["targets"] = targets
+            if abbreviations:
+                values["abbreviations"] = abbreviations
+            entry = build_entry(Record(values, path, start), problems)
+            if entry is not None:
+                entries.append(entry)
+        return entries, problems
+
+    def dumps(self, entries: list[Entry]) -> bytes:
+        langs = _languages(entries)
+        header = list(BASE_COLUMNS) + langs + [lang + ABBREVIATIONS_SUFFIX for lang in langs]
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        for e in entries:
+            row = [
+                e.id,
+                e.english,
+                "\n".join(e.variants),
+                "\n".join(e.abbreviations),
+                e.kind,
+                e.status,
+                "" if e.case_sensitive is None else ("yes" if e.case_sensitive else "no"),
+                "yes" if e.allow_traditional_in_ja else "",
+                e.note,
+            ]
+            row += [e.targets.get(lang, "") for lang in langs]
+            row += [
+                "\n".join(f"{abbr}={own[lang]}" for abbr, own in e.abbreviations.items() if lang in own)
+                for lang in langs
+            ]
+            writer.writerow(row)
+        return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,238 @@
+"""TBX (ISO 30042, the TBX-Basic dialect of TBX 2008: `<martif type="TBX-Basic">`), the termbase format other
+translation tools read. Written and read with lxml so that every field survives a round trip:
+
+    <termEntry id="kmu">                                    entry id
+      <descrip type="subjectField">institution</descrip>    kind
+      <admin type="x-caseSensitive">yes</admin>             case_sensitive (only when set)
+      <admin type="x-allowTraditionalInJa">yes</admin>      allow_traditional_in_ja (only when set)
+      <note>...</note>                                      note
+      <langSet xml:lang="en">
+        <tig><term>Kaohsiung Medical University</term>
+             <termNote type="termType">fullForm</termNote>
+             <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>  status approved
+                                                       (admittedTerm-admn-sts: status proposed)
+        <tig id="kmu.abbr.1"><term>KMU</term><termNote type="termType">abbreviation</termNote></tig>
+        <tig><term>...</term><termNote type="termType">variant</termNote></tig>
+      </langSet>
+      <langSet xml:lang="zh-TW">
+        <tig><term>高雄醫學大學</term><termNote type="termType">fullForm</termNote>...</tig>
+        <tig><term>高醫</term><termNote type="termType">abbreviation</termNote>
+             <ref type="crossReference" target="kmu.abbr.1">KMU</ref></tig>   the abbreviation it renders
+      </langSet>
+    </termEntry>
+
+translate-toolkit's `translate.storage.tbx` reads these files (source and target terms); it cannot carry variants,
+abbreviation targets, kinds or statuses itself, which is why this module writes the XML.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Entry, Problem
+from .base import GlossaryFormat, Record, build_entry
+
+__all__ = ["TbxFormat"]
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+STATUS_TO_TBX = {"approved": "preferredTerm-admn-sts", "proposed": "admittedTerm-admn-sts"}
+TBX_TO_STATUS = {v: k for k, v in STATUS_TO_TBX.items()}
+SOURCE_LANG = "en"
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(element, name: str) -> list:
+    return [child for child in element if _local(child.tag) == name]
+
+
+def _term_note(tig, kind: str) -> str | None:
+    for note in _children(tig, "termNote"):
+        if note.get("type") == kind:
+            return note.text or ""
+    return None
+
+
+def _text(element) -> str:
+    return "".join(element.itertext())
+
+
+class TbxFormat(GlossaryFormat):
+    name = "tbx"
+    suffixes = (".tbx",)
+
+    def read(self, path: Path) -> tuple[list[Entry], list[Problem]]:
+        from lxml import etree
+
+        file = str(path)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=True)
+        try:
+            root = etree.parse(str(path), parser).getroot()
+        except etree.XMLSyntaxError as exc:
+            line = exc.lineno or 1
+            return [], [Problem("parse", f"XML error: {exc.msg}", file=file, line=line)]
+        if _local(root.tag) not in ("martif", "tbx"):
+            return [], [Problem("parse", f"not a TBX file (root element <{_local(root.tag)}>)", file=file, line=1)]
+        problems: list[Problem] = []
+        entries = []
+        for term_entry in root.iter():
+            if _local(term_entry.tag) != "termEntry" and _local(term_entry.tag) != "conceptEntry":
+                continue
+            record = self._record(term_entry, path, problems)
+            if record is None:
+                continue
+            entry = build_entry(record, problems)
+            if entry is not None:
+                entries.append(entry)
+        return entries, problems
+
+    def _record(self, term_entry, path: Path, problems: list[Problem]) -> Record | None:
+        line = term_entry.sourceline or 1
+        values: dict = {}
+        lines: dict[str, int] = {}
+        if term_entry.get("id") is not None:
+            values["id"] = term_entry.get("id")
+        for child in term_entry:
+            name, kind = _local(child.tag), child.get("type")
+            if name == "descrip" and kind == "subjectField":
+                values["kind"] = _text(child)
+                lines["kind"] = child.sourceline
+            elif name == "admin" and kind == "x-caseSensitive":
+                values["case_sensitive"] = _text(child)
+                lines["case_sensitive"] = child.sourceline
+            elif name == "admin" and kind == "x-allowTraditionalInJa":
+                values["allow_traditional_in_ja"] = _text(child)
+                lines["allow_traditional_in_ja"] = child.sourceline
+            elif name == "note":
+                values["note"] = _text(child)
+                lines["note"] = child.sourceline
+        targets: dict[str, str] = {}
+        variants: list[str] = []
+        abbreviations: dict[str, dict[str, str]] = {}
+        abbreviation_ids: dict[str, str] = {}
+        target_abbreviations: list[tuple[str, object, str]] = []
+        for lang_set in _children(term_entry, "langSet"):
+            lang = lang_set.get(XML_LANG) or lang_set.get("lang") or ""
+            tigs = [t for t in lang_set if _local(t.tag) in ("tig", "ntig", "termSec")]
+            for tig in tigs:
+                term = next((t for t in tig.iter() if _local(t.tag) == "term"), None)
+                if term is None:
+                    continue
+                text = _text(term)
+                term_type = _term_note(tig, "termType")
+                status = _term_note(tig, "administrativeStatus")
+                if lang.lower().split("-")[0] == SOURCE_LANG:
+                    if term_type == "abbreviation" or term_type == "acronym":
+                        abbreviations[text] = {}
+                        if tig.get("id"):
+                            abbreviation_ids[tig.get("id")] = text
+                        lines[f"abbreviations.{text}"] = tig.sourceline
+                    elif "english" not in values and term_type in (None, "fullForm"):
+                        values["english"] = text
+                        lines["english"] = term.sourceline
+                        if status is not None:
+                            values["status"] = TBX_TO_STATUS.get(status, "approved")
+                    else:
+                        lines[f"variants[{len(variants)}]"] = term.sourceline
+                        variants.append(text)
+                else:
+                    if term_type in ("abbreviation", "acronym"):
+                        ref = next((r for r in tig.iter() if _local(r.tag) == "ref"), None)
+                        target_abbreviations.append((lang, ref, text))
+                        continue
+                    if lang in targets:
+                        problems.append(
+                            Problem(
+                                "schema",
+                                f"two {lang} terms in one entry ({targets[lang]!r} and {text!r}): "
+                                "a glossary has exactly one target per language",
+                                file=str(path),
+                                line=term.sourceline,
+                                entry=values.get("id"),
+                            )
+                        )
+                        continue
+                    targets[lang] = text
+                    lines[f"targets.{lang}"] = term.sourceline
+        for lang, ref, text in target_abbreviations:
+            abbreviation = None
+            if ref is not None:
+                abbreviation = abbreviation_ids.get(ref.get("target") or "") or _text(ref)
+            if abbreviation not in abbreviations:
+                problems.append(
+                    Problem(
+                        "schema",
+                        f"{lang} abbreviation {text!r} does not say which English abbreviation it renders "
+                        '(<ref type="crossReference" target="ID of the English abbreviation\'s tig">)',
+                        file=str(path),
+                        line=line,
+                        entry=values.get("id"),
+                    )
+                )
+                continue
+            abbreviations[abbreviation][lang] = text
+            lines[f"abbreviations.{abbreviation}.{lang}"] = line
+        if variants:
+            values["variants"] = variants
+        if abbreviations:
+            values["abbreviations"] = abbreviations
+        if targets:
+            values["targets"] = targets
+        return Record(values, path, line, lines)
+
+    def dumps(self, entries: list[Entry]) -> bytes:
+        from lxml import etree
+
+        root = etree.Element("martif", {"type": "TBX-Basic", XML_LANG: SOURCE_LANG})
+        header = etree.SubElement(root, "martifHeader")
+        file_desc = etree.SubElement(header, "fileDesc")
+        source_desc = etree.SubElement(file_desc, "sourceDesc")
+        etree.SubElement(source_desc, "p").text = "Exported by `translate glossary export` (docs/glossary.md)"
+        encoding_desc = etree.SubElement(header, "encodingDesc")
+        etree.SubElement(encoding_desc, "p", type="XCSURI").text = "TBXBasicXCSV02.xcs"
+        body = etree.SubElement(etree.SubElement(root, "text"), "body")
+        for e in entries:
+            term_entry = etree.SubElement(body, "termEntry", id=e.id)
+            etree.SubElement(term_entry, "descrip", type="subjectField").text = e.kind
+            if e.case_sensitive is not None:
+                etree.SubElement(term_entry, "admin", type="x-caseSensitive").text = "yes" if e.case_sensitive else "no"
+            if e.allow_traditional_in_ja:
+                etree.SubElement(term_entry, "admin", type="x-allowTraditionalInJa").text = "yes"
+            if e.note:
+                etree.SubElement(term_entry, "note").text = e.note
+            english = etree.SubElement(term_entry, "langSet", {XML_LANG: SOURCE_LANG})
+            self._tig(english, e.english, "fullForm", STATUS_TO_TBX[e.status])
+            ids = {}
+            for i, abbreviation in enumerate(e.abbreviations, 1):
+                ids[abbreviation] = f"{e.id}.abbr.{i}"
+                self._tig(english, abbreviation, "abbreviation", None, tig_id=ids[abbreviation])
+            for variant in e.variants:
+                self._tig(english, variant, "variant", None)
+            langs = list(e.targets)
+            langs += [lang for own in e.abbreviations.values() for lang in own if lang not in langs]
+            for lang in langs:
+                lang_set = etree.SubElement(term_entry, "langSet", {XML_LANG: lang})
+                if lang in e.targets:
+                    self._tig(lang_set, e.targets[lang], "fullForm", STATUS_TO_TBX[e.status])
+                for abbreviation, own in e.abbreviations.items():
+                    if lang in own:
+                        tig = self._tig(lang_set, own[lang], "abbreviation", None)
+                        ref = etree.SubElement(tig, "ref", type="crossReference", target=ids[abbreviation])
+                        ref.text = abbreviation
+        etree.indent(root, space="  ")
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+    @staticmethod
+    def _tig(parent, text: str, term_type: str, status: str | None, tig_id: str | None = None):
+        from lxml import etree
+
+        tig = etree.SubElement(parent, "tig")
+        if tig_id:
+            tig.set("id", tig_id)
+        etree.SubElement(tig, "term").text = text
+        etree.SubElement(tig, "termNote", type="termType").text = term_type
+        if status:
+            etree.SubElement(tig, "termNote", type="administrativeStatus").text = status
+        return tig

@@ -1,0 +1,163 @@
+"""The project's own glossary format: YAML, one mapping per concept (docs/glossary.md).
+
+Read with `yaml.compose` (libyaml when available) so that every value keeps its line: errors say file:line.
+Duplicate keys, which plain YAML loading silently resolves to the last value, are reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..model import Entry, Problem
+from .base import GlossaryFormat, Record, build_entry, entry_record
+
+__all__ = ["YamlFormat"]
+
+TOP_LEVEL = ("version", "name", "description", "entries")
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML without libyaml: slower, same result
+    _Loader = yaml.SafeLoader
+
+_constructor = yaml.constructor.SafeConstructor()
+_scalar_constructors = yaml.constructor.SafeConstructor.yaml_constructors
+
+
+class _Bad(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    build = _scalar_constructors.get(node.tag)
+    if build is None:
+        return node.value
+    value = build(_constructor, node)
+    if not isinstance(value, (str, bool, int, float)) and value is not None:
+        return str(node.value)  # timestamps and other YAML types: keep the text
+    return value
+
+
+def _plain(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
+    """The node as Python data; `lines[path]` gets the line of every mapping key and list item below it."""
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        result = []
+        for i, item in enumerate(node.value):
+            sub = f"{path}[{i}]"
+            lines[sub] = _line(item)
+            result.append(_plain(item, sub, lines))
+        return result
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Bad(_line(key_node), "a key must be plain text")
+            key = _scalar(key_node)
+            if isinstance(key, str) is False:
+                key = key_node.value  # `yes:` or `1:` as a key: keep what was written
+            if key in result:
+                where = f" in {path}" if path else ""
+                raise _Bad(_line(key_node), f"duplicate key {key!r}{where} (YAML would silently keep only the last)")
+            sub = f"{path}.{key}" if path else str(key)
+            lines[sub] = _line(key_node)
+            result[key] = _plain(value_node, sub, lines)
+        return result
+    raise _Bad(_line(node), "unsupported YAML node")
+
+
+class YamlFormat(GlossaryFormat):
+    name = "yaml"
+    suffixes = (".yaml", ".yml")
+
+    def read(self, path: Path) -> tuple[list[Entry], list[Problem]]:
+        file = str(path)
+        problems: list[Problem] = []
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            return [], [Problem("parse", "not UTF-8 text; save the file as UTF-8", file=file, line=line)]
+        try:
+            root = yaml.compose(text, Loader=_Loader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 1
+            what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+            return [], [Problem("parse", f"YAML syntax error: {what}", file=file, line=line)]
+        except yaml.YAMLError as exc:
+            return [], [Problem("parse", f"YAML error: {exc}", file=file, line=1)]
+        if root is None:
+            return [], []
+        items = root
+        if isinstance(root, yaml.MappingNode):
+            items = None
+            seen = set()
+            for key_node, value_node in root.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key in seen:
+                    problems.append(Problem("schema", f"duplicate key {key!r}", file=file, line=_line(key_node)))
+                seen.add(key)
+                if key == "entries":
+                    items = value_node
+                elif key not in TOP_LEVEL:
+                    problems.append(
+                        Problem(
+                            "schema",
+                            f"unknown top-level key {key!r} (expected: {', '.join(TOP_LEVEL)})",
+                            file=file,
+                            line=_line(key_node),
+                        )
+                    )
+            if items is None:
+                problems.append(Problem("schema", "no 'entries:' list in the file", file=file, line=_line(root)))
+                return [], problems
+        if isinstance(items, yaml.ScalarNode) and items.value in ("", "~", "null"):
+            return [], problems
+        if not isinstance(items, yaml.SequenceNode):
+            problems.append(Problem("schema", "'entries' must be a list of entries", file=file, line=_line(items)))
+            return [], problems
+        entries = []
+        for node in items.value:
+            if not isinstance(node, yaml.MappingNode):
+                problems.append(
+                    Problem("schema", "an entry must be a mapping (id:, english:, ...)", file=file, line=_line(node))
+                )
+                continue
+            lines: dict[str, int] = {}
+            try:
+                values = _plain(node, "", lines)
+            except _Bad as bad:
+                problems.append(Problem("schema", bad.message, file=file, line=bad.line))
+                continue
+            entry = build_entry(Record(values, path, _line(node), lines), problems)
+            if entry is not None:
+                entries.append(entry)
+        return entries, problems
+
+    def dumps(self, entries: list[Entry]) -> bytes:
+        data = {"version": 1, "entries": [entry_record(e) for e in entries]}
+        text = yaml.safe_dump(
+            data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**6, indent=2
+        )
+        # A blank line between entries keeps diffs readable.
+        out = []
+        for line in text.splitlines():
+            if line.startswith("- id:") and out and out[-1] != "entries:":
+                out.append("")
+            out.append(line)
+        header = "# Glossary: see docs/glossary.md for the format.\n"
+        return (header + "\n".join(out) + "\n").encode("utf-8")

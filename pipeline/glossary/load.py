@@ -1,0 +1,106 @@
+"""Loading a glossary file or folder into a `Glossary`."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..errors import GlossaryError
+from .model import Entry, Glossary, Problem
+
+__all__ = ["DEFAULT_FOLDER", "default_glossary_path", "glossary_files", "load_glossary", "read_entries"]
+
+DEFAULT_FOLDER = "glossaries"
+
+
+def default_glossary_path() -> Path | None:
+    """`./glossaries` (relative to the current directory) if it exists, else None."""
+    path = Path(DEFAULT_FOLDER)
+    return path if path.exists() else None
+
+
+def glossary_files(path: Path) -> list[Path]:
+    """The glossary files a path stands for: the file itself, or the *.yaml/*.yml/*.csv/*.tbx files directly in a
+    folder (not in its subfolders), sorted by name. Hidden files and Excel's `~$` lock files are skipped."""
+    from .formats import format_for
+
+    path = Path(path)
+    if path.is_dir():
+        return sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file() and not p.name.startswith((".", "~$")) and format_for(p) is not None
+        )
+    return [path]
+
+
+def glossary_hash(files: list[Path], datas: list[bytes] | None = None) -> str:
+    """sha256 (first 16 hex digits) of a single file's bytes; for several files, of their names and hashes."""
+    if datas is None:
+        datas = [f.read_bytes() for f in files]
+    if len(files) == 1:
+        return hashlib.sha256(datas[0]).hexdigest()[:16]
+    digest = hashlib.sha256()
+    for f, data in sorted(zip(files, datas), key=lambda pair: pair[0].name):
+        digest.update(f.name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()[:16]
+
+
+def read_entries(path: Path) -> tuple[list[Entry], list[Problem], list[Path]]:
+    """Every entry of a file or folder, every parse/schema problem (not raised), and the files read."""
+    from .formats import format_for
+
+    path = Path(path)
+    if not path.exists():
+        return [], [Problem("usage", f"{path}: no such file or folder", file=str(path))], []
+    files = glossary_files(path)
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for f in files:
+        fmt = format_for(f)
+        if fmt is None:
+            problems.append(
+                Problem("usage", f"{f}: not a glossary file (use .yaml, .yml, .csv or .tbx)", file=str(f))
+            )
+            continue
+        try:
+            got, found = fmt.read(f)
+        except OSError as exc:
+            problems.append(Problem("parse", f"cannot read: {exc.strerror or exc}", file=str(f), line=1))
+            continue
+        entries += got
+        problems += found
+    problems += duplicate_ids(entries)
+    return entries, problems, files
+
+
+def duplicate_ids(entries: list[Entry]) -> list[Problem]:
+    seen: dict[str, Entry] = {}
+    problems = []
+    for e in entries:
+        first = seen.setdefault(e.id, e)
+        if first is not e:
+            file, line = first.where("id")
+            problems.append(
+                Problem(
+                    "schema",
+                    f"id {e.id!r} is used twice (first at {file}:{line})",
+                    file=str(e.source),
+                    line=e.lines.get("id", e.line),
+                    entry=e.id,
+                )
+            )
+    return problems
+
+
+def load_glossary(path: Path) -> Glossary:
+    """Load a glossary file or a folder of them; `GlossaryError("file:line: message")` if it cannot be used."""
+    path = Path(path)
+    entries, problems, files = read_entries(path)
+    fatal = [p for p in problems if p.fatal]
+    if fatal:
+        more = f" (and {len(fatal) - 1} more problem{'s' if len(fatal) > 2 else ''}; run `translate glossary check`)"
+        raise GlossaryError(f"{fatal[0]}{more if len(fatal) > 1 else ''}")
+    if not files:
+        return Glossary(path, [], hashlib.sha256(b"").hexdigest()[:16], [])
+    return Glossary(path, entries, glossary_hash(files), files)

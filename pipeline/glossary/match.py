@@ -1,0 +1,141 @@
+"""Finding glossary forms in English text: one Aho-Corasick automaton over every form of every entry.
+
+Rules (docs/glossary.md, "Matching"):
+
+* longest match first: `Kumamoto University` wins over `Kumamoto`; matches never overlap;
+* word boundaries: no match starts or ends inside a word (`KMU` is found in `KMU’s` and `(KMU)`, not in
+  `KMUs`); a possessive `’s` or `'s` stays outside the match;
+* case: per entry (`case_sensitive`), automatically exact for forms with an uppercase letter;
+* typography does not matter: curly and straight apostrophes and quotes, the dashes (‐ ‑ – — −) and the hyphen,
+  and the kinds of space (no-break, thin, line break) match each other;
+* a name followed by its own abbreviation in parentheses, `Kaohsiung Medical University (KMU)`, is one match
+  ("name+abbreviation") whose target is `高雄醫學大學（高醫）`; likewise `EMI (English-Medium Instruction)`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .model import Entry, Match
+
+__all__ = ["Matcher", "fold", "lower"]
+
+_FOLD = {}
+for _ch in "\u2018\u2019\u201a\u201b\u2032\u02bc\uff07":
+    _FOLD[ord(_ch)] = "'"
+for _ch in "\u201c\u201d\u201e\u201f\u2033\uff02":
+    _FOLD[ord(_ch)] = '"'
+for _ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d":
+    _FOLD[ord(_ch)] = "-"
+for _ch in "\t\n\r\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f":
+    _FOLD[ord(_ch)] = " "
+_FOLD_TABLE = str.maketrans(_FOLD)
+
+
+def fold(text: str) -> str:
+    """Typographic variants to one form, character for character (offsets stay valid)."""
+    return text.translate(_FOLD_TABLE)
+
+
+@lru_cache(maxsize=4096)
+def _lower1(ch: str) -> str:
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+def lower(text: str) -> str:
+    """Lowercase, character for character (offsets stay valid, unlike `str.lower` for 'İ')."""
+    return "".join(map(_lower1, text))
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+_OPEN = re.compile(r"\s*[(（]\s*$")
+_CLOSE = re.compile(r"\s*[)）]")
+
+
+class Matcher:
+    def __init__(self, entries: list[Entry]):
+        import ahocorasick
+
+        self.entries = entries
+        keys: dict[str, list[tuple]] = {}
+        for index, entry in enumerate(entries):
+            for form, form_kind in entry.forms():
+                folded = fold(form)
+                if not folded.strip():
+                    continue
+                sensitive = entry.form_is_case_sensitive(form)
+                checks_start = _is_word(folded[0])
+                checks_end = _is_word(folded[-1])
+                keys.setdefault(lower(folded), []).append(
+                    (folded, index, form_kind, sensitive, checks_start, checks_end)
+                )
+        self._automaton = automaton = ahocorasick.Automaton()
+        for key, payload in keys.items():
+            automaton.add_word(key, (len(key), tuple(payload)))
+        if keys:
+            automaton.make_automaton()
+        self._empty = not keys
+
+    def find(self, text: str) -> list[Match]:
+        if self._empty or not text:
+            return []
+        folded = fold(text)
+        low = lower(folded)
+        n = len(text)
+        candidates = []
+        for end_index, (length, payload) in self._automaton.iter(low):
+            start, end = end_index - length + 1, end_index + 1
+            for order, (form, index, form_kind, sensitive, checks_start, checks_end) in enumerate(payload):
+                if checks_start and start > 0 and _is_word(folded[start - 1]):
+                    continue
+                if checks_end and end < n and _is_word(folded[end]):
+                    continue
+                if sensitive and folded[start:end] != form:
+                    continue
+                rank = 0 if form_kind == "name" else 1 if form_kind == "variant" else 2
+                candidates.append((-(end - start), start, rank, index, order, end, form_kind))
+                break  # first fitting form of this key wins (file order)
+        if not candidates:
+            return []
+        candidates.sort()
+        taken = bytearray(n)
+        chosen = []
+        for negative_length, start, _rank, index, _order, end, form_kind in candidates:
+            if taken.find(1, start, end) != -1:
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append(Match(start, end, text[start:end], self.entries[index], form_kind))
+        chosen.sort(key=lambda m: m.start)
+        return _join_abbreviations(chosen, text)
+
+
+def _join_abbreviations(matches: list[Match], text: str) -> list[Match]:
+    """`Name (ABBR)` and `ABBR (Name)` of the same entry become one match covering the parentheses."""
+    result: list[Match] = []
+    i = 0
+    while i < len(matches):
+        first = matches[i]
+        if i + 1 < len(matches):
+            second = matches[i + 1]
+            kinds = {first.form, second.form}
+            if (
+                second.entry is first.entry
+                and "abbreviation" in kinds
+                and kinds != {"abbreviation"}
+                and _OPEN.match(text, first.end, second.start)
+            ):
+                close = _CLOSE.match(text, second.end)
+                if close:
+                    end = close.end()
+                    form = "abbreviation+name" if first.form == "abbreviation" else "name+abbreviation"
+                    result.append(Match(first.start, end, text[first.start : end], first.entry, form, (first, second)))
+                    i += 2
+                    continue
+        result.append(first)
+        i += 1
+    return result

@@ -1,0 +1,242 @@
+"""The glossary's data: one `Entry` per concept, a `Match` where an entry's English form occurs in a text, and
+`Problem`s found while loading or checking.
+
+Format-independent: the YAML, CSV and TBX readers in `pipeline.glossary.formats` all build these objects.
+See docs/glossary.md for the meaning of every field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "CJK_LANGS",
+    "DO_NOT_TRANSLATE",
+    "FIELDS",
+    "KINDS",
+    "LANG_CODE",
+    "STATUSES",
+    "Entry",
+    "Glossary",
+    "Match",
+    "Problem",
+    "is_cjk_lang",
+    "join_with_abbreviation",
+]
+
+DO_NOT_TRANSLATE = "do-not-translate"
+KINDS = ("institution", "person", "place", "programme", "term", DO_NOT_TRANSLATE)
+STATUSES = ("approved", "proposed")
+FIELDS = (
+    "id",
+    "english",
+    "variants",
+    "abbreviations",
+    "kind",
+    "status",
+    "targets",
+    "note",
+    "case_sensitive",
+    "allow_traditional_in_ja",
+)
+# BCP 47-ish codes as the project writes them: "ja", "zh-TW", "zh-CN", "zh-Hant", "pt-BR".
+LANG_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
+CJK_LANGS = ("zh", "ja", "ko")
+
+
+def is_cjk_lang(lang: str) -> bool:
+    return lang.split("-", 1)[0] in CJK_LANGS
+
+
+def join_with_abbreviation(first: str, second: str, lang: str) -> str:
+    """`first（second）` for Chinese, Japanese and Korean (full-width parentheses), else `first (second)`."""
+    return f"{first}（{second}）" if is_cjk_lang(lang) else f"{first} ({second})"
+
+
+@dataclass
+class Entry:
+    """One concept: its canonical English name, other English forms, and its target form per language.
+
+    `abbreviations` maps each English abbreviation to its own targets per language; a language that is not
+    given keeps the English abbreviation (`KMU` → zh-TW `高醫`, ja `KMU`). Equality ignores where the entry was
+    read from, so entries read from YAML, CSV and TBX compare equal when they say the same thing.
+    """
+
+    id: str
+    english: str
+    targets: dict[str, str] = field(default_factory=dict)
+    variants: list[str] = field(default_factory=list)
+    abbreviations: dict[str, dict[str, str]] = field(default_factory=dict)
+    kind: str = "term"
+    status: str = "approved"
+    note: str = ""
+    case_sensitive: bool | None = None  # None: automatic (see `form_is_case_sensitive`)
+    allow_traditional_in_ja: bool = False
+    source: Path | None = field(default=None, compare=False, repr=False)
+    line: int = field(default=0, compare=False, repr=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # "targets.ja" → line
+
+    @property
+    def do_not_translate(self) -> bool:
+        return self.kind == DO_NOT_TRANSLATE
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved"
+
+    def target(self, lang: str, matched: str | None = None) -> str | None:
+        """The target form of the full name in `lang`; None if the glossary has none.
+
+        A do-not-translate entry keeps its English: `matched` (the text found) if given, else the canonical form.
+        """
+        if self.do_not_translate:
+            return self.targets.get(lang) or matched or self.english
+        return self.targets.get(lang)
+
+    def abbreviation_target(self, abbreviation: str, lang: str) -> str | None:
+        """The target of one of the entry's English abbreviations: its own target if given, else the abbreviation."""
+        own = self.abbreviations.get(abbreviation)
+        if own is None:
+            return None
+        return own.get(lang) or abbreviation
+
+    def forms(self) -> list[tuple[str, str]]:
+        """Every English form as (form, "name" | "variant" | "abbreviation"), canonical first."""
+        result = [(self.english, "name")]
+        result += [(v, "variant") for v in self.variants]
+        result += [(a, "abbreviation") for a in self.abbreviations]
+        return result
+
+    def form_is_case_sensitive(self, form: str) -> bool:
+        """Explicit `case_sensitive` wins; otherwise a form with an uppercase letter (a name, an acronym) must match
+        exactly, and an all-lowercase form (a common term) matches in any case."""
+        if self.case_sensitive is not None:
+            return self.case_sensitive
+        return any(ch.isupper() for ch in form)
+
+    def languages(self) -> list[str]:
+        return list(self.targets)
+
+    def where(self, key: str | None = None) -> tuple[str | None, int]:
+        """(file, line) of the entry, or of one of its fields ("english", "targets.ja", "variants[1]", ...)."""
+        line = self.lines.get(key, self.line) if key else self.line
+        return (str(self.source) if self.source is not None else None, line)
+
+
+@dataclass
+class Match:
+    """An occurrence of a glossary form in a text: `text == source[start:end]`.
+
+    `form` says which form matched: "name" (canonical), "variant", "abbreviation", or - for a name directly
+    followed by its abbreviation in parentheses, `Kaohsiung Medical University (KMU)` - "name+abbreviation"
+    (or "abbreviation+name" for `EMI (English-Medium Instruction)`), one match covering both and the parentheses.
+    Use `target(lang)` for the text to put in the translation.
+    """
+
+    start: int
+    end: int
+    text: str
+    entry: Entry
+    form: str = "name"
+    parts: tuple[Match, ...] = ()  # the two matches a combined match was made of
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def status(self) -> str:
+        return self.entry.status
+
+    def target(self, lang: str) -> str | None:
+        """What the translation must contain for this occurrence, in `lang`; None if the glossary has no form."""
+        if self.parts:
+            first, second = (part.target(lang) for part in self.parts)
+            if first is None or second is None:
+                return None
+            return join_with_abbreviation(first, second, lang)
+        if self.form == "abbreviation":
+            abbreviation = self._abbreviation()
+            return self.entry.abbreviation_target(abbreviation, lang)
+        return self.entry.target(lang, self.text)
+
+    def _abbreviation(self) -> str:
+        if self.text in self.entry.abbreviations:
+            return self.text
+        folded = self.text.casefold()
+        for abbreviation in self.entry.abbreviations:
+            if abbreviation.casefold() == folded:
+                return abbreviation
+        return self.text
+
+
+@dataclass
+class Problem:
+    """Something wrong in a glossary file or in a translated document.
+
+    `code` names the class ("parse", "schema", "duplicate-form", "term-missing", ...); parse and schema problems
+    make a glossary unusable (exit 2), the others are violations (exit 1).
+    """
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    entry: str | None = None
+    document: str | None = None
+    segment: str | None = None
+    lang: str | None = None
+    term: str | None = None
+    expected: str | None = None
+
+    FATAL = ("parse", "schema", "usage")
+
+    @property
+    def fatal(self) -> bool:
+        return self.code in self.FATAL
+
+    def location(self) -> str:
+        if self.file and self.line:
+            return f"{self.file}:{self.line}"
+        return self.file or self.document or ""
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class Glossary:
+    """Entries loaded from a file or folder, with one automaton over all their English forms.
+
+    `hash` identifies the glossary's content (it goes into the manifest and the review documents);
+    `find(text)` gives the matches in `text`, non-overlapping, sorted by start.
+    """
+
+    def __init__(self, path: Path, entries: list[Entry], hash: str, files: list[Path] | None = None):
+        self.path = path
+        self.entries = entries
+        self.hash = hash
+        self.files = files if files is not None else [path]
+        self._matcher = None
+        self._by_id = {e.id: e for e in entries}
+
+    def __repr__(self) -> str:
+        return f"Glossary({str(self.path)!r}, {len(self.entries)} entries, hash={self.hash})"
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
+
+    def find(self, text: str) -> list[Match]:
+        if self._matcher is None:
+            from .match import Matcher
+
+            self._matcher = Matcher(self.entries)
+        return self._matcher.find(text)

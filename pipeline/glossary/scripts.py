@@ -1,0 +1,90 @@
+"""Which characters belong in which written form: Simplified characters in a zh-TW target, old (Traditional)
+forms in a Japanese target where Japanese writes its own (學 → 学, 醫 → 医, 國 → 国).
+
+Both use OpenCC's character tables (imported when first needed):
+
+* zh-TW: a character is Simplified-only when OpenCC's `s2t` changes it and it is not itself one of the
+  Traditional forms OpenCC lists for it. `ALSO_TRADITIONAL` holds the characters that `s2t` changes but that are
+  correct Traditional characters too (台 beside 臺, 余 beside 餘, 里 beside 裏, 干 beside 乾/幹 ...): it is the
+  set of keys of OpenCC's STCharacters table whose candidate list contains the key itself but not first
+  (generated from OpenCC 1.1 data with `opencc_dict -i STCharacters.ocd2 -o st.txt -f ocd2 -t text`).
+* ja: a character is an old form when OpenCC's `t2jp` (Kyūjitai → Shinjitai) changes it; it is a Chinese
+  Simplified form when `s2t` changes it and `t2jp` does not bring the Traditional form back to it (门 → 門).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+__all__ = ["ALSO_TRADITIONAL", "old_forms_in_ja", "simplified_in_ja", "simplified_in_zh_tw"]
+
+ALSO_TRADITIONAL = frozenset(
+    "熏淀郁适雇采里辟荐胜苹虫跖腊腌范蚝蝎蜡膻准几凶厂厘划占台叶吁吃后帘岩岳党夸咨咸尸唇干广征确种筑皂挂涂涌杠杰"
+    "极游据斗愿朴柜万丑丰伙于云亘仆价余佣㐹"
+)
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def _ideograph(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x3134F
+    )
+
+
+@lru_cache(maxsize=65536)
+def _s2t(ch: str) -> str:
+    return _converter("s2t").convert(ch)
+
+
+@lru_cache(maxsize=65536)
+def _t2jp(ch: str) -> str:
+    return _converter("t2jp").convert(ch)
+
+
+def simplified_in_zh_tw(text: str) -> list[tuple[str, str]]:
+    """(character, its Traditional form) for each Simplified-only character in `text`, in order, once each."""
+    found: dict[str, str] = {}
+    for ch in text:
+        if ch in found or not _ideograph(ch) or ch in ALSO_TRADITIONAL:
+            continue
+        traditional = _s2t(ch)
+        if traditional != ch:
+            found[ch] = traditional
+    return list(found.items())
+
+
+def old_forms_in_ja(text: str) -> list[tuple[str, str]]:
+    """(character, the form Japanese writes) for each old (Kyūjitai / Traditional) form in `text`."""
+    found: dict[str, str] = {}
+    for ch in text:
+        if ch in found or not _ideograph(ch):
+            continue
+        new = _t2jp(ch)
+        if new != ch:
+            found[ch] = new
+    return list(found.items())
+
+
+def simplified_in_ja(text: str) -> list[tuple[str, str]]:
+    """(character, the form Japanese writes) for each Chinese Simplified form in a Japanese `text` (门 → 門)."""
+    found: dict[str, str] = {}
+    for ch in text:
+        if ch in found or not _ideograph(ch) or ch in ALSO_TRADITIONAL:
+            continue
+        traditional = _s2t(ch)
+        if traditional == ch:
+            continue
+        japanese = _t2jp(traditional)
+        if japanese != ch:
+            found[ch] = japanese
+    return list(found.items())
