@@ -236,7 +236,9 @@ class Glossary:
 
     def find(self, text: str) -> list[Match]:
         if self._matcher is None:
+            from .load import no_gc
             from .match import Matcher
 
-            self._matcher = Matcher(self.entries)
+            with no_gc():
+                self._matcher = Matcher(self.entries)
         return self._matcher.find(text)

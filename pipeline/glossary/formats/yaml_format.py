@@ -18,10 +18,23 @@ __all__ = ["YamlFormat"]
 
 TOP_LEVEL = ("version", "name", "description", "entries")
 
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML without libyaml: slower, same result
-    _Loader = yaml.SafeLoader
+_BOOLS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split())
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: same result, faster
+
+
+class _Loader(_BaseLoader):
+    """The safe loader with a quicker tag resolver for the common case (plain text that is not a number)."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            if value in _BOOLS:
+                return "tag:yaml.org,2002:bool"
+            if value in _NULLS:
+                return "tag:yaml.org,2002:null"
+            if value[:1] not in "0123456789+-.=<":
+                return "tag:yaml.org,2002:str"
+        return super().resolve(kind, value, implicit)
 
 _constructor = yaml.constructor.SafeConstructor()
 _scalar_constructors = yaml.constructor.SafeConstructor.yaml_constructors
