@@ -181,17 +181,23 @@ def install_from_index(from_code: str, to_code: str) -> InstalledPackage:
     from argostranslate import package as argos_package
     from argostranslate import settings
 
-    try:
-        argos_package.update_package_index()
-        available = [
-            p for p in argos_package.get_available_packages() if p.from_code == from_code and p.to_code == to_code
-        ]
-    except (OSError, ValueError) as exc:
-        available, reason = [], str(exc)
-    else:
-        reason = "no such package in the index"
+    # update_package_index() logs and returns on a network error; get_available_packages() then recurses
+    # forever when no index was ever downloaded, so the index file is checked first.
+    import logging
+
+    logging.getLogger("argostranslate.utils").setLevel(logging.CRITICAL)  # our one-line error says it all
+    argos_package.update_package_index()
     if not Path(settings.local_package_index).exists():
-        reason = "the Argos package index cannot be reached (offline?)"
+        available, reason = [], "the Argos package index cannot be reached (offline?)"
+    else:
+        try:
+            available = [
+                p for p in argos_package.get_available_packages() if p.from_code == from_code and p.to_code == to_code
+            ]
+        except (OSError, ValueError) as exc:
+            available, reason = [], f"the local copy of the index is unreadable ({exc})"
+        else:
+            reason = "no such package in the index"
     if not available:
         raise ModelError(
             f"Cannot install {from_code}→{to_code} from the Argos index: {reason}; "
