@@ -11,8 +11,9 @@ Formats, chosen by the file's extension:
 * `.docx`: paragraphs in document order, including the paragraphs inside tables (row by row, cell by cell,
   nested tables in place) and content controls; tracked insertions are read as accepted, deletions as
   accepted (dropped); a manual line break inside a Word paragraph starts a new paragraph, as a new line does in
-  `.txt`. Images, text boxes, headers, footers, footnotes and comments are not read; images and text boxes are
-  listed in `release.notes` for the reviewer.
+  `.txt`. Footnotes and endnotes are read too: their paragraphs come after the body, in the order the body refers
+  to them (their reference marks are not put into the text), and `release.notes` says so. Images, text boxes,
+  headers, footers and comments are not read; images and text boxes are listed in `release.notes` for the reviewer.
 
 Text files are UTF-8, with or without a byte-order mark (UTF-16 with a byte-order mark is read too). A file that
 is not UTF-8 is decoded as Big5 (cp950), Shift_JIS (cp932) or Windows-1252 only when exactly one of them decodes
@@ -365,6 +366,13 @@ def _docx_paragraphs(path: Path, data: bytes, notes: list[str]) -> list[str]:
     counts = {"images": 0, "textboxes": 0, "changes": 0}
     paragraphs: list[str] = []
     _walk_block(document.element.body, paragraphs, counts)
+    for kind, reltype, reference in _NOTE_PARTS:
+        notes_found = _docx_notes(document, reltype, reference, paragraphs, counts)
+        if notes_found:
+            notes.append(
+                f"{notes_found} {kind}(s) of the document were read and added after the body, in the order they are "
+                f"referred to (their reference marks are not in the text)."
+            )
     if counts["images"]:
         notes.append(f"{counts['images']} image(s) in the document were skipped (not translated).")
     if counts["textboxes"]:
@@ -375,6 +383,36 @@ def _docx_paragraphs(path: Path, data: bytes, notes: list[str]) -> list[str]:
     for p in paragraphs:
         lines.extend(line.strip() for line in p.splitlines())
     return lines
+
+
+_NOTE_PARTS = (
+    ("footnote", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes", "footnoteReference"),
+    ("endnote", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes", "endnoteReference"),
+)
+
+
+def _docx_notes(document, reltype: str, reference: str, out: list[str], counts: dict[str, int]) -> int:
+    """Append the paragraphs of the footnotes (or endnotes) the body refers to, in reference order; how many."""
+    ids = [ref.get(_W + "id") for ref in document.element.body.iter(_W + reference)]
+    if not ids:
+        return 0
+    part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype == reltype and not rel.is_external), None)
+    if part is None:
+        return 0
+    from docx.oxml import parse_xml  # python-docx's parser: no entities resolved, no network
+
+    try:
+        root = parse_xml(part.blob)
+    except Exception:  # a damaged notes part loses the notes, not the release
+        return 0
+    by_id = {el.get(_W + "id"): el for el in root.iterchildren() if el.get(_W + "type") in (None, "normal")}
+    found = 0
+    for note_id in dict.fromkeys(ids):
+        element = by_id.get(note_id)
+        if element is not None:
+            _walk_block(element, out, counts)
+            found += 1
+    return found
 
 
 def _walk_block(element, out: list[str], counts: dict[str, int]) -> None:

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 
 from .detect import bracket_pairs, find_foreign_spans, mostly_cjk, span_language
@@ -75,6 +76,12 @@ _QUOTE_PAIRS = {"“": "”", "«": "»", "「": "」", "『": "』", "‹": "�
 _ROUND_PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "［": "］"}
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _FALLBACK_BOUNDARY = re.compile(r"[.!?…。！？][\"'”’)\]]*\s+(?=\S)")
+_WORD_WINDOW = 64
+# pysbd's cost grows with the length of the text times the abbreviations in it (quadratic on one huge paragraph:
+# 100 kB took 6 s, 300 kB 80 s). Longer paragraphs are handed to it in pieces of about this many characters, cut
+# where the fallback pattern sees a sentence end that `_accept` accepts; every boundary is still checked against
+# the whole paragraph (quotations, brackets, CJK spans). Ordinary paragraphs (< 2,000 characters) are one piece.
+PYSBD_CHUNK_CHARS = 5_000
 
 
 @lru_cache(maxsize=1)
@@ -199,8 +206,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     if first == len(text):
         return []
     boundaries = [b for b in _candidates(text) if first < b < len(text) and _accept(text, b)]
-    protected = _protected_regions(text)
-    boundaries = sorted({b for b in boundaries if not any(s < b <= e for s, e in protected)})
+    inside = _inside_regions(_protected_regions(text))
+    boundaries = sorted({b for b in boundaries if not inside(b)})
     sentences: list[tuple[int, int]] = []
     starts = [first, *boundaries]
     for k, start in enumerate(starts):
@@ -212,8 +219,52 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return sentences
 
 
+def _inside_regions(regions: list[tuple[int, int]]):
+    """A test `b -> bool`: is s < b <= e for some (s, e) in `regions`? (Merged and bisected: linear, not R×B.)"""
+    merged: list[list[int]] = []
+    for s, e in sorted(regions):
+        if e <= s:
+            continue
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)  # (s, e] intervals: touching ones join
+        else:
+            merged.append([s, e])
+    starts = [m[0] for m in merged]
+
+    def inside(b: int) -> bool:
+        k = bisect_left(starts, b) - 1  # last region with s < b
+        return k >= 0 and b <= merged[k][1]
+
+    return inside
+
+
+def _chunks(text: str) -> list[int]:
+    """Start offsets of the pieces a long paragraph is handed to pysbd in (see PYSBD_CHUNK_CHARS)."""
+    starts = [0]
+    if len(text) <= PYSBD_CHUNK_CHARS:
+        return starts
+    for match in _FALLBACK_BOUNDARY.finditer(text):
+        b = match.end()
+        if b - starts[-1] >= PYSBD_CHUNK_CHARS and _accept(text, b):
+            starts.append(b)
+    return starts
+
+
 def _candidates(text: str) -> list[int]:
     """Start offsets of sentences proposed by pysbd (or, should it fail, by a regular expression)."""
+    starts = _chunks(text)
+    if len(starts) == 1:
+        return _pysbd_candidates(text)
+    found: list[int] = []
+    for k, start in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else len(text)
+        found.extend(start + b for b in _pysbd_candidates(text[start:stop]))
+        if start:
+            found.append(start)  # the cut itself: a sentence end the fallback pattern and `_accept` both saw
+    return found
+
+
+def _pysbd_candidates(text: str) -> list[int]:
     try:
         sentences = _segmenter().segment(text)
     except Exception:  # pysbd is a heuristic library: never let it stop a run
@@ -236,14 +287,22 @@ def _accept(text: str, b: int) -> bool:
     """May a sentence start at `b`? (After sentence-final punctuation, not after Prof., not before "small".)"""
     if b <= 0 or b >= len(text) or text[b].isspace() or text[b].islower():
         return False
-    before = text[:b].rstrip()
-    core = before.rstrip(_CLOSERS)
-    if not core or core[-1] not in _FINAL:
+    # Walk back over whitespace, then closing quotes/brackets, by index: slicing `text[:b]` would copy the whole
+    # paragraph for every candidate, quadratic on a huge one.
+    before_end = b
+    while before_end > 0 and text[before_end - 1].isspace():
+        before_end -= 1
+    core_end = before_end
+    while core_end > 0 and text[core_end - 1] in _CLOSERS:
+        core_end -= 1
+    if core_end == 0 or text[core_end - 1] not in _FINAL:
         return False
-    if len(before) == b and core[-1] not in "。！？｡":
+    last = text[core_end - 1]
+    if before_end == b and last not in "。！？｡":
         return False  # no space after an English full stop: "3.5", "U.S.A", "example.com"
-    if core[-1] == "." and core == before:
-        word = _WORD_BEFORE.search(core)
+    if last == "." and core_end == before_end:
+        # an abbreviation is short: looking at the last _WORD_WINDOW characters finds it (a longer "word" is none)
+        word = _WORD_BEFORE.search(text, max(0, core_end - _WORD_WINDOW), core_end)
         if word:
             word_text = word.group(1).lower()
             if word_text in NO_BREAK_AFTER or (word_text in NO_BREAK_BEFORE_NUMBER and text[b].isdigit()):

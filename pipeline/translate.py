@@ -48,7 +48,7 @@ def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list
     for match in glossary.find(segment.source):
         if any(match.start < end and start < match.end for start, end in verbatim):
             continue
-        target = match.entry.target(lang)
+        target = match.target(lang)
         if target is None:
             continue
         uses.append(
@@ -73,22 +73,63 @@ def _shields(segment: Segment, terms: list[TermUse]) -> list[Shield]:
     return sorted(shields, key=lambda s: s.start)
 
 
-def _translate_texts(engine: Engine, texts: list[str]) -> list[str]:
-    """One engine call for all texts; a text longer than the model accepts is split, never truncated."""
+def _fit(engine: Engine, text: str, limit: int) -> list[str]:
+    """`text` cut into pieces of at most `limit` model tokens whose concatenation is `text` (never truncated)."""
+    from .segment import split_long_segment
+
+    tokens = engine.count_tokens(text)
+    if tokens <= limit or len(text) <= 1:
+        return [text]
+    # Characters per token vary; split by characters conservatively, then verify each piece in tokens.
+    max_chars = max(1, min(len(text) - 1, int(len(text) * limit / tokens * 0.8)))
+    pieces = split_long_segment(text, max_chars)
+    return [fitted for piece in pieces for fitted in _fit(engine, piece, limit)]
+
+
+def _join(joiner: str, outputs: list[str]) -> str:
+    """The translations of the pieces of one over-long sentence, joined.
+
+    `joiner` is "" for CJK targets; two pieces whose touching ends are both non-CJK letters or digits (Latin
+    words, numbers: a demo copy model's English, or an English name in a Chinese sentence) still get a space,
+    so no two words are glued together.
+    """
+    text = ""
+    for output in outputs:
+        output = output.strip()
+        if not output:
+            continue
+        if text:
+            glue = joiner
+            if not glue and _wordish(text[-1]) and _wordish(output[0]):
+                glue = " "
+            text += glue
+        text += output
+    return text
+
+
+def _wordish(ch: str) -> bool:
+    from .detect import script_of
+
+    return ch.isalnum() and script_of(ch) is None
+
+
+def _translate_texts(engine: Engine, texts: list[str], split_counts: list[int] | None = None) -> list[str]:
+    """One engine call for all texts; a text longer than the model accepts is split, never truncated.
+
+    `split_counts`, when given, receives the number of pieces each text was sent in (1: not split).
+    """
     limit = engine.max_input_tokens()
     pieces: list[list[str]] = []
     for text in texts:
         if limit is not None and engine.count_tokens(text) > limit:
-            from .segment import split_long_segment
-
-            # Characters per token vary; split by characters conservatively, then verify in tokens.
-            max_chars = max(20, int(len(text) * limit / engine.count_tokens(text) * 0.8))
-            pieces.append(split_long_segment(text, max_chars))
+            pieces.append(_fit(engine, text, limit))
         else:
             pieces.append([text])
+    if split_counts is not None:
+        split_counts[:] = [len(group) for group in pieces]
     flat = [p for group in pieces for p in group]
     outputs = iter(engine.translate(flat))
-    return [engine.joiner.join(next(outputs).strip() for _ in group) for group in pieces]
+    return [_join(engine.joiner, [next(outputs) for _ in group]) for group in pieces]
 
 
 def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> list[_Work]:
@@ -101,7 +142,10 @@ def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> 
         item.protected = protect(item.segment.source, item.shields, style)
         batch.append(item)
     failed = [item for item in work if item not in batch]
-    for item, output in zip(batch, _translate_texts(engine, [i.protected.text for i in batch])):
+    counts: list[int] = []
+    outputs = _translate_texts(engine, [i.protected.text for i in batch], counts)
+    for item, output, count in zip(batch, outputs, counts):
+        _note_split(item, count, engine)
         restored = restore(output, item.protected, cjk_target=cjk)
         if restored.text is None:
             item.flags.append(Flag("placeholder-retry", f"{item.protected.style.name} placeholders: " + "; ".join(restored.problems)))
@@ -113,13 +157,26 @@ def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> 
     return failed
 
 
+def _note_split(item: _Work, count: int, engine: Engine) -> None:
+    if count > 1 and not any(f.code == "split-long" for f in item.flags):
+        item.flags.append(
+            Flag(
+                "split-long",
+                f"Longer than the model accepts ({engine.max_input_tokens()} tokens): translated in {count} pieces, "
+                "nothing cut off; check the joins",
+            )
+        )
+
+
 def _recover_unprotected(engine: Engine, work: list[_Work]) -> None:
     """Last resort: translate unprotected, then swap the model's rendering of each term for the glossary's."""
     texts = [item.segment.source for item in work]
     alone = [(item, term) for item in work for term in item.terms]
-    outputs = _translate_texts(engine, texts + [term.source for _, term in alone])
+    counts: list[int] = []
+    outputs = _translate_texts(engine, texts + [term.source for _, term in alone], counts)
     term_outputs = dict(zip(((id(i), id(t)) for i, t in alone), outputs[len(texts):]))
-    for item, output in zip(work, outputs):
+    for item, output, count in zip(work, outputs, counts):
+        _note_split(item, count, engine)
         text = output
         missing = []
         for term in item.terms:

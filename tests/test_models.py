@@ -57,7 +57,8 @@ def test_traditional_package_is_preferred_over_simplified(installed, tmp_path, c
 
 def test_real_package_wins_over_demo(installed, identity_packages, tmp_path, cli):
     real = _rewrite_metadata(identity_packages["ja"], tmp_path / "real-ja.argosmodel", pipeline_demo=False, package_version="1.1")
-    assert cli("models", "install", real).exit_code == 0
+    # an identity model relabelled as real would fail the language check (it writes English): skipped here
+    assert cli("models", "install", "--no-verify", real).exit_code == 0
     chosen, _ = find_package("ja")
     assert chosen.demo is False and chosen.version == "1.1"
 

@@ -30,6 +30,9 @@ class FakeMatch:
     text: str
     entry: FakeEntry
 
+    def target(self, lang):
+        return self.entry.target(lang)
+
 
 class FakeGlossary:
     """Two terms, found by plain search: the stage's contract, not the real matcher (tested elsewhere)."""

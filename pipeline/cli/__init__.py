@@ -58,7 +58,9 @@ def entry() -> None:
     import sys
 
     try:
-        main.main(standalone_mode=False)
+        # Without standalone mode click returns ctx.exit(n)'s code instead of exiting.
+        code = main.main(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Abort:
         click.echo("Interrupted: no document was half-written.", err=True)
         sys.exit(130)

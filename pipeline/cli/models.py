@@ -38,8 +38,16 @@ def list_models() -> None:
 @models.command("install")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--from-index", "pair", nargs=2, metavar="FROM TO", help="Download FROM→TO from the Argos index (online).")
-def install(files: tuple[Path, ...], pair: tuple[str, str] | None) -> None:
+@click.option(
+    "--no-verify",
+    is_flag=True,
+    help="Skip the check that the model writes the language its metadata declares (runs still check it).",
+)
+def install(files: tuple[Path, ...], pair: tuple[str, str] | None, no_verify: bool) -> None:
     """Install .argosmodel packages from files, or from the Argos index with --from-index.
+
+    Every archive entry is checked before anything is written, and the model must translate a test sentence
+    into the language its metadata declares; a package that fails either is refused (exit code 4).
 
     \b
     Examples:
@@ -50,7 +58,7 @@ def install(files: tuple[Path, ...], pair: tuple[str, str] | None) -> None:
 
     if not files and not pair:
         raise click.UsageError("give one or more .argosmodel files, or --from-index FROM TO")
-    installed = [install_package_file(path) for path in files]
+    installed = [install_package_file(path, verify=not no_verify) for path in files]
     if pair:
         installed.append(install_from_index(*pair))
     for package in installed:

@@ -80,6 +80,13 @@ class ArgosEngine(Engine):
         return outputs
 
 
-def load_engine(lang: str, options: DecodeOptions, from_code: str = "en") -> ArgosEngine:
+def load_engine(lang: str, options: DecodeOptions, from_code: str = "en", verify: bool = True) -> ArgosEngine:
+    """The engine for project language `lang`; unless `verify` is false, checked to write the language its
+    package declares (one batch of three short sentences, see `verify.py`): ModelError (exit 4) if not."""
     package, converter = find_package(lang, from_code)
-    return ArgosEngine(package, lang, converter, options)
+    engine = ArgosEngine(package, lang, converter, options)
+    if verify:
+        from .verify import check_engine
+
+        check_engine(engine, package, f"{lang}: {package.path}")
+    return engine

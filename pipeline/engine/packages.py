@@ -28,7 +28,13 @@ LANGUAGE_NAMES = {"zh-TW": "繁體中文", "zh-CN": "简体中文", "ja": "日�
 
 # A package larger than this when unpacked is refused: real Argos packages are ~100-300 MB.
 MAX_UNPACKED_BYTES = 4 * 1024**3
+# Model weights barely compress (~1.1×); an entry (or a whole archive) above this many bytes that expands more than
+# MAX_COMPRESSION_RATIO times is a zip bomb. The sizes are the ones declared in the archive; Python's zipfile never
+# writes more than the declared size of an entry (it stops there and fails the CRC check), so they bound the disk use.
 MAX_COMPRESSION_RATIO = 200
+BOMB_MIN_BYTES = 10 * 1024**2
+# Free space kept on the packages folder's disk beyond the package's unpacked size.
+SPACE_MARGIN_BYTES = 64 * 1024**2
 
 
 @dataclass
@@ -76,7 +82,9 @@ def _read_package(path: Path) -> InstalledPackage | None:
         to_code=to_code,
         version=str(metadata.get("package_version", "")),
         name=path.name,
-        demo=bool(metadata.get("pipeline_demo", False)),
+        # A model that says it is not a translation (our copy model, or a benchmark's random weights) is labelled so
+        # in every document; it is also exempt from the language check of verify.py.
+        demo=bool(metadata.get("pipeline_demo", False) or metadata.get("benchmark_random_weights", False)),
     )
 
 
@@ -114,7 +122,7 @@ def find_package(lang: str, from_code: str = "en") -> tuple[InstalledPackage, st
 
 def _check_archive(archive: Path, zf: zipfile.ZipFile) -> str:
     """Refuse anything that could write outside the packages folder or fill the disk; return the top folder."""
-    total = 0
+    total = compressed = 0
     tops = set()
     for info in zf.infolist():
         name = info.filename
@@ -124,12 +132,17 @@ def _check_archive(archive: Path, zf: zipfile.ZipFile) -> str:
         if stat.S_ISLNK(info.external_attr >> 16):
             raise ModelError(f"{archive}: refused, entry {name!r} is a symbolic link; get the package from a trusted source")
         total += info.file_size
-        if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO and info.file_size > 10 * 1024**2:
-            raise ModelError(f"{archive}: refused, entry {name!r} expands {info.file_size // info.compress_size}× (zip bomb?)")
+        compressed += info.compress_size
+        if info.file_size > BOMB_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(1, info.compress_size):
+            ratio = info.file_size // max(1, info.compress_size)
+            raise ModelError(f"{archive}: refused, entry {name!r} expands {ratio}× (zip bomb?); get the package from a trusted source")
         if posix.parts:
             tops.add(posix.parts[0])
     if total > MAX_UNPACKED_BYTES:
         raise ModelError(f"{archive}: refused, it would unpack to {total / 1024**3:.1f} GB")
+    if total > BOMB_MIN_BYTES and total > MAX_COMPRESSION_RATIO * max(1, compressed):
+        # many entries, each under the per-entry threshold, that together expand like a bomb
+        raise ModelError(f"{archive}: refused, it expands {total // max(1, compressed)}× (zip bomb?); get the package from a trusted source")
     if len(tops) != 1:
         raise ModelError(f"{archive}: not an Argos package (expected one top folder, found {len(tops)}); check the file")
     top = tops.pop()
@@ -140,8 +153,27 @@ def _check_archive(archive: Path, zf: zipfile.ZipFile) -> str:
     return top
 
 
-def install_package_file(archive: Path) -> InstalledPackage:
-    """Install a .argosmodel the way Argos does (unzip into the packages folder), but checked and atomic."""
+def _check_space(archive: Path, zf: zipfile.ZipFile, folder: Path) -> None:
+    needed = sum(info.file_size for info in zf.infolist())
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if needed + SPACE_MARGIN_BYTES > free:
+        raise ModelError(
+            f"{archive}: not enough disk space in {folder} (needs {needed / 1024**2:.0f} MB, "
+            f"{free / 1024**2:.0f} MB free); free some space or set ARGOS_PACKAGES_DIR to another disk"
+        )
+
+
+def install_package_file(archive: Path, verify: bool = True) -> InstalledPackage:
+    """Install a .argosmodel the way Argos does (unzip into the packages folder), but checked and atomic.
+
+    Nothing is written before every entry has been checked (`_check_archive`); the package is unpacked into a
+    hidden staging folder inside the packages folder and renamed into place only once it is complete and, unless
+    `verify` is false, its model has been seen to translate into the language its metadata declares
+    (`verify.verify_package`).
+    """
     if not archive.is_file():
         raise ModelError(f"{archive}: no such file; give the path of a .argosmodel package")
     if not zipfile.is_zipfile(archive):
@@ -151,6 +183,7 @@ def install_package_file(archive: Path) -> InstalledPackage:
         target_root.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(archive) as zf:
             top = _check_archive(archive, zf)
+            _check_space(archive, zf, target_root)
             staging = Path(tempfile.mkdtemp(prefix=".install-", dir=target_root))
             try:
                 zf.extractall(staging)
@@ -161,6 +194,10 @@ def install_package_file(archive: Path) -> InstalledPackage:
                 for needed in ("model/model.bin", "sentencepiece.model"):
                     if not (unpacked / needed).is_file():
                         raise ModelError(f"{archive}: incomplete package, {needed} is missing; download it again")
+                if verify:
+                    from .verify import verify_package
+
+                    verify_package(package, str(archive))
                 destination = target_root / top
                 if destination.exists():
                     shutil.rmtree(destination)

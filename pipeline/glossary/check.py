@@ -187,6 +187,7 @@ def _forms(entries: list[Entry]) -> list[Problem]:
                         entry,
                         field,
                         term=form,
+                        other=first.id,
                     )
                 )
     return problems
@@ -200,7 +201,9 @@ def _form_key(entry: Entry, form: str, kind: str) -> str:
     return f"abbreviations.{form}"
 
 
-def _shared_targets(entries: list[Entry]) -> list[Problem]:
+def _shared_targets(entries: list[Entry], duplicates: set[frozenset[str]]) -> list[Problem]:
+    """Two concepts, one target; pairs already reported as one concept entered twice (duplicate-form) are not
+    reported again."""
     problems = []
     seen: dict[tuple[str, str], tuple[Entry, str]] = {}
     for entry in entries:
@@ -211,7 +214,7 @@ def _shared_targets(entries: list[Entry]) -> list[Problem]:
                 continue  # an abbreviation kept in English (NCVC in ja)
             norm = unicodedata.normalize("NFC", form.strip())
             first = seen.setdefault((lang, norm), (entry, key))
-            if first[0] is entry:
+            if first[0] is entry or frozenset((first[0].id, entry.id)) in duplicates:
                 continue
             file, line = first[0].where(first[1])
             problems.append(
@@ -249,7 +252,8 @@ def lint(entries: list[Entry], required_langs: tuple[str, ...] = DEFAULT_REQUIRE
     """Every content problem of a (loaded) glossary; see the module docstring for the classes."""
     problems: list[Problem] = []
     problems += _forms(entries)
-    problems += _shared_targets(entries)
+    duplicates = {frozenset((p.entry, p.other)) for p in problems if p.code == "duplicate-form" and p.other}
+    problems += _shared_targets(entries, duplicates)
     problems += _missing_languages(entries, tuple(required_langs))
     for entry in entries:
         problems += _scripts(entry)

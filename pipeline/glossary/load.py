@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import json
+import os
+from dataclasses import fields
 from pathlib import Path
 
 from ..errors import GlossaryError
@@ -48,8 +51,10 @@ def glossary_hash(files: list[Path], datas: list[bytes] | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def read_entries(path: Path) -> tuple[list[Entry], list[Problem], list[Path]]:
-    """Every entry of a file or folder, every parse/schema problem (not raised), and the files read."""
+def read_entries(path: Path, *, cache: bool = True) -> tuple[list[Entry], list[Problem], list[Path]]:
+    """Every entry of a file or folder, every parse/schema problem (not raised), and the files read.
+
+    `cache=False` always parses (the check does: it must see the file as it is, whatever the cache holds)."""
     from .formats import format_for
 
     path = Path(path)
@@ -66,7 +71,14 @@ def read_entries(path: Path) -> tuple[list[Entry], list[Problem], list[Path]]:
             )
             continue
         try:
-            got, found = fmt.read(f)
+            data = f.read_bytes()
+            use_cache = cache and len(data) >= CACHE_MIN_BYTES
+            got = _cache_get(data, fmt.name, f) if use_cache else None
+            found: list[Problem] = []
+            if got is None:
+                got, found = fmt.read(f)
+                if use_cache and not found:
+                    _cache_put(data, fmt.name, got)
         except OSError as exc:
             problems.append(Problem("parse", f"cannot read: {exc.strerror or exc}", file=str(f), line=1))
             continue
@@ -74,6 +86,67 @@ def read_entries(path: Path) -> tuple[list[Entry], list[Problem], list[Path]]:
         problems += found
     problems += duplicate_ids(entries)
     return entries, problems, files
+
+
+# ----------------------------------------------------------------------------------------------- cache
+# Parsing YAML is the slow part of loading a large glossary (libyaml still builds a Python object per node).
+# A glossary file that parsed without problems is kept, as JSON, in a cache keyed by the sha256 of its bytes:
+# the next run with the same file skips the parser. Any change to the file changes the key. Set
+# TRANSLATE_CACHE_DIR to move the cache, or to an empty string to switch it off.
+
+CACHE_VERSION = 1
+CACHE_MIN_BYTES = 256 * 1024  # small files parse in milliseconds: no cache
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("TRANSLATE_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) / "glossary" if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "translate" / "glossary"
+
+
+def _cache_file(data: bytes, fmt: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    from .. import __version__
+
+    digest = hashlib.sha256(data).hexdigest()
+    return folder / f"{digest}.{fmt}.v{CACHE_VERSION}-{__version__}.json"
+
+
+_ENTRY_FIELDS = [f.name for f in fields(Entry) if f.name != "source"]
+
+
+def _cache_get(data: bytes, fmt: str, source: Path) -> list[Entry] | None:
+    path = _cache_file(data, fmt)
+    if path is None:
+        return None
+    try:
+        stored = json.loads(path.read_bytes())
+        if stored.get("fields") != _ENTRY_FIELDS:
+            return None
+        return [Entry(**values, source=source) for values in stored["entries"]]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _cache_put(data: bytes, fmt: str, entries: list[Entry]) -> None:
+    path = _cache_file(data, fmt)
+    if path is None:
+        return
+    payload = {
+        "fields": _ENTRY_FIELDS,
+        "entries": [{name: getattr(e, name) for name in _ENTRY_FIELDS} for e in entries],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written is no cache; loading still works
 
 
 def duplicate_ids(entries: list[Entry]) -> list[Problem]:

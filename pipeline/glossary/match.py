@@ -33,8 +33,13 @@ for _ch in "\t\n\r\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u
 _FOLD_TABLE = str.maketrans(_FOLD)
 
 
+_ASCII_SPACES = ("\t", "\n", "\r")
+
+
 def fold(text: str) -> str:
     """Typographic variants to one form, character for character (offsets stay valid)."""
+    if text.isascii():
+        return text.translate(_FOLD_TABLE) if any(ch in text for ch in _ASCII_SPACES) else text
     return text.translate(_FOLD_TABLE)
 
 
@@ -46,6 +51,8 @@ def _lower1(ch: str) -> str:
 
 def lower(text: str) -> str:
     """Lowercase, character for character (offsets stay valid, unlike `str.lower` for 'İ')."""
+    if text.isascii():
+        return text.lower()
     return "".join(map(_lower1, text))
 
 

@@ -190,6 +190,7 @@ class Problem:
     lang: str | None = None
     term: str | None = None
     expected: str | None = None
+    other: str | None = None  # the other entry of a duplicate-form / conflicting-targets / shared-target pair
 
     FATAL = ("parse", "schema", "usage")
 

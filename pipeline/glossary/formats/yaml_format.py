@@ -36,6 +36,7 @@ class _Loader(_BaseLoader):
                 return "tag:yaml.org,2002:str"
         return super().resolve(kind, value, implicit)
 
+
 _constructor = yaml.constructor.SafeConstructor()
 _scalar_constructors = yaml.constructor.SafeConstructor.yaml_constructors
 
@@ -63,31 +64,37 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
+_STR = "tag:yaml.org,2002:str"
+_Scalar, _Sequence, _Mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+
+
 def _plain(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
     """The node as Python data; `lines[path]` gets the line of every mapping key and list item below it."""
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        result = []
-        for i, item in enumerate(node.value):
-            sub = f"{path}[{i}]"
-            lines[sub] = _line(item)
-            result.append(_plain(item, sub, lines))
-        return result
-    if isinstance(node, yaml.MappingNode):
+    cls = node.__class__
+    if cls is _Scalar:
+        return node.value if node.tag == _STR else _scalar(node)
+    if cls is _Mapping:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not _Scalar:
                 raise _Bad(_line(key_node), "a key must be plain text")
-            key = _scalar(key_node)
-            if isinstance(key, str) is False:
-                key = key_node.value  # `yes:` or `1:` as a key: keep what was written
+            key = key_node.value
             if key in result:
                 where = f" in {path}" if path else ""
                 raise _Bad(_line(key_node), f"duplicate key {key!r}{where} (YAML would silently keep only the last)")
-            sub = f"{path}.{key}" if path else str(key)
-            lines[sub] = _line(key_node)
-            result[key] = _plain(value_node, sub, lines)
+            sub = f"{path}.{key}" if path else key
+            lines[sub] = key_node.start_mark.line + 1
+            if value_node.__class__ is _Scalar and value_node.tag == _STR:
+                result[key] = value_node.value
+            else:
+                result[key] = _plain(value_node, sub, lines)
+        return result
+    if cls is _Sequence:
+        result = []
+        for i, item in enumerate(node.value):
+            sub = f"{path}[{i}]"
+            lines[sub] = item.start_mark.line + 1
+            result.append(_plain(item, sub, lines))
         return result
     raise _Bad(_line(node), "unsupported YAML node")
 
@@ -108,8 +115,12 @@ class YamlFormat(GlossaryFormat):
             root = yaml.compose(text, Loader=_Loader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+            last_line = max(1, len(text.rstrip("\n").split("\n")))
+            line = min(mark.line + 1, last_line) if mark else 1
+            context = exc.context or ""
+            if context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+                context += f" (line {exc.context_mark.line + 1})"
+            what = " ".join(str(x) for x in (context, exc.problem) if x)
             return [], [Problem("parse", f"YAML syntax error: {what}", file=file, line=line)]
         except yaml.YAMLError as exc:
             return [], [Problem("parse", f"YAML error: {exc}", file=file, line=1)]

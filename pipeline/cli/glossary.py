@@ -1,0 +1,230 @@
+"""`translate glossary ...`: check the glossary (the CI check), check translations against it, convert it to and
+from CSV/TBX, and list names it does not cover. Format and rules: docs/glossary.md.
+
+Exit codes of `check`: 0 clean, 1 violations, 2 usage or parse error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["glossary"]
+
+FORMAT_CHOICES = ("human", "json", "github")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def glossary() -> None:
+    """Check, convert and extend the institutional-name glossary (./glossaries)."""
+
+
+def _default_paths() -> list[Path]:
+    from pipeline.glossary import default_glossary_path
+
+    path = default_glossary_path()
+    if path is None:
+        raise click.UsageError("no ./glossaries folder here: give the glossary files or folders to check")
+    return [path]
+
+
+def _display(path: str | None) -> str | None:
+    """A path as the user (and GitHub) wants it: relative to the current folder when inside it."""
+    if path is None:
+        return None
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _github_escape(value: str, *, property: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def _report(problems, fmt: str, summary: str) -> None:
+    if fmt == "json":
+        import json
+
+        items = []
+        for p in problems:
+            item = p.to_dict()
+            for key in ("file", "document"):
+                if key in item:
+                    item[key] = _display(item[key])
+            item["severity"] = "error"
+            items.append(item)
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for p in problems:
+        file = _display(p.file or p.document)
+        if fmt == "github":
+            props = []
+            if file:
+                props.append(f"file={_github_escape(file, property=True)}")
+            if p.line:
+                props.append(f"line={p.line}")
+            props.append(f"title={_github_escape('glossary ' + p.code, property=True)}")
+            click.echo(f"::error {','.join(props)}::{_github_escape(p.message)}")
+        else:
+            where = f"{file}:{p.line}" if file and p.line else (file or "")
+            message = p.message
+            if where and message.startswith(f"{p.file or p.document}: "):
+                message = message[len(f"{p.file or p.document}: ") :]
+            click.echo(f"{where}: {p.code}: {message}" if where else f"{p.code}: {message}")
+    if fmt == "human":
+        click.echo(summary, err=True)
+
+
+@glossary.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A run manifest (<release>.manifest.json), a review .docx, or a folder of them; repeatable. "
+    "Every glossary term in an English segment must have its target in that segment's translation.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="human", show_default=True,
+    help="human: file:line: code: message; json: a list of objects; github: workflow annotations.",
+)  # fmt: skip
+@click.option(
+    "--require-langs",
+    default="zh-TW,ja",
+    show_default=True,
+    help="Languages every entry (except do-not-translate ones) must have, comma-separated.",
+)
+def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_langs: str) -> None:
+    """Validate glossary files (default ./glossaries) and, with --against, translations.
+
+    \b
+    Exit codes: 0 clean, 1 violations, 2 usage or parse error.
+    Examples:
+      translate glossary check
+      translate glossary check --format github
+      translate glossary check --against output/kmu-kumamoto-mou-2025/
+    """
+    from pipeline.glossary.check import check_against, lint
+    from pipeline.glossary.load import duplicate_ids, glossary_hash, read_entries
+    from pipeline.glossary.model import Glossary, Problem
+
+    required = tuple(lang.strip() for lang in require_langs.split(",") if lang.strip())
+    targets = list(paths) or _default_paths()
+    entries, problems, files = [], [], []
+    for path in targets:
+        got, found, read = read_entries(path, cache=False)
+        entries += got
+        # duplicate ids inside one path were reported by read_entries; across paths below
+        problems += found
+        files += read
+        if not read and not found:
+            problems.append(Problem("usage", f"{path}: no glossary files (.yaml, .yml, .csv, .tbx) in it", file=str(path)))
+    if len(targets) > 1:
+        within = {(p.file, p.line) for p in problems if p.code == "schema"}
+        problems += [p for p in duplicate_ids(entries) if (p.file, p.line) not in within]
+    documents = 0
+    if not any(p.fatal for p in problems):
+        problems += lint(entries, required)
+        if against:
+            hash = glossary_hash(files) if files else ""
+            found, documents = check_against(Glossary(targets[0], entries, hash, files), list(against))
+            problems += found
+    exit_code = 2 if any(p.fatal for p in problems) else 1 if problems else 0
+    checked = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in {len(files)} file{'s' if len(files) != 1 else ''}"
+    if against:
+        checked += f", {documents} document{'s' if documents != 1 else ''}"
+    summary = f"{len(problems)} problem{'s' if len(problems) != 1 else ''} ({checked})" if problems else f"OK: {checked}"
+    _report(problems, fmt, summary)
+    sys.exit(exit_code)
+
+
+@glossary.command(name="export")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(("csv", "tbx", "yaml")), required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The file to write.")
+def export_(paths: tuple[Path, ...], fmt: str, output: Path) -> None:
+    """Write the glossary (default ./glossaries) as CSV (for Excel) or TBX (for other translation tools)."""
+    entries = _load_all(paths)
+    _write(entries, fmt, output)
+    click.echo(f"Wrote {len(entries)} entries to {output}", err=True)
+
+
+@glossary.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The YAML file to write.")
+def import_(file: Path, output: Path) -> None:
+    """Convert a CSV or TBX glossary (e.g. edited in Excel) into the project's YAML format."""
+    from pipeline.glossary.formats import format_for
+
+    if format_for(output) is None:
+        raise click.UsageError(f"{output}: give the output a .yaml, .csv or .tbx name")
+    entries = _load_all((file,))
+    _write(entries, format_for(output).name, output)
+    click.echo(f"Wrote {len(entries)} entries to {output}; check it with `translate glossary check {output}`", err=True)
+
+
+def _load_all(paths) -> list:
+    from pipeline.errors import GlossaryError
+    from pipeline.glossary.load import read_entries
+
+    entries = []
+    for path in paths or _default_paths():
+        got, problems, _ = read_entries(path)
+        fatal = [p for p in problems if p.fatal]
+        if fatal:
+            raise GlossaryError(str(fatal[0]) + (f" (and {len(fatal) - 1} more)" if len(fatal) > 1 else ""))
+        entries += got
+    return entries
+
+
+def _write(entries, fmt: str, output: Path) -> None:
+    from pipeline.atomic import atomic_write_bytes
+    from pipeline.glossary.formats import FORMATS
+
+    atomic_write_bytes(output, FORMATS[fmt].dumps(entries))
+
+
+@glossary.command()
+@click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), help="Default: ./glossaries.")
+@click.option("--format", "fmt", type=click.Choice(("human", "json")), default="human", show_default=True)
+def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str) -> None:
+    """List names in releases that the glossary does not cover (capitalised multi-word names, acronyms)."""
+    from pipeline.glossary import default_glossary_path, find_uncovered_names, load_glossary
+
+    path = glossary_path or default_glossary_path()
+    loaded = load_glossary(path) if path is not None else None
+    result = {}
+    for release in releases:
+        result[str(release)] = find_uncovered_names(_release_text(release), loaded)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for release, names in result.items():
+        click.echo(f"{release}: {len(names)} name{'s' if len(names) != 1 else ''} not in the glossary")
+        for name in names:
+            click.echo(f"  {name}")
+
+
+def _release_text(path: Path) -> str:
+    try:
+        from pipeline.ingest import read_release
+    except ImportError:
+        read_release = None
+    if read_release is not None:
+        return read_release(path).text
+    from pipeline.errors import InputError
+
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read as UTF-8 text ({exc})") from None

@@ -1,0 +1,481 @@
+"""The translation memory: one SQLite file (stdlib `sqlite3`), default `output/memory.sqlite`.
+
+Schema (`PRAGMA user_version` = 1), one table `units`, one row per distinct reviewed translation:
+
+    source_hash   pipeline.document.content_hash(source): sha256 of the NORMALIZED English (NFC, whitespace
+                  collapsed, trimmed), first 16 hex digits; the key of exact matches
+    source        the normalized English;  source_lang "en"
+    lang          target language code ("zh-TW", "ja")
+    target        the reviewed translation
+    status        "approved" | "needs-glossary-review" (a reviewer changed an approved glossary term: kept, never
+                  reused as is, shown to the next reviewer as a suggestion)
+    document, release, run_id, segment_id     where it came from (review document file name, ...)
+    reviewer, comment                         tracked-change / comment authors; comments and Notes the reviewer typed
+    origin        "review" (translate review import), "tmx", "xliff" (translate memory import)
+    approved_at   ISO 8601 time of the import that approved it
+    seq           increasing number: the row with the highest seq for (source_hash, lang) is the CURRENT one
+
+UNIQUE (source_hash, lang, target): importing the same reviewed text again adds nothing. A different text for
+the same source adds a row that becomes current; older rows stay (nothing a reviewer typed is lost) and are
+exported only with `--all`.
+
+Writes are transactions (`BEGIN IMMEDIATE` … `COMMIT`, rollback journal, `synchronous=FULL`): a crash or Ctrl-C
+leaves the previous state. A memory locked by another process is waited for `timeout` seconds (default 5), then
+`OutputError`. A damaged file is an `OutputError` naming it; it is never deleted or rewritten.
+
+Matching (the `MemoryLookup` protocol of pipeline.translate):
+
+* `lookup`: the current row for the segment's normalized source hash, if it is approved → the translation,
+  origin "memory", flag `memory` "from memory, approved <date>". The model does not see that segment.
+* `suggest` (segments that go to the model): the current row of an exact source that needs glossary review, or the
+  most similar approved source by `rapidfuzz.fuzz.ratio` (normalized Indel similarity, 0–100, on the normalized
+  English) ≥ FUZZY_THRESHOLD = 85 → shown in Notes ("TM suggestion", flag `tm-suggestion`), never put in the
+  target column. 85 keeps a sentence with one name or number changed and drops sentences that merely share a
+  long phrase (those score ~60–75 on press-release sentences).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..document import Flag, Segment, Translation, content_hash, normalize
+from ..errors import InputError, OutputError
+
+__all__ = [
+    "APPROVED",
+    "ENV_VAR",
+    "FUZZY_THRESHOLD",
+    "NEEDS_GLOSSARY_REVIEW",
+    "STATUSES",
+    "AddResult",
+    "MemoryEntry",
+    "MemoryStore",
+    "NewEntry",
+    "default_memory_path",
+    "open_run_memory",
+]
+
+APPROVED = "approved"
+NEEDS_GLOSSARY_REVIEW = "needs-glossary-review"
+STATUSES = (APPROVED, NEEDS_GLOSSARY_REVIEW)
+FUZZY_THRESHOLD = 85.0
+ENV_VAR = "TRANSLATE_MEMORY"
+SCHEMA_VERSION = 1
+DEFAULT_TIMEOUT = 5.0
+FILE_NAME = "memory.sqlite"
+
+_SCHEMA = """
+CREATE TABLE units (
+    id          INTEGER PRIMARY KEY,
+    source_hash TEXT NOT NULL,
+    source_lang TEXT NOT NULL DEFAULT 'en',
+    source      TEXT NOT NULL,
+    lang        TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('approved', 'needs-glossary-review')),
+    document    TEXT,
+    release     TEXT,
+    run_id      TEXT,
+    segment_id  TEXT,
+    reviewer    TEXT,
+    comment     TEXT,
+    origin      TEXT NOT NULL DEFAULT 'review',
+    approved_at TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    UNIQUE (source_hash, lang, target)
+);
+CREATE INDEX units_current ON units (lang, source_hash, seq);
+"""
+_COLUMNS = (
+    "id", "source_hash", "source_lang", "source", "lang", "target", "status", "document", "release", "run_id",
+    "segment_id", "reviewer", "comment", "origin", "approved_at", "seq",
+)  # fmt: skip
+
+
+def default_memory_path(out_dir: str | os.PathLike[str] | None = None) -> Path:
+    """$TRANSLATE_MEMORY if set, else `<out_dir>/memory.sqlite` (`output/memory.sqlite` by default)."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env)
+    return Path(out_dir if out_dir is not None else "output") / FILE_NAME
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A reviewed translation to add."""
+
+    source: str
+    lang: str
+    target: str
+    status: str = APPROVED
+    document: str | None = None
+    release: str | None = None
+    run_id: str | None = None
+    segment_id: str | None = None
+    reviewer: str | None = None
+    comment: str | None = None
+    origin: str = "review"
+    approved_at: str | None = None  # default: now
+    source_lang: str = "en"
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    id: int
+    source_hash: str
+    source_lang: str
+    source: str
+    lang: str
+    target: str
+    status: str
+    document: str | None
+    release: str | None
+    run_id: str | None
+    segment_id: str | None
+    reviewer: str | None
+    comment: str | None
+    origin: str
+    approved_at: str
+    seq: int
+
+    @property
+    def approved(self) -> bool:
+        return self.status == APPROVED
+
+    @property
+    def date(self) -> str:
+        return self.approved_at[:10]
+
+
+@dataclass
+class AddResult:
+    new: int = 0  # rows added
+    updated: int = 0  # existing rows whose status or comment changed, or that became current again
+    unchanged: int = 0  # already there, as they are
+    new_entries: list[NewEntry] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return self.new + self.updated
+
+
+class MemoryStore:
+    """A translation memory file. Use as a context manager or call `close()`."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+        fuzzy_threshold: float = FUZZY_THRESHOLD,
+    ):
+        self.path = Path(path)
+        self.readonly = readonly
+        self.timeout = timeout
+        self.fuzzy_threshold = fuzzy_threshold
+        self._choices: dict[str, tuple[list[str], list[MemoryEntry]]] = {}
+        self._conn = self._connect()
+
+    # ----------------------------------------------------------------------------------------- connection
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if "locked" in message or "busy" in message:
+                raise OutputError(
+                    f"Translation memory {self.path} is locked by another process (an import or export still "
+                    f"running?); waited {self.timeout:g} s. Try again when it has finished."
+                ) from None
+            if "readonly" in message or "read-only" in message:
+                raise OutputError(f"Translation memory {self.path} is read-only: {message}.") from None
+            if "unable to open" in message:
+                raise OutputError(f"Cannot open translation memory {self.path}: {message}.") from None
+            if "no such table" in message or "no such column" in message:
+                raise OutputError(
+                    f"{self.path} is not a translation memory of this pipeline ({message}); it was left as it is. "
+                    "Choose another file with --memory."
+                ) from None
+            raise OutputError(f"Translation memory {self.path}: {message}.") from None
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+            raise OutputError(
+                f"Translation memory {self.path} is damaged ({exc}); it was left as it is. Restore it from a "
+                "backup, or move it away to start a new memory."
+            ) from None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.readonly:
+            if not self.path.is_file():
+                raise InputError(f"No translation memory at {self.path}.")
+            target, uri = self.path.resolve().as_uri() + "?mode=ro", True
+        else:
+            if self.path.is_dir():
+                raise OutputError(f"Translation memory {self.path} is a folder; give a file name (memory.sqlite).")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"Cannot create the folder of translation memory {self.path}: {exc.strerror}.") from None
+            target, uri = str(self.path), False
+        with self._guard():
+            conn = sqlite3.connect(target, uri=uri, timeout=self.timeout, isolation_level=None)
+            try:
+                conn.execute("PRAGMA foreign_keys = ON")
+                if not self.readonly:
+                    conn.execute("PRAGMA synchronous = FULL")
+                self._check_schema(conn)
+            except BaseException:
+                conn.close()
+                raise
+        return conn
+
+    def _check_schema(self, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise OutputError(
+                f"Translation memory {self.path} has schema version {version}; this pipeline reads version "
+                f"{SCHEMA_VERSION}. Use the pipeline version that wrote it."
+            )
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        if tables:
+            raise OutputError(
+                f"{self.path} is an SQLite file but not a translation memory of this pipeline; it was left as it "
+                "is. Choose another file with --memory."
+            )
+        if self.readonly:
+            return  # an empty file: nothing remembered
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> MemoryStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _empty(self) -> bool:
+        with self._guard():
+            return self._conn.execute("PRAGMA user_version").fetchone()[0] == 0
+
+    # ----------------------------------------------------------------------------------------- reading
+
+    def _rows(self, sql: str, params: tuple = ()) -> list[MemoryEntry]:
+        if self._empty():
+            return []
+        with self._guard():
+            return [MemoryEntry(*row) for row in self._conn.execute(sql, params).fetchall()]
+
+    def current(self, source: str, lang: str) -> MemoryEntry | None:
+        """The current entry for this (normalized) English source in `lang`, approved or not."""
+        rows = self._rows(
+            f"SELECT {', '.join(_COLUMNS)} FROM units WHERE lang = ? AND source_hash = ? ORDER BY seq DESC LIMIT 1",
+            (lang, content_hash(source)),
+        )
+        return rows[0] if rows else None
+
+    def entries(self, lang: str | None = None, *, current_only: bool = True) -> list[MemoryEntry]:
+        """Entries in insertion order; only the current one per (source, lang) unless `current_only=False`."""
+        where, params = ("WHERE lang = ?", (lang,)) if lang else ("", ())
+        if current_only:
+            where = (where + " AND" if where else "WHERE") + (
+                " seq IN (SELECT MAX(seq) FROM units GROUP BY source_hash, lang)"
+            )
+        return self._rows(f"SELECT {', '.join(_COLUMNS)} FROM units {where} ORDER BY seq", params)
+
+    def languages(self) -> list[str]:
+        if self._empty():
+            return []
+        with self._guard():
+            return [row[0] for row in self._conn.execute("SELECT DISTINCT lang FROM units ORDER BY lang")]
+
+    def count(self) -> int:
+        if self._empty():
+            return 0
+        with self._guard():
+            return self._conn.execute("SELECT COUNT(*) FROM units").fetchone()[0]
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """lang → {status → number of current entries}."""
+        result: dict[str, dict[str, int]] = {}
+        for entry in self.entries():
+            by_status = result.setdefault(entry.lang, {})
+            by_status[entry.status] = by_status.get(entry.status, 0) + 1
+        return result
+
+    # ----------------------------------------------------------------------------------------- MemoryLookup
+
+    def lookup(self, segment: Segment, lang: str) -> Translation | None:
+        """An approved translation of exactly this (normalized) source, as a Translation of origin "memory"."""
+        entry = self.current(segment.source, lang)
+        if entry is None or not entry.approved:
+            return None
+        message = f"from memory, approved {entry.date}"
+        if entry.reviewer:
+            message += f" by {entry.reviewer}"
+        if entry.document:
+            message += f" ({entry.document})"
+        return Translation(segment.id, lang, entry.target, origin="memory", flags=[Flag("memory", message)])
+
+    def _candidates(self, lang: str) -> tuple[list[str], list[MemoryEntry]]:
+        if lang not in self._choices:
+            approved = [e for e in self.entries(lang) if e.approved]
+            self._choices[lang] = ([e.source for e in approved], approved)
+        return self._choices[lang]
+
+    def best_match(self, source: str, lang: str) -> tuple[MemoryEntry, float] | None:
+        """The approved entry most similar to `source` (rapidfuzz ratio ≥ threshold), exact source excluded."""
+        from rapidfuzz import fuzz, process
+
+        sources, approved = self._candidates(lang)
+        if not sources:
+            return None
+        query = normalize(source)
+        wanted = content_hash(source)
+        best = None
+        for _, score, index in process.extract(
+            query, sources, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold, limit=3
+        ):
+            if approved[index].source_hash != wanted and (best is None or score > best[1]):
+                best = (approved[index], score)
+        return best
+
+    def suggest(self, segment: Segment, lang: str) -> Translation | None:
+        """A translation to show the reviewer (never to put in the target column), or None."""
+        entry = self.current(segment.source, lang)
+        if entry is not None and not entry.approved:
+            return Translation(
+                segment.id,
+                lang,
+                entry.target,
+                origin="memory",
+                flags=[
+                    Flag(
+                        "tm-suggestion",
+                        f"memory holds a reviewer's translation of this sentence ({entry.date}) that changed a "
+                        "glossary term; it needs glossary review and was not reused",
+                    )
+                ],
+            )
+        match = self.best_match(segment.source, lang)
+        if match is None:
+            return None
+        entry, score = match
+        quoted = entry.source if len(entry.source) <= 80 else entry.source[:79] + "…"
+        return Translation(
+            segment.id,
+            lang,
+            entry.target,
+            origin="memory",
+            flags=[Flag("tm-suggestion", f"close match ({score:.0f}%) in memory, approved {entry.date}: “{quoted}”")],
+        )
+
+    # ----------------------------------------------------------------------------------------- writing
+
+    def add(self, entries: Iterable[NewEntry]) -> AddResult:
+        """Add reviewed translations in ONE transaction (all or nothing). Idempotent: see the module docstring."""
+        if self.readonly:
+            raise OutputError(f"Translation memory {self.path} was opened read-only.")
+        result = AddResult()
+        entries = list(entries)
+        stamp = now_iso()
+        with self._guard():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM units").fetchone()[0]
+                for entry in entries:
+                    seq = self._add_one(entry, seq, stamp, result)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        self._choices.clear()
+        return result
+
+    def _add_one(self, entry: NewEntry, seq: int, stamp: str, result: AddResult) -> int:
+        if entry.status not in STATUSES:
+            raise ValueError(f"unknown memory status {entry.status!r}")
+        source = normalize(entry.source)
+        key = (content_hash(source), entry.lang)
+        if not source or not entry.target.strip():
+            raise ValueError("a memory entry needs a source and a target")
+        row = self._conn.execute(
+            "SELECT id, status, comment, seq FROM units WHERE source_hash = ? AND lang = ? AND target = ?",
+            (*key, entry.target),
+        ).fetchone()
+        if row is None:
+            seq += 1
+            self._conn.execute(
+                "INSERT INTO units (source_hash, source_lang, source, lang, target, status, document, release, run_id, "
+                "segment_id, reviewer, comment, origin, approved_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key[0], entry.source_lang, source, entry.lang, entry.target, entry.status, entry.document,
+                    entry.release, entry.run_id, entry.segment_id, entry.reviewer, entry.comment or None,
+                    entry.origin, entry.approved_at or stamp, seq,
+                ),
+            )  # fmt: skip
+            result.new += 1
+            result.new_entries.append(entry)
+            return seq
+        row_id, status, comment, row_seq = row
+        current_seq = self._conn.execute(
+            "SELECT MAX(seq) FROM units WHERE source_hash = ? AND lang = ?", key
+        ).fetchone()[0]
+        changes = {}
+        if status != entry.status:
+            changes["status"] = entry.status
+        if entry.comment and entry.comment != comment:
+            changes["comment"] = entry.comment
+        if row_seq != current_seq:  # an earlier text chosen again: it becomes current
+            seq += 1
+            changes["seq"] = seq
+        if not changes:
+            result.unchanged += 1
+            return seq
+        changes["approved_at"] = entry.approved_at or stamp
+        if entry.document:
+            changes["document"] = entry.document
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        self._conn.execute(f"UPDATE units SET {assignments} WHERE id = ?", (*changes.values(), row_id))
+        result.updated += 1
+        return seq
+
+
+def open_run_memory(
+    path: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str] | None, *, disabled: bool = False
+) -> MemoryStore | None:
+    """The memory a `translate run` reads (read-only), or None.
+
+    An explicit `path` must exist (`InputError` otherwise); $TRANSLATE_MEMORY or `<out_dir>/memory.sqlite` is used
+    when it exists.
+    """
+    if disabled:
+        return None
+    if path is not None:
+        return MemoryStore(path, readonly=True)
+    default = default_memory_path(out_dir)
+    return MemoryStore(default, readonly=True) if default.is_file() else None

@@ -1,0 +1,358 @@
+"""Reading a review document back: its metadata and the rows of its table, with tracked changes ACCEPTED.
+
+python-docx's `cell.text` skips runs inside `<w:ins>` (a reviewer's tracked insertion) and so silently loses
+tracked edits (/work/shared/docs/word-facts.md). Cells are therefore read by walking their XML, which gives
+exactly what Word's "Accept All Changes" would leave:
+
+* text (`w:t`) of plain runs and of runs inside `w:ins` (insertions) and `w:moveTo` (moved here) is kept;
+* `w:delText`, and anything inside `w:del` (deletions) or `w:moveFrom` (moved away), is dropped;
+* `w:tab` → "\\t", `w:br` → "\\n", `w:cr` → "\\r", `w:noBreakHyphen` → U+2011, `w:softHyphen` → nothing;
+* field instructions (`w:instrText`) are not text; a field's result is;
+* formatting, and formatting changes (`w:rPrChange`, `w:pPrChange`), are ignored: they never change text;
+* the paragraphs of a cell are joined with "\\n", except where the paragraph mark itself was deleted with tracking
+  (`w:pPr/w:rPr/w:del`): accepting that deletion joins the paragraph with the next one;
+* a table row deleted with tracking (`w:trPr/w:del`) is not read; an inserted one is.
+
+Comments (`word/comments.xml`) are read too and attached to the row whose cell holds their
+`w:commentRangeStart` (or, failing that, their `w:commentReference`); comments anchored outside the table are
+returned separately (`ReviewDocument.comments`).
+
+The table is the one whose header row starts with "ID" (else the first table); its header row is skipped.
+Columns: ID | English | <target> | Notes.
+
+Published documents (`translate publish`) are recognised by their core property `category`: a bilingual one
+("published-bilingual") reads as rows `p01`, `p02`, ... of English | target paragraphs (so that
+`translate glossary check --against` checks it); a monolingual one ("published") has no English and no rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ReviewError
+
+__all__ = [
+    "KIND_BILINGUAL",
+    "KIND_PUBLISHED",
+    "KIND_REVIEW",
+    "ReviewComment",
+    "ReviewDocument",
+    "ReviewRow",
+    "cell_paragraphs",
+    "cell_text",
+    "paragraph_text",
+    "read_review_document",
+    "read_review_rows",
+]
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SKIP = {W + "del", W + "moveFrom", W + "delText", W + "instrText", W + "delInstrText", W + "rPr", W + "pPr",
+         W + "sectPr", W + "tblPr", W + "trPr", W + "tcPr", W + "footnoteReference", W + "endnoteReference",
+         W + "commentReference"}  # fmt: skip
+_CHARS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\r", W + "noBreakHyphen": "\u2011", W + "softHyphen": ""}
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_CONTAINERS = (W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag")
+_TRACKED = (W + "ins", W + "del", W + "moveTo", W + "moveFrom")
+
+KIND_REVIEW = "review"
+KIND_PUBLISHED = "published"
+KIND_BILINGUAL = "published-bilingual"
+COLUMNS = ("ID", "English", "target", "Notes")
+
+
+@dataclass
+class ReviewComment:
+    """A Word comment: its text with tracked changes accepted, and where it is anchored."""
+
+    id: str
+    author: str
+    date: str | None
+    text: str
+    column: str | None = None  # "ID", "English", "target", "Notes"; None outside the table
+
+
+@dataclass
+class ReviewRow:
+    id: str
+    english: str
+    target: str  # the target cell's paragraphs joined with "\n"
+    notes: str
+    row: int  # 1-based row number in the table, the header row being row 1
+    target_paragraphs: list[str] = field(default_factory=list)
+    comments: list[ReviewComment] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # authors of tracked changes in the target cell
+    tracked: bool = False  # the target cell holds tracked changes
+
+
+@dataclass
+class ReviewDocument:
+    meta: dict
+    rows: list[ReviewRow]
+    comments: list[ReviewComment]  # comments anchored outside the table
+
+
+def paragraph_text(p) -> str:
+    """The text of a `w:p` element with tracked changes accepted."""
+    parts: list[str] = []
+
+    def visit(element) -> None:
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIP or tag == _MC_FALLBACK:
+                continue
+            if tag == W + "t":
+                parts.append(child.text or "")
+            elif tag in _CHARS:
+                parts.append(_CHARS[tag])
+            elif tag == W + "sym":
+                char = child.get(W + "char")
+                try:
+                    parts.append(chr(int(char, 16)) if char else "")
+                except ValueError:
+                    pass
+            elif tag == W + "tbl" or tag == W + "p":
+                continue  # nested content is not this paragraph's text
+            else:
+                visit(child)  # runs, w:ins, w:moveTo, hyperlinks, smart tags, fields, content controls ...
+
+    visit(p)
+    return "".join(parts)
+
+
+def _mark_deleted(p) -> bool:
+    ppr = p.find(W + "pPr")
+    if ppr is None:
+        return False
+    rpr = ppr.find(W + "rPr")
+    return rpr is not None and (rpr.find(W + "del") is not None or rpr.find(W + "moveFrom") is not None)
+
+
+def _paragraphs(container) -> list:
+    result = []
+    for child in container:
+        if child.tag == W + "p":
+            result.append(child)
+        elif child.tag in _CONTAINERS or child.tag in (W + "ins", W + "moveTo"):
+            result += _paragraphs(child)
+    return result
+
+
+def cell_paragraphs(tc) -> list[str]:
+    """The paragraphs of a table cell (`w:tc`) with tracked changes accepted.
+
+    A paragraph whose mark was deleted with tracking is joined to the next one, as accepting the deletion does.
+    """
+    result: list[str] = []
+    joined = False
+    for p in _paragraphs(tc):
+        text = paragraph_text(p)
+        if joined and result:
+            result[-1] += text
+        else:
+            result.append(text)
+        joined = _mark_deleted(p)
+    return result
+
+
+def cell_text(tc) -> str:
+    """The text of a table cell (`w:tc` element) with tracked changes accepted; paragraphs joined with "\\n"."""
+    return "\n".join(cell_paragraphs(tc))
+
+
+def _cells(tr) -> list:
+    result = []
+    for child in tr:
+        if child.tag == W + "tc":
+            result.append(child)
+        elif child.tag in _CONTAINERS:
+            result += _cells(child)
+    return result
+
+
+def _row_deleted(tr) -> bool:
+    trpr = tr.find(W + "trPr")
+    return trpr is not None and trpr.find(W + "del") is not None
+
+
+def _table_rows(tbl) -> list:
+    rows = []
+    for child in tbl:
+        if child.tag == W + "tr":
+            rows.append(child)
+        elif child.tag in _CONTAINERS:
+            rows += _table_rows(child)
+    return rows
+
+
+def _tracked_authors(tc) -> tuple[bool, list[str]]:
+    authors: list[str] = []
+    tracked = False
+    for element in tc.iter(*_TRACKED):
+        if element.getparent() is not None and element.getparent().tag == W + "rPr":
+            if element.getparent().getparent() is not None and element.getparent().getparent().tag == W + "pPr":
+                tracked = True  # a paragraph mark inserted or deleted
+            else:
+                continue
+        tracked = True
+        author = (element.get(W + "author") or "").strip()
+        if author and author not in authors:
+            authors.append(author)
+    return tracked, authors
+
+
+def _comments(document) -> dict[str, ReviewComment]:
+    """Comment id → comment, from the document's comments part (if any)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.COMMENTS and not rel.is_external), None)
+    if part is None:
+        return {}
+    element = getattr(part, "element", None)
+    if element is None:
+        element = etree.fromstring(part.blob)
+    result = {}
+    for comment in element.iter(W + "comment"):
+        cid = comment.get(W + "id")
+        if cid is None:
+            continue
+        paragraphs = [paragraph_text(p) for p in _paragraphs(comment)]
+        result[cid] = ReviewComment(
+            id=cid,
+            author=(comment.get(W + "author") or "").strip(),
+            date=comment.get(W + "date"),
+            text="\n".join(paragraphs).strip(),
+        )
+    return result
+
+
+def _anchors(element) -> list[str]:
+    """Ids of the comments anchored in `element`: range starts, or bare references (no range)."""
+    ids = [e.get(W + "id") for e in element.iter(W + "commentRangeStart")]
+    ids += [e.get(W + "id") for e in element.iter(W + "commentReference")]
+    return [i for i in dict.fromkeys(ids) if i is not None]
+
+
+def _header_value(body, label: str) -> str | None:
+    """The value of a "Label: value" line of the review document's header block (before the table)."""
+    prefix = f"{label}:"
+    for child in body:
+        if child.tag == W + "tbl":
+            break
+        if child.tag == W + "p":
+            text = paragraph_text(child).strip()
+            if text.startswith(prefix):
+                return text[len(prefix) :].strip() or None
+    return None
+
+
+def _open(path: Path):
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        return docx.Document(str(path))
+    except FileNotFoundError:
+        raise ReviewError(f"{path}: no such file") from None
+    except PackageNotFoundError as exc:
+        if not path.exists():
+            raise ReviewError(f"{path}: no such file") from None
+        raise ReviewError(f"{path}: not a Word .docx document ({exc})") from None
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise ReviewError(
+            f"{path}: damaged Word document (truncated or not a .docx: {exc}); ask the reviewer to save it again"
+        ) from None
+    except (KeyError, ValueError, OSError) as exc:
+        raise ReviewError(f"{path}: not a Word .docx document ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:  # lxml errors in a damaged part
+        raise ReviewError(f"{path}: damaged Word document ({type(exc).__name__}: {exc})") from None
+
+
+def read_review_document(path: Path) -> ReviewDocument:
+    """Metadata, rows (tracked changes accepted, comments attached) and the comments outside the table.
+
+    Metadata: language, identifier, title, category (core properties), run (the header block's "Run:" line),
+    kind ("review", "published", "published-bilingual"), columns (the header row's texts).
+    `ReviewError` if the file is not a Word document or has no review table.
+    """
+    path = Path(path)
+    document = _open(path)
+    try:
+        return _read(path, document)
+    except ReviewError:
+        raise
+    except Exception as exc:  # a damaged part that python-docx opened lazily
+        raise ReviewError(f"{path}: damaged Word document ({type(exc).__name__}: {exc})") from None
+
+
+def _read(path: Path, document) -> ReviewDocument:
+    props = document.core_properties
+    category = (props.category or "").strip()
+    kind = category if category in (KIND_PUBLISHED, KIND_BILINGUAL) else KIND_REVIEW
+    body = document.element.body
+    meta = {
+        "language": (props.language or "").strip() or None,
+        "identifier": (props.identifier or "").strip() or None,
+        "title": (props.title or "").strip() or None,
+        "category": category or None,
+        "run": _header_value(body, "Run"),
+        "kind": kind,
+        "columns": [],
+    }
+    comments = _comments(document)
+    if kind == KIND_PUBLISHED:
+        return ReviewDocument(meta, [], list(comments.values()))
+    tables = [t for t in body.iter(W + "tbl")]
+    if not tables:
+        raise ReviewError(f"{path}: no table in the document (expected ID | English | target | Notes)")
+    table = tables[0]
+    for candidate in tables:
+        rows = _table_rows(candidate)
+        if rows:
+            cells = _cells(rows[0])
+            if cells and cell_text(cells[0]).strip().upper() in ("ID", "ENGLISH"):
+                table = candidate
+                break
+    anchored: set[str] = set()
+    result = []
+    table_rows = _table_rows(table)
+    if table_rows:
+        meta["columns"] = [cell_text(tc).strip() for tc in _cells(table_rows[0])]
+    for number, tr in enumerate(table_rows, 1):
+        if number == 1 or _row_deleted(tr):
+            continue
+        tcs = _cells(tr)
+        if kind == KIND_BILINGUAL:
+            tcs = [None, *tcs]  # no ID column: rows are paragraphs p01, p02, ...
+        paragraphs = [cell_paragraphs(tc) if tc is not None else [] for tc in tcs]
+        paragraphs += [[] for _ in range(4 - len(paragraphs))]
+        texts = ["\n".join(ps) for ps in paragraphs]
+        row_id = texts[0].strip() if kind == KIND_REVIEW else f"p{len(result) + 1:02d}"
+        row = ReviewRow(row_id, texts[1], texts[2], texts[3], number, target_paragraphs=paragraphs[2])
+        if len(tcs) > 2 and tcs[2] is not None:
+            row.tracked, row.authors = _tracked_authors(tcs[2])
+        for column, tc in zip(COLUMNS, tcs):
+            if tc is None:
+                continue
+            for cid in _anchors(tc):
+                if cid in comments and cid not in anchored:
+                    anchored.add(cid)
+                    comment = comments[cid]
+                    comment.column = column
+                    row.comments.append(comment)
+        result.append(row)
+    outside = [c for cid, c in comments.items() if cid not in anchored]
+    return ReviewDocument(meta, result, outside)
+
+
+def read_review_rows(path: Path) -> tuple[dict, list[ReviewRow]]:
+    """(metadata, rows) of a review document. Metadata: language, identifier, title (core properties), and
+    category, run, kind, columns (see `read_review_document`).
+
+    `ReviewError` if the file is not a Word document or has no review table.
+    """
+    document = read_review_document(path)
+    return document.meta, document.rows

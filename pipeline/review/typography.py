@@ -1,0 +1,214 @@
+"""Typography of published Chinese (Taiwan) and Japanese text.
+
+`typeset(text, lang)` applies, for zh-* and ja (other languages: whitespace tidied only):
+
+1. full-width Latin letters and digits (Ａ, ０) become half-width (Taiwan and Japanese house styles write
+   2017, not ２０１７); U+3000 (ideographic space) counts as a space;
+2. quotation marks: “…” → 「…」, ‘…’ → 『…』 inside 「…」 (and 「…」 when not nested and holding CJK text);
+   straight "…" holding CJK text → 「…」; an apostrophe (’ between Latin letters: Japan’s) stays;
+3. half-width punctuation next to CJK text becomes full-width: `,` → `，` (zh) or `、` (ja), `.` → `。`,
+   `:` `;` `!` `?` → `：` `；` `！` `？`, `(…)` → `（…）`, `...` → `……`. "Next to CJK" means: the nearest
+   non-space character before it (for `,:;!?` also after it) is CJK or full-width punctuation; a `.` also at the
+   end of a text that holds CJK, after a letter (`…HBV.` → `…HBV。`); never between digits (`1,000`, `16:22`,
+   `3.5`); a pair of parentheses when the text inside or the character before `(` is CJK;
+4. no spaces between CJK characters, and none around full-width punctuation (it carries its own spacing);
+   spaces between CJK and Latin text are left as the reviewer typed them;
+5. runs of spaces collapsed, ends trimmed.
+
+`typeset` is idempotent: typesetting typeset text changes nothing (tested with hypothesis).
+`join_pieces` joins segments (or the paragraphs of a split cell) the way the language writes them: nothing
+between CJK text, one space between Latin words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["is_cjk_char", "is_cjk_lang", "join_pieces", "typeset"]
+
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),  # radicals
+    (0x3000, 0x303F),  # CJK symbols and punctuation (、。「」『』〈〉《》【】〔〕)
+    (0x3040, 0x30FF),  # hiragana, katakana
+    (0x3100, 0x312F),  # bopomofo
+    (0x3190, 0x31FF),  # kanbun, bopomofo ext, katakana ext
+    (0x3400, 0x4DBF),  # ext A
+    (0x4E00, 0x9FFF),  # unified ideographs
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0xFE30, 0xFE4F),  # compatibility forms
+    (0xFF01, 0xFF0F),  # full-width ！＂＃＄％＆＇（）＊＋，－．／
+    (0xFF1A, 0xFF20),  # full-width ：；＜＝＞？＠
+    (0xFF3B, 0xFF40),
+    (0xFF5B, 0xFF65),  # full-width ｛｜｝～ and half-width CJK punctuation
+    (0xFF66, 0xFF9F),  # half-width katakana
+    (0x20000, 0x3FFFF),  # ext B and later
+)
+FULL_WIDTH_PUNCTUATION = "，、。：；！？（）「」『』《》〈〉【】〔〕…—～·・"
+_SPACE = " \t\u3000\u00a0"
+_OPENING = "「『（《〈【〔"
+_CLOSING = "」』）》〉】〕"
+
+
+def is_cjk_char(ch: str) -> bool:
+    """Han, kana, bopomofo, or CJK/full-width punctuation."""
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
+
+
+def is_cjk_lang(lang: str) -> bool:
+    base = lang.lower().split("-")[0].split("_")[0]
+    return base in ("zh", "ja")
+
+
+def _halfwidth_alnum(text: str) -> str:
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+            out.append(chr(code - 0xFEE0))
+        elif ch == "\u3000":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _has_cjk(text: str) -> bool:
+    return any(is_cjk_char(ch) for ch in text)
+
+
+def _is_latin_letter(ch: str | None) -> bool:
+    return ch is not None and ch.isalpha() and not is_cjk_char(ch)
+
+
+def _quotes(text: str) -> str:
+    # Straight double quotes around CJK text.
+    text = re.sub(r'"([^"\n]*)"', lambda m: f"「{m.group(1)}」" if _has_cjk(m.group(1)) else m.group(0), text)
+    text = text.replace("“", "「").replace("”", "」")
+    # Single curly quotes: pair ‘ with the next ’ that is not an apostrophe (between Latin letters).
+    chars = list(text)
+    depth = 0
+    i = 0
+    while i < len(chars):
+        ch = chars[i]
+        if ch == "「":
+            depth += 1
+        elif ch == "」":
+            depth = max(0, depth - 1)
+        elif ch == "‘":
+            close = None
+            for j in range(i + 1, len(chars)):
+                if chars[j] == "’":
+                    before = chars[j - 1] if j > 0 else None
+                    after = chars[j + 1] if j + 1 < len(chars) else None
+                    if _is_latin_letter(before) and _is_latin_letter(after):
+                        continue  # an apostrophe inside the quotation
+                    close = j
+                    break
+                if chars[j] in "‘「」":
+                    break
+            if close is not None:
+                inner = "".join(chars[i + 1 : close])
+                if depth > 0:
+                    chars[i], chars[close] = "『", "』"
+                elif _has_cjk(inner):
+                    chars[i], chars[close] = "「", "」"
+                i = close
+        i += 1
+    return "".join(chars)
+
+
+def _neighbours(chars: list[str], i: int) -> tuple[str | None, str | None]:
+    before = after = None
+    j = i - 1
+    while j >= 0 and chars[j] in _SPACE:
+        j -= 1
+    if j >= 0:
+        before = chars[j]
+    k = i + 1
+    while k < len(chars) and chars[k] in _SPACE:
+        k += 1
+    if k < len(chars):
+        after = chars[k]
+    return before, after
+
+
+def _punctuation(text: str, lang: str) -> str:
+    comma = "、" if lang.lower().startswith("ja") else "，"
+    text = re.sub(r"\.{3}|…", lambda m: "……" if m.group(0) == "..." else m.group(0), text)
+    chars = list(text)
+    cjk_text = _has_cjk(text)
+    # Parentheses, as pairs.
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for i, ch in enumerate(chars):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            pairs.append((stack.pop(), i))
+    for start, end in pairs:
+        before, _ = _neighbours(chars, start)
+        inner = "".join(chars[start + 1 : end])
+        if _has_cjk(inner) or (before is not None and is_cjk_char(before)):
+            chars[start], chars[end] = "（", "）"
+    for i, ch in enumerate(chars):
+        if ch not in ",.:;!?":
+            continue
+        before, after = _neighbours(chars, i)
+        prev_char = chars[i - 1] if i > 0 else None
+        next_char = chars[i + 1] if i + 1 < len(chars) else None
+        if prev_char is not None and next_char is not None and prev_char.isdigit() and next_char.isdigit():
+            continue  # 1,000  16:22  3.5
+        cjk_before = before is not None and is_cjk_char(before)
+        cjk_after = after is not None and is_cjk_char(after)
+        if ch == ".":
+            if chars[i - 1 : i] == ["."] or chars[i + 1 : i + 2] == ["."]:
+                continue  # an ellipsis not next to CJK
+            at_end = after is None
+            if cjk_before or (at_end and cjk_text and _is_latin_letter(before)):
+                chars[i] = "。"
+        elif cjk_before or cjk_after:
+            chars[i] = {",": comma, ":": "：", ";": "；", "!": "！", "?": "？"}[ch]
+    return "".join(chars)
+
+
+_FW = re.escape(FULL_WIDTH_PUNCTUATION)
+_SPACES = f"[{_SPACE}]+"
+_CJK_CLASS = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _CJK_RANGES)
+_BETWEEN_CJK = re.compile(f"(?<=[{_CJK_CLASS}]){_SPACES}(?=[{_CJK_CLASS}])")
+_BEFORE_FW = re.compile(f"{_SPACES}(?=[{_FW}])")
+_AFTER_FW = re.compile(f"(?<=[{_FW}]){_SPACES}")
+_RUNS = re.compile(_SPACES)
+
+
+def _spaces(text: str) -> str:
+    text = _BETWEEN_CJK.sub("", text)
+    text = _BEFORE_FW.sub("", text)
+    text = _AFTER_FW.sub("", text)
+    return _RUNS.sub(" ", text).strip()
+
+
+def typeset(text: str, lang: str) -> str:
+    """`text` with the publication typography of `lang` (see the module docstring)."""
+    text = unicodedata.normalize("NFC", text)
+    if not is_cjk_lang(lang):
+        return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"[\r\n\t]+", " ", text)
+    text = _halfwidth_alnum(text)
+    text = _quotes(text)
+    text = _punctuation(text, lang)
+    return _spaces(text)
+
+
+def join_pieces(pieces: list[str], lang: str) -> str:
+    """Pieces of one paragraph joined: nothing between CJK text (zh, ja), else one space."""
+    pieces = [p.strip() for p in pieces if p and p.strip()]
+    if not is_cjk_lang(lang):
+        return " ".join(pieces)
+    out = ""
+    for piece in pieces:
+        if out and not (is_cjk_char(out[-1]) or is_cjk_char(piece[0])):
+            out += " "
+        out += piece
+    return out
