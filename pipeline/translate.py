@@ -181,11 +181,10 @@ def _recover_unprotected(engine: Engine, work: list[_Work]) -> None:
         missing = []
         for term in item.terms:
             rendered = term_outputs[(id(item), id(term))].strip()
-            if term.target in text:
-                continue
-            if rendered and text.count(rendered) == 1:
+            # The model's own rendering first: "熊本大学校" contains the target "熊本大学" but is wrong.
+            if rendered and rendered != term.target and rendered in text:
                 text = text.replace(rendered, term.target)
-            else:
+            elif term.target not in text:
                 missing.append(term)
         for span in item.segment.verbatim_spans():
             original = item.segment.source[span.start : span.end]
