@@ -236,9 +236,11 @@ def bench_pairs(engines, segments, glossary, options, rounds, results):
             variants["b_worst"] = (lambda: translate_segments(segments, lang, worst, glossary), 2)
         times = {name: [] for name in variants}
         translator.translate_batch(tokens, **kwargs)  # warm-up (allocations, caches)
-        for r in range(rounds):  # interleaved, so load from other processes hits every variant alike
-            for name, (fn, n) in variants.items():
-                if r < n:
+        names = list(variants)
+        for r in range(rounds):  # interleaved and rotated, so other processes' load hits every variant alike
+            for name in names[r % len(names):] + names[: r % len(names)]:
+                fn, n = variants[name]
+                if len(times[name]) < n:
                     started = time.perf_counter()
                     fn()
                     times[name].append(time.perf_counter() - started)
@@ -311,6 +313,33 @@ def bench_run_inprocess(engines, glossary, rounds, results, load_seconds):
     results["run_inprocess"] = {"wall": walls, "split_median": split, "model_load_s": load_seconds, "cold": cold,
                                 "in_engine": in_engine}
     return total
+
+
+def bench_language_check(engines, options, rounds, results):
+    """What `load_engine`'s language check (verify.check_engine: 3 smoke sentences + detection) costs a real package.
+
+    Benchmark packages are exempt from the check (their output is random), so it is timed here directly: the
+    smoke sentences through the engine with a fixed decoding length of 20 tokens (a real model's translation of
+    these 10-word sentences is ~12-20 tokens) with the run's beam size, then detect_language on the output."""
+    import dataclasses
+
+    from pipeline.detect import detect_language
+    from pipeline.engine.verify import SMOKE_SENTENCES
+
+    engine = next(iter(engines.values()))
+    saved = engine.options
+    engine.options = dataclasses.replace(saved, max_decoding_length=20, min_decoding_length=20)
+    try:
+        ts = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            outputs = engine.translate(list(SMOKE_SENTENCES))
+            detect_language(" ".join(outputs))
+            ts.append(time.perf_counter() - started)
+    finally:
+        engine.options = saved
+    print(f"\n== load-time language check (verify.check_engine), per language and run ==\n  {fmt_s(ts)}")
+    results["language_check_s"] = ts
 
 
 def child_env(packages_dir, decode_len):
@@ -442,7 +471,7 @@ def bench_grid(packages, segments, decode_len, rounds, results):
     # Two copies of the release: a batch of 40 sentences, so batch sizes 32 and 64 differ (one release of
     # ~20 segments fits in any batch >= 32; the stage makes one call per release and language).
     tokens3 = tokens * 2
-    grid = {}
+    grid, cpu_time = {}, {}
     for threads in (1, 2):
         translator = ctranslate2.Translator(str(package.model_dir), device="cpu", compute_type="auto",
                                             inter_threads=1, intra_threads=threads)
@@ -452,10 +481,10 @@ def bench_grid(packages, segments, decode_len, rounds, results):
                               max_decoding_length=decode_len, min_decoding_length=decode_len)
                 ts = []
                 for _ in range(rounds):
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), time.process_time()
                     translator.translate_batch(tokens3, **kwargs)
-                    ts.append(time.perf_counter() - started)
-                grid[(threads, beam, batch)] = min(ts)  # best of `rounds`: sheds other processes' load
+                    ts.append((time.perf_counter() - started, time.process_time() - cpu))
+                grid[(threads, beam, batch)], cpu_time[(threads, beam, batch)] = min(ts)  # best of `rounds`
         del translator
     print(f"  seconds (best of {rounds}) for {len(tokens3)} segments (2 × the sample), decode {decode_len} tokens; seg/s in brackets")
     print("  threads beam |" + "".join(f"   batch {b:<3}      " for b in (8, 16, 32, 64)))
@@ -464,7 +493,14 @@ def bench_grid(packages, segments, decode_len, rounds, results):
             row = "".join(f" {grid[(threads, beam, b)]:6.2f} ({len(tokens3) / grid[(threads, beam, b)]:5.1f}) "
                           for b in (8, 16, 32, 64))
             print(f"  {threads:>7} {beam:>4} |{row}")
+    two = [cpu_time[k] / grid[k] for k in grid if k[0] == 2]
+    print(f"  CPU seconds / wall seconds with 2 threads: {median(two):.2f} (2.0 = both cores ours; ~1.0 = another "
+          f"process held the second core, and 2 threads then only add synchronisation)")
+    for beam in (1, 2, 4):
+        best = min((k for k in grid if k[1] == beam), key=grid.get)
+        print(f"  beam {beam}: fastest threads={best[0]} batch={best[2]} ({grid[best]:.2f} s)")
     results["grid"] = {f"threads={t} beam={bm} batch={bs}": v for (t, bm, bs), v in grid.items()}
+    results["grid_cpu"] = {f"threads={t} beam={bm} batch={bs}": v for (t, bm, bs), v in cpu_time.items()}
     results["grid_segments"] = len(tokens3)
 
 
@@ -542,6 +578,7 @@ def main() -> None:
 
         bench_pairs(engines, segments, glossary, options, args.rounds, results)
         bench_run_inprocess(engines, glossary, max(3, args.rounds // 2), results, load_seconds)
+        bench_language_check(engines, options, args.rounds, results)
         del engines
 
         env = child_env(packages_dir, args.decode_len)
