@@ -3,6 +3,10 @@
 - A lock file per release folder: two runs on the same release at once get a clear error.
 - A review document whose bytes differ from what the last run wrote (hash in the manifest) has been
   edited by a reviewer: it is never overwritten without `--force`, and even then a backup is kept.
+- Every hash this tool writes is also recorded in a small journal (`.written.json`) *before* the document is
+  renamed into place. A run stopped between two documents (disk full, Ctrl-C, kill -9) leaves a new document next
+  to the old manifest; the journal is how the next run knows that document is ours and not a reviewer's.
+- Temporary files (`.*.tmp`) left by a run that was killed are removed by the next run, once it holds the lock.
 """
 
 from __future__ import annotations
@@ -35,6 +39,13 @@ class ReleasePaths:
     @property
     def lock(self) -> Path:
         return self.folder / ".lock"
+
+    @property
+    def journal(self) -> Path:
+        return self.folder / ".written.json"
+
+
+JOURNAL_KEEP = 20  # hashes remembered per document
 
 
 def _pid_alive(pid: int) -> bool:
@@ -72,10 +83,47 @@ def release_lock(paths: ReleasePaths):
         with os.fdopen(fd, "w") as handle:
             handle.write(f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S')}\n")
         break
+    _remove_stale_temporaries(paths.folder)
     try:
         yield
     finally:
         paths.lock.unlink(missing_ok=True)
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files of a killed run (the lock is ours, so no live run is writing them)."""
+    for leftover in folder.glob(".*.tmp"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
+
+
+def _read_journal(paths: ReleasePaths) -> dict[str, list[str]]:
+    try:
+        data = json.loads(paths.journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: [h for h in v if isinstance(h, str)] for k, v in data.items() if isinstance(v, list)}
+
+
+def record_written(paths: ReleasePaths, name: str, sha256: str) -> None:
+    """Remember that this tool wrote document `name` with hash `sha256`; call it before renaming it into place."""
+    from .atomic import atomic_write_text
+
+    journal = _read_journal(paths)
+    journal[name] = ([h for h in journal.get(name, []) if h != sha256] + [sha256])[-JOURNAL_KEEP:]
+    atomic_write_text(paths.journal, json.dumps(journal, indent=1, sort_keys=True) + "\n")
+
+
+def known_hashes(paths: ReleasePaths) -> dict[str, set[str]]:
+    """File name → every hash of it this tool wrote: the manifest's, and the journal's."""
+    known: dict[str, set[str]] = {name: set(hashes) for name, hashes in _read_journal(paths).items()}
+    for name, sha in written_hashes(paths).items():
+        known.setdefault(name, set()).add(sha)
+    return known
 
 
 def written_hashes(paths: ReleasePaths) -> dict[str, str]:
@@ -92,11 +140,11 @@ def guard_reviewer_edits(paths: ReleasePaths, langs: list[str], force: bool) -> 
 
     Returns the backups made.
     """
-    known = written_hashes(paths)
+    known = known_hashes(paths)
     edited = []
     for lang in langs:
         doc = paths.review(lang)
-        if doc.exists() and known.get(doc.name) != file_sha256(doc):
+        if doc.exists() and file_sha256(doc) not in known.get(doc.name, set()):
             edited.append(doc)
     if edited and not force:
         names = ", ".join(d.name for d in edited)
@@ -108,6 +156,10 @@ def guard_reviewer_edits(paths: ReleasePaths, langs: list[str], force: bool) -> 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for doc in edited:
         backup = doc.with_name(f"{doc.stem}.backup-{stamp}{doc.suffix}")
+        number = 1
+        while backup.exists():  # two forced runs in the same second: never overwrite a backup
+            number += 1
+            backup = doc.with_name(f"{doc.stem}.backup-{stamp}-{number}{doc.suffix}")
         try:
             shutil.copy2(doc, backup)
         except OSError as exc:

@@ -110,15 +110,23 @@ def restore(output: str, protected: Protected, *, cjk_target: bool) -> Restored:
     altered = 0
     parts, cursor = [], 0
     for match in found:
-        shield = protected.shields[_number(match.group("n")) - 1]
-        if match.group(0) != protected.style.render(_number(match.group("n"))):
+        number = _number(match.group("n"))
+        shield = protected.shields[number - 1]
+        start, end = match.span()
+        exact = protected.style.render(number)
+        at = match.group(0).find(exact)
+        if at >= 0:
+            # The tolerant pattern also takes brackets next to an intact placeholder: "[⟦1⟧]" for a term written
+            # in square brackets in the source. Only the placeholder itself is replaced; the brackets stay.
+            start, end = start + at, start + at + len(exact)
+        else:
             altered += 1
-        before = output[cursor : match.start()]
+        before = output[cursor:start]
         if cjk_target and before.endswith(" ") and _is_cjk(before.rstrip()[-1:]) and _is_cjk(shield.replacement[:1]):
             before = before.rstrip(" ")
         parts.append(before)
         parts.append(shield.replacement)
-        cursor = match.end()
+        cursor = end
         after = output[cursor:]
         if cjk_target and after.startswith(" ") and _is_cjk(after.lstrip()[:1]) and _is_cjk(shield.replacement[-1:]):
             cursor += len(after) - len(after.lstrip(" "))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from pathlib import Path
 from .checks import run_checks
 from .document import TranslatedRelease
 from .engine.base import Engine
-from .outputs import ReleasePaths, file_sha256, guard_reviewer_edits, release_lock
+from .outputs import ReleasePaths, file_sha256, guard_reviewer_edits, record_written, release_lock
 from .translate import MemoryLookup, TermFinder, translate_segments
 
 RELEASE_SUFFIXES = (".txt", ".md", ".docx")
@@ -94,14 +95,18 @@ def write_release(translated: TranslatedRelease, out_dir: Path, force: bool, tim
         backups = guard_reviewer_edits(paths, langs, force)
         documents: dict[str, Path] = {}
         recorded = {}
-        for lang in langs:
-            target = paths.review(lang)
-            with atomic_output(target) as temporary:
+        # Every document is complete (in its temporary file) before any is renamed into place: a failure while
+        # writing one (disk full, Ctrl-C) leaves all the previous documents as they were.
+        with contextlib.ExitStack() as renames:
+            for lang in langs:
+                target = paths.review(lang)
+                temporary = renames.enter_context(atomic_output(target))
                 write_review_docx(
                     translated, lang, temporary, generated_at=generated_at, source_label=str(release.path), run_id=run_id
                 )
                 recorded[lang] = {"path": target.name, "sha256": file_sha256(temporary)}
-            documents[lang] = target
+                record_written(paths, target.name, recorded[lang]["sha256"])  # before the rename: see outputs.py
+                documents[lang] = target
         manifest = build_manifest(translated, run_id=run_id, generated_at=generated_at, documents=recorded)
         write_manifest(paths.manifest, manifest)
     times.add("write", started)

@@ -25,6 +25,14 @@ class TermFinder(Protocol):
 
 
 class MemoryLookup(Protocol):
+    """A translation memory (pipeline.memory.MemoryStore).
+
+    `lookup`: an approved translation of exactly this segment (origin "memory"): the model never sees it.
+    Optional `suggest(segment, lang) -> Translation | None`, asked for segments that go to the model: a close
+    match whose `text` becomes the translation's `suggestion` (shown to the reviewer, never used as the
+    translation) and whose `flags` are added to it.
+    """
+
     def lookup(self, segment: Segment, lang: str) -> Translation | None: ...
 
 
@@ -86,21 +94,23 @@ def _fit(engine: Engine, text: str, limit: int) -> list[str]:
     return [fitted for piece in pieces for fitted in _fit(engine, piece, limit)]
 
 
-def _join(joiner: str, outputs: list[str]) -> str:
-    """The translations of the pieces of one over-long sentence, joined.
+def _join(joiner: str, sources: list[str], outputs: list[str]) -> str:
+    """The translations of the pieces of one over-long sentence (`sources`, cut by `_fit`), joined.
 
-    `joiner` is "" for CJK targets; two pieces whose touching ends are both non-CJK letters or digits (Latin
-    words, numbers: a demo copy model's English, or an English name in a Chinese sentence) still get a space,
-    so no two words are glued together.
+    Where the source was cut inside a word (no whitespace at the cut) nothing is put between the two outputs.
+    Where it was cut at whitespace, `joiner` is used: " " for most targets, "" for CJK ones, except that two
+    outputs whose touching ends are both non-CJK letters or digits (a demo copy model's English, an English name
+    in a Chinese sentence) still get a space, so no two words are glued together.
     """
     text = ""
-    for output in outputs:
+    for k, output in enumerate(outputs):
         output = output.strip()
         if not output:
             continue
         if text:
-            glue = joiner
-            if not glue and _wordish(text[-1]) and _wordish(output[0]):
+            at_space = k > 0 and sources[k - 1][-1:].isspace()
+            glue = joiner if at_space else ""
+            if at_space and not glue and _wordish(text[-1]) and _wordish(output[0]):
                 glue = " "
             text += glue
         text += output
@@ -129,7 +139,7 @@ def _translate_texts(engine: Engine, texts: list[str], split_counts: list[int] |
         split_counts[:] = [len(group) for group in pieces]
     flat = [p for group in pieces for p in group]
     outputs = iter(engine.translate(flat))
-    return [_join(engine.joiner, [next(outputs) for _ in group]) for group in pieces]
+    return [_join(engine.joiner, group, [next(outputs) for _ in group]) for group in pieces]
 
 
 def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> list[_Work]:
@@ -240,8 +250,14 @@ def translate_segments(
             failed = _attempt(engine, failed, style_index, cjk)
     if failed:
         _recover_unprotected(engine, failed)
+    suggest = getattr(memory, "suggest", None)
     for item in work:
-        translations[item.segment.id] = Translation(item.segment.id, lang, item.result or "", "machine", item.flags, item.terms)
+        translation = Translation(item.segment.id, lang, item.result or "", "machine", item.flags, item.terms)
+        hint = suggest(item.segment, lang) if suggest is not None else None
+        if hint is not None and hint.text and hint.text != translation.text:
+            translation.suggestion = hint.text
+            translation.flags.extend(hint.flags)
+        translations[item.segment.id] = translation
     if progress:
         progress(len(segments))
     return [translations[s.id] for s in segments]

@@ -21,6 +21,13 @@ DEFAULT_TARGETS = ("zh-TW", "ja")
 @click.option("--threads", default=0, show_default=True, type=click.IntRange(0, 256), help="CPU threads (0: one per core).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1, 4096), help="Segments per model batch.")
 @click.option("--force", is_flag=True, help="Overwrite review documents a reviewer edited (a backup is kept).")
+@click.option(
+    "--memory",
+    "memory_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Translation memory to reuse approved translations from [default: $TRANSLATE_MEMORY, else OUT/memory.sqlite, if it exists].",
+)
+@click.option("--no-memory", is_flag=True, help="Machine-translate every segment; ignore the translation memory.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
 @click.option("--timings", is_flag=True, help="Print seconds per stage to stderr.")
 def run(
@@ -34,6 +41,8 @@ def run(
     threads: int,
     batch_size: int,
     force: bool,
+    memory_path: Path | None,
+    no_memory: bool,
     quiet: bool,
     timings: bool,
 ) -> None:
@@ -50,6 +59,7 @@ def run(
     """
     from ..engine.argos import load_engine
     from ..engine.base import DecodeOptions
+    from ..memory import open_run_memory
     from ..run import StageTimes, collect_releases, run_releases
 
     times = StageTimes()
@@ -58,6 +68,7 @@ def run(
     options = DecodeOptions(beam_size=beam_size, threads=threads, max_batch_size=batch_size)
     targets = tuple(dict.fromkeys(targets))
     engines = {lang: load_engine(lang, options) for lang in targets}  # all models found before any work
+    memory = open_run_memory(memory_path, out_dir, disabled=no_memory)
 
     from tqdm import tqdm
 
@@ -68,9 +79,13 @@ def run(
         if quiet:
             return
         release = result.translated.release
-        flagged = sum(1 for ts in result.translated.translations.values() for t in ts if t.flags and t.origin != "verbatim")
+        translations = [t for ts in result.translated.translations.values() for t in ts]
+        flagged = sum(1 for t in translations if t.flags and t.origin not in ("verbatim", "memory"))
+        remembered = sum(1 for t in translations if t.origin == "memory")
         bar.write(
-            f"{release.path}: {len(release.segments)} segments, {flagged} flagged → "
+            f"{release.path}: {len(release.segments)} segments, {flagged} flagged"
+            + (f", {remembered} from memory" if remembered else "")
+            + " → "
             + ", ".join(str(p) for p in result.documents.values()),
             file=sys.stderr,
         )
@@ -79,10 +94,20 @@ def run(
 
     try:
         run_releases(
-            paths, engines, out_dir, glossary=glossary, source_lang=source_lang, force=force, on_release=report, times=times
+            paths,
+            engines,
+            out_dir,
+            glossary=glossary,
+            memory=memory,
+            source_lang=source_lang,
+            force=force,
+            on_release=report,
+            times=times,
         )
     finally:
         bar.close()
+        if memory is not None:
+            memory.close()
     demo = [lang for lang, engine in engines.items() if engine.info.demo]
     if demo and not quiet:
         click.secho(

@@ -55,10 +55,7 @@ class ArgosEngine(Engine):
     def count_tokens(self, text: str) -> int:
         return len(self._sp.encode(text))
 
-    def translate(self, texts: list[str]) -> list[str]:
-        if not texts:
-            return []
-        batch = self._sp.encode(texts, out_type=str)
+    def _decode(self, batch: list[list[str]], max_decoding_length: int) -> list[list[str]]:
         prefixes = [self._target_prefix] * len(batch) if self._target_prefix else None
         results = self._translator.translate_batch(
             batch,
@@ -66,12 +63,26 @@ class ArgosEngine(Engine):
             beam_size=self.options.beam_size,
             max_batch_size=self.options.max_batch_size,
             max_input_length=0,
-            max_decoding_length=self.options.max_decoding_length,
+            max_decoding_length=max_decoding_length,
             min_decoding_length=self.options.min_decoding_length,
         )
+        return [list(result.hypotheses[0]) for result in results]
+
+    def translate(self, texts: list[str]) -> list[str]:
+        if not texts:
+            return []
+        batch = self._sp.encode(texts, out_type=str)
+        limit = self.options.max_decoding_length
+        hypotheses = self._decode(batch, limit)
+        if self.options.min_decoding_length < limit:
+            # A translation as long as max_decoding_length was cut off there (or the model loops): CTranslate2 says
+            # nothing. Those are decoded once more with twice the room, so a long output is not silently truncated.
+            cut = [k for k, pieces in enumerate(hypotheses) if len(pieces) >= limit]
+            if cut:
+                for k, pieces in zip(cut, self._decode([batch[k] for k in cut], 2 * limit)):
+                    hypotheses[k] = pieces
         outputs = []
-        for result in results:
-            pieces = result.hypotheses[0]
+        for pieces in hypotheses:
             if self._target_prefix and pieces[: len(self._target_prefix)] == self._target_prefix:
                 pieces = pieces[len(self._target_prefix) :]
             # decode_pieces, not argostranslate's tokenizer.decode: that one turns "_" into spaces.

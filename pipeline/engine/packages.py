@@ -12,6 +12,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -204,8 +205,9 @@ def install_package_file(archive: Path, verify: bool = True) -> InstalledPackage
                 os.replace(unpacked, destination)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
-    except zipfile.BadZipFile as exc:
-        raise ModelError(f"{archive}: corrupt package ({exc}); download it again") from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        # bad CRC, a damaged deflate stream ("invalid distance too far back"), a cut-off entry, an unknown method
+        raise ModelError(f"{archive}: corrupt package ({exc or type(exc).__name__}); download it again") from exc
     except OSError as exc:
         raise ModelError(f"{archive}: cannot install into {target_root} ({exc.strerror or exc})") from exc
     installed = _read_package(destination)

@@ -274,7 +274,7 @@ def _open(path: Path):
 def read_review_document(path: Path) -> ReviewDocument:
     """Metadata, rows (tracked changes accepted, comments attached) and the comments outside the table.
 
-    Metadata: language, identifier, title, category (core properties), run (the header block's "Run:" line),
+    Metadata: language, identifier, title, category, last_modified_by (core properties), run (the header block's "Run:" line),
     kind ("review", "published", "published-bilingual"), columns (the header row's texts).
     `ReviewError` if the file is not a Word document or has no review table.
     """
@@ -298,6 +298,7 @@ def _read(path: Path, document) -> ReviewDocument:
         "identifier": (props.identifier or "").strip() or None,
         "title": (props.title or "").strip() or None,
         "category": category or None,
+        "last_modified_by": (props.last_modified_by or "").strip() or None,
         "run": _header_value(body, "Run"),
         "kind": kind,
         "columns": [],

@@ -194,11 +194,13 @@ def typeset(text: str, lang: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if not is_cjk_lang(lang):
         return re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"[\r\n\t]+", " ", text)
-    text = _halfwidth_alnum(text)
-    text = _quotes(text)
-    text = _punctuation(text, lang)
-    return _spaces(text)
+    text = _halfwidth_alnum(re.sub(r"[\r\n\t]+", " ", text))
+    for _ in range(8):  # a conversion can put CJK next to more punctuation (`::“` → `：：「`): until stable
+        done = _spaces(_punctuation(_quotes(text), lang))
+        if done == text:
+            break
+        text = done
+    return text
 
 
 def join_pieces(pieces: list[str], lang: str) -> str:

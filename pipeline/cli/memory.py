@@ -1,0 +1,84 @@
+"""`translate memory`: the translation memory, and moving it to and from CAT tools (docs/review.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+MEMORY_HELP = "Translation memory file [default: $TRANSLATE_MEMORY, else output/memory.sqlite]."
+
+
+def _path(memory_path: Path | None) -> Path:
+    from ..memory import default_memory_path
+
+    return memory_path or default_memory_path()
+
+
+@click.group()
+def memory() -> None:
+    """The translation memory: reviewed pairs reused by `translate run`; TMX and XLIFF 2.0 exchange."""
+
+
+@memory.command()
+@click.option("--format", "fmt", type=click.Choice(["tmx", "xliff"]), required=True, help="TMX 1.4 or XLIFF 2.0.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
+@click.option("--lang", metavar="LANG", help="Only this target language (XLIFF holds one; required if the memory holds several).")
+@click.option("--all", "all_entries", is_flag=True, help="Also earlier translations a later review replaced.")
+@click.option("--memory", "memory_path", type=click.Path(path_type=Path, dir_okay=False), help=MEMORY_HELP)
+def export(fmt: str, output: Path, lang: str | None, all_entries: bool, memory_path: Path | None) -> None:
+    """Write the memory as TMX or XLIFF 2.0 for a CAT tool.
+
+    \b
+    Examples:
+      translate memory export --format tmx -o kmu.tmx
+      translate memory export --format xliff --lang ja -o kmu-ja.xlf
+    """
+    from ..memory import MemoryStore
+    from ..memory.exchange import export_memory
+
+    with MemoryStore(_path(memory_path), readonly=True) as store:
+        count = export_memory(store, output, fmt, lang=lang, all_entries=all_entries)
+    click.echo(f"{count} entr{'y' if count == 1 else 'ies'} → {output}")
+
+
+@memory.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["tmx", "xliff"]), help="[default: from the file name: .tmx, .xlf/.xliff]")
+@click.option("--memory", "memory_path", type=click.Path(path_type=Path, dir_okay=False), help=MEMORY_HELP)
+def import_files(files: tuple[Path, ...], fmt: str | None, memory_path: Path | None) -> None:
+    """Add the approved pairs of TMX or XLIFF (2.0 or 1.2) FILES to the memory. Importing twice adds nothing.
+
+    \b
+    Examples:
+      translate memory import from-trados.tmx
+      translate memory import kmu-ja.xlf --memory output/memory.sqlite
+    """
+    from ..memory import MemoryStore
+    from ..memory.exchange import import_memory
+
+    with MemoryStore(_path(memory_path)) as store:
+        for file in files:
+            result = import_memory(store, file, fmt)
+            added = result.added
+            click.echo(
+                f"{file}: {result.read} pair(s) read: {added.new} new, {added.updated} updated, "
+                f"{added.unchanged} already there" + (f"; {len(result.skipped)} skipped" if result.skipped else "")
+            )
+            for line in result.skipped[:10]:
+                click.echo(f"  skipped {line}")
+
+
+@memory.command()
+@click.option("--memory", "memory_path", type=click.Path(path_type=Path, dir_okay=False), help=MEMORY_HELP)
+def stats(memory_path: Path | None) -> None:
+    """Entries per language and status."""
+    from ..memory import MemoryStore
+
+    path = _path(memory_path)
+    with MemoryStore(path, readonly=True) as store:
+        figures = store.stats()
+        total = store.count()
+    click.echo(f"{path}: {total} entr{'y' if total == 1 else 'ies'} in all")
+    for lang, by_status in sorted(figures.items()):
+        click.echo(f"  {lang}: " + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())))

@@ -1,0 +1,73 @@
+"""`translate publish`: publishable zh-TW / ja documents from reviewed segments (docs/review.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("release", type=click.Path(path_type=Path))
+@click.option("--to", "targets", multiple=True, metavar="LANG", help="Target language (repeatable) [default: all of the run's].")
+@click.option(
+    "--allow-unreviewed",
+    is_flag=True,
+    help="Publish a draft with unreviewed segments, marked as unreviewed machine translation (banner, highlights, "
+    "document properties).",
+)
+@click.option(
+    "--memory",
+    "memory_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Approved translations for segments not reviewed in this release [default: $TRANSLATE_MEMORY, else "
+    "memory.sqlite in the run's output folder, if it exists].",
+)
+@click.option("--no-memory", is_flag=True, help="Use only this release's reviewed documents.")
+def publish(release: Path, targets: tuple[str, ...], allow_unreviewed: bool, memory_path: Path | None, no_memory: bool) -> None:
+    """Write the publishable documents of RELEASE (its output folder, or its manifest).
+
+    Per language: <release>.<lang>.docx (title, dateline, paragraphs; typeset: full-width punctuation, 「」
+    quotes, no spaces between CJK characters) and <release>.<lang>.bilingual.docx (English / target, paragraph
+    by paragraph). Text comes from the imported reviewed documents, from segments the run took from the
+    translation memory, and from approved memory entries. Refuses (exit 6), listing the segments, when any
+    segment is unreviewed, unless --allow-unreviewed.
+
+    \b
+    Examples:
+      translate publish output/kmu-kumamoto-mou-2025/
+      translate publish output/kmu-kumamoto-mou-2025/kmu-kumamoto-mou-2025.manifest.json --to ja
+      translate publish output/kmu-kumamoto-mou-2025/ --allow-unreviewed
+    """
+    from ..memory import MemoryStore, default_memory_path
+    from ..review.publish import publish_release
+
+    opened = []
+
+    def open_memory(manifest_path: Path):
+        if no_memory:
+            return None
+        path = memory_path or default_memory_path(Path(manifest_path).resolve().parent.parent)
+        if memory_path is None and not Path(path).is_file():
+            return None
+        store = MemoryStore(path, readonly=True)
+        opened.append(store)
+        return store
+
+    try:
+        result = publish_release(release, langs=list(targets) or None, allow_unreviewed=allow_unreviewed, memory=open_memory)
+    finally:
+        for store in opened:
+            store.close()
+    for lang, (document, bilingual) in result.documents.items():
+        counts: dict[str, int] = {}
+        for segment in result.segments[lang]:
+            counts[segment.how] = counts.get(segment.how, 0) + 1
+        summary = ", ".join(f"{n} {how}" for how, n in counts.items())
+        click.echo(f"{lang}: {document}, {bilingual} ({summary})")
+        if lang in result.unreviewed:
+            click.secho(
+                f"  marked as containing unreviewed machine translation: {len(result.unreviewed[lang])} segment(s)",
+                fg="yellow",
+                err=True,
+            )

@@ -1,0 +1,171 @@
+"""`translate review import`: reviewed documents back into the memory and the release (docs/review.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def review() -> None:
+    """Bring review documents edited in Word back (tracked changes and comments welcome)."""
+
+
+def memory_opener(memory_path: Path | None, disabled: bool):
+    """A function manifest path → writable MemoryStore (one per file, cached), or None when disabled."""
+    if disabled:
+        return None, {}
+    opened: dict[Path, object] = {}
+
+    def open_for(manifest_path: Path):
+        from ..memory import MemoryStore, default_memory_path
+
+        path = memory_path or default_memory_path(Path(manifest_path).resolve().parent.parent)
+        key = Path(path).resolve()
+        if key not in opened:
+            opened[key] = MemoryStore(path)
+        return opened[key]
+
+    return open_for, opened
+
+
+@review.command("import")
+@click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--memory",
+    "memory_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Translation memory to add the pairs to [default: $TRANSLATE_MEMORY, else memory.sqlite in the run's "
+    "output folder, e.g. output/memory.sqlite].",
+)
+@click.option("--no-memory", is_flag=True, help="Do not write to the memory (the release still records the review).")
+@click.option(
+    "--manifest",
+    "manifest_path",
+    type=click.Path(path_type=Path),
+    help="The run's <release>.manifest.json (or its folder) [default: next to the document].",
+)
+@click.option(
+    "--glossary",
+    "glossary_path",
+    type=click.Path(path_type=Path),
+    help="Glossary whose approved terms the reviewed text must keep [default: the run's glossary].",
+)
+@click.option("--no-glossary", is_flag=True, help="Check only the terms the run recorded in its manifest.")
+@click.option("--accept-unedited", is_flag=True, help="Import a document that is byte-identical to what the run wrote.")
+@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary line per document.")
+def import_(
+    documents: tuple[Path, ...],
+    memory_path: Path | None,
+    no_memory: bool,
+    manifest_path: Path | None,
+    glossary_path: Path | None,
+    no_glossary: bool,
+    accept_unedited: bool,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """Import reviewed DOCUMENTS (.review.docx edited in Word).
+
+    Reads the target column with tracked changes accepted (as Word's "Accept All" would), keeps comments and
+    Notes the reviewer typed, checks each row against the run's manifest (refusing a document from another run,
+    or with rows or English cells altered: exit 6), reports unchanged / edited / emptied segments with chrF and
+    TER, stores the approved pairs in the translation memory and records the review for `translate publish`.
+    Importing the same document again changes nothing.
+
+    \b
+    Examples:
+      translate review import output/kmu-kumamoto-mou-2025/kmu-kumamoto-mou-2025.zh-TW.review.docx
+      translate review import ~/Downloads/*.review.docx --manifest output/kmu-kumamoto-mou-2025/
+    """
+    from ..errors import ReviewError
+    from ..review.importer import import_review
+
+    open_for, opened = memory_opener(memory_path, no_memory)
+    results = []
+    refused: list[tuple[Path, str]] = []
+    try:
+        for document in documents:
+            try:
+                result = import_review(
+                    document,
+                    manifest_path=manifest_path,
+                    memory=open_for,
+                    glossary_path=glossary_path,
+                    use_glossary=not no_glossary,
+                    accept_unedited=accept_unedited,
+                )
+            except ReviewError as error:
+                refused.append((document, error.format_message()))
+                if fmt == "human":
+                    click.secho(f"Error: {error.format_message()}", fg="red", err=True)
+                continue
+            results.append(result)
+            if fmt == "human":
+                _report(result, quiet)
+    finally:
+        for store in opened.values():
+            store.close()
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"imported": [r.to_dict() for r in results], "refused": [{"document": str(d), "error": e} for d, e in refused]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    if refused:
+        sys.exit(ReviewError.exit_code)
+
+
+def _report(result, quiet: bool) -> None:
+    counts = ", ".join(f"{result.count(k)} {k}" for k in ("unchanged", "edited", "emptied"))
+    click.echo(f"{result.path} → {result.lang}, run {result.run_id}: {len(result.segments)} segments: {counts}")
+    if result.chrf is not None:
+        unit = "characters" if result.lang.split("-")[0] in ("zh", "ja") else "words"
+        click.echo(f"  post-edit: chrF {result.chrf:.2f}, TER {result.ter:.2f} (TER on {unit}; machine vs reviewed)")
+    if result.memory_path is not None:
+        click.echo(
+            f"  memory {result.memory_path}: {result.memory_new} new, {result.memory_updated} updated, "
+            f"{result.memory_unchanged} already there"
+        )
+    else:
+        click.echo("  memory: not written (--no-memory)")
+    not_stored: dict[str, int] = {}
+    for segment in result.segments:
+        if segment.memory and segment.memory.startswith("not stored"):
+            reason = segment.memory.split(": ", 1)[-1]
+            not_stored[reason] = not_stored.get(reason, 0) + 1
+    if not_stored:
+        click.echo("  not stored: " + ", ".join(f"{n} {reason}" for reason, n in not_stored.items()))
+    state = "updated" if result.reviewed_changed else "already up to date"
+    click.echo(f"  review recorded in {result.reviewed_file} ({state})")
+    flagged = result.glossary_flagged
+    if flagged:
+        click.secho(
+            f"  {len(flagged)} segment(s) changed a glossary term: stored as needs-glossary-review, not approved",
+            fg="yellow",
+        )
+    if quiet:
+        return
+    for segment in result.segments:
+        if segment.status == "unchanged" and not (segment.flags or segment.comments or segment.reviewer_notes):
+            continue
+        figures = ""
+        if segment.chrf is not None:
+            figures = f"  chrF {segment.chrf:6.2f}  TER {segment.ter:6.2f}"
+        extra = []
+        if segment.glossary:
+            extra.append("glossary: " + "; ".join(segment.glossary))
+        extra += [f"comment {c}" for c in segment.comments]
+        extra += [f"note {n}" for n in segment.reviewer_notes]
+        flags = f" [{', '.join(segment.flags)}]" if segment.flags else ""
+        click.echo(f"  {segment.id:<10} {segment.status:<9}{figures}{flags}")
+        for line in extra:
+            click.echo(f"      {line}")
+    for comment in result.document_comments:
+        click.echo(f"  document comment {comment}")

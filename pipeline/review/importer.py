@@ -1,0 +1,583 @@
+"""`translate review import`: a reviewed document comes back; its pairs go to the memory and to publish.
+
+For each document (docs/review.md):
+
+1. Read it (`reader.read_review_document`): the target column with tracked changes accepted, comments, Notes.
+2. Find its manifest (`--manifest`, else `<release>.manifest.json` next to the document, release = the
+   document's core property `title`) and refuse (`ReviewError`, exit 6), naming the rows, a document
+   * from another run: core property `identifier` (or, if a tool dropped it, the header's "Run:" line) differs
+     from the manifest's `run_id`;
+   * with rows deleted, added, reordered, or whose ID or English cell was altered;
+   * identical, byte for byte, to what the run wrote (nobody saved it: not reviewed), unless `accept_unedited`;
+   * damaged or truncated (the reader's `ReviewError`).
+   Nothing is imported from a refused document.
+3. Per segment, the reviewed text: the target cell's paragraphs (and line breaks) joined as the language writes
+   them — nothing between CJK text in zh/ja, a space otherwise (`typography.join_pieces`): a reviewer's Enter
+   inside a cell never becomes a line break in the published text; runs of whitespace collapsed. Status:
+   unchanged / edited / emptied (compared after `normalize`).
+4. Glossary: every APPROVED glossary term in the English (the glossary from `--glossary`, else the run's
+   glossary file if it still exists, else the terms the manifest recorded) must keep its target form
+   (`glossary.check.contains_target`: width and spacing tolerant). If not: flag `glossary-changed` (the machine
+   text had it, the reviewer changed it) or `glossary-missing` (neither had it); the pair goes to the memory as
+   `needs-glossary-review`, never as approved, and publish refuses the segment.
+5. Post-edit figures between the machine output (hypothesis) and the reviewed text (reference), with sacrebleu:
+   chrF (character n-grams, order 6, β 2) and TER (case-sensitive). For zh and ja TER is computed on characters
+   (every non-space character is a token; sacrebleu's own tokenizers split CJK poorly), for other languages on
+   words. Per segment, and in total (corpus-level); emptied and verbatim segments are left out.
+6. Write, under the release's lock: the memory (one transaction; nothing is added twice) and
+   `<release>.reviewed.json` next to the manifest (atomic; rewritten only if something changed). Verbatim
+   segments (copied, not translated) and emptied ones are not stored in the memory; nor are UNCHANGED segments
+   of a DEMO-model run (their target is a copy of the English, not a translation a reviewer approved).
+
+Comments anchored in a row, and lines a reviewer added to the Notes cell, are kept as the segment's reviewer
+notes (reviewed.json and the memory's `comment`); comments outside the table are kept with the document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..document import Flag, Segment, Span, TermUse, Translation, normalize
+from ..errors import ReviewError
+from .typography import is_cjk_lang, join_pieces
+
+__all__ = [
+    "DocumentImport",
+    "SegmentReview",
+    "find_manifest",
+    "import_review",
+    "load_reviewed",
+    "post_edit_scores",
+    "reviewed_path",
+    "reviewed_text",
+]
+
+REVIEWED_SCHEMA = 1
+UNCHANGED, EDITED, EMPTIED = "unchanged", "edited", "emptied"
+METRIC_NOTE = "chrF (sacrebleu, char order 6, beta 2); TER (sacrebleu, case-sensitive) on characters for zh/ja, on words otherwise"
+
+
+@dataclass
+class SegmentReview:
+    id: str
+    row: int
+    source: str
+    source_hash: str
+    origin: str  # the run's origin: machine, memory, verbatim
+    machine: str
+    text: str  # the reviewed text
+    status: str  # unchanged, edited, emptied
+    flags: list[str] = field(default_factory=list)  # glossary-changed, glossary-missing, split-cell, tracked-changes
+    glossary: list[str] = field(default_factory=list)  # what the glossary flags are about
+    comments: list[str] = field(default_factory=list)  # "Author: text"
+    reviewer_notes: list[str] = field(default_factory=list)  # lines the reviewer added to the Notes cell
+    reviewers: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)  # the target cell as read, when it had several
+    chrf: float | None = None
+    ter: float | None = None
+    memory: str | None = None  # status stored in the memory, or why not stored ("not stored: ...")
+
+    @property
+    def approved(self) -> bool:
+        return self.status != EMPTIED and not ({"glossary-changed", "glossary-missing"} & set(self.flags))
+
+
+@dataclass
+class DocumentImport:
+    path: Path
+    lang: str
+    release: str
+    run_id: str
+    manifest: Path
+    reviewed_file: Path
+    segments: list[SegmentReview]
+    chrf: float | None
+    ter: float | None
+    demo: bool
+    document_comments: list[str] = field(default_factory=list)
+    memory_new: int = 0
+    memory_updated: int = 0
+    memory_unchanged: int = 0
+    memory_path: Path | None = None
+    reviewed_changed: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.segments if s.status == status)
+
+    @property
+    def glossary_flagged(self) -> list[SegmentReview]:
+        return [s for s in self.segments if {"glossary-changed", "glossary-missing"} & set(s.flags)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": str(self.path),
+            "lang": self.lang,
+            "release": self.release,
+            "run_id": self.run_id,
+            "manifest": str(self.manifest),
+            "reviewed": str(self.reviewed_file),
+            "counts": {k: self.count(k) for k in (UNCHANGED, EDITED, EMPTIED)},
+            "chrf": self.chrf,
+            "ter": self.ter,
+            "metrics": METRIC_NOTE,
+            "memory": None
+            if self.memory_path is None
+            else {
+                "path": str(self.memory_path),
+                "new": self.memory_new,
+                "updated": self.memory_updated,
+                "unchanged": self.memory_unchanged,
+            },
+            "reviewed_changed": self.reviewed_changed,
+            "document_comments": self.document_comments,
+            "segments": [asdict(s) for s in self.segments],
+        }
+
+
+# --------------------------------------------------------------------------------------------- files
+
+
+def reviewed_path(manifest: Path) -> Path:
+    """`<release>.reviewed.json` next to `<release>.manifest.json`."""
+    manifest = Path(manifest)
+    name = manifest.name
+    stem = name[: -len(".manifest.json")] if name.endswith(".manifest.json") else manifest.stem
+    return manifest.with_name(f"{stem}.reviewed.json")
+
+
+def _read_reviewed_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {"schema_version": REVIEWED_SCHEMA, "runs": {}}
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReviewError(
+            f"{path} is damaged ({type(exc).__name__}: {exc}); it was left as it is. Move it away and import the "
+            "reviewed documents again."
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("runs"), dict):
+        raise ReviewError(f"{path} is not a reviewed-segments file of this pipeline; it was left as it is.")
+    if data.get("schema_version") != REVIEWED_SCHEMA:
+        raise ReviewError(f"{path} has schema version {data.get('schema_version')!r}; this pipeline reads {REVIEWED_SCHEMA}.")
+    return data
+
+
+def load_reviewed(manifest_path: Path, manifest: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """lang → segment id → reviewed entry, for the manifest's run (empty if nothing was imported)."""
+    data = _read_reviewed_file(reviewed_path(manifest_path))
+    run = data["runs"].get(manifest.get("run_id"), {})
+    return {lang: block.get("segments", {}) for lang, block in run.items() if isinstance(block, dict)}
+
+
+def find_manifest(docx: Path, meta: dict, given: Path | None) -> Path:
+    if given is not None:
+        given = Path(given)
+        if given.is_dir():
+            found = sorted(given.glob("*.manifest.json"))
+            if len(found) != 1:
+                raise ReviewError(f"{given}: expected one <release>.manifest.json in this folder, found {len(found)}.")
+            return found[0]
+        return given
+    folder = Path(docx).parent
+    title = meta.get("title")
+    if title:
+        candidate = folder / f"{title}.manifest.json"
+        if candidate.exists():
+            return candidate
+    found = sorted(folder.glob("*.manifest.json"))
+    if len(found) == 1:
+        return found[0]
+    expected = f"{title}.manifest.json" if title else "<release>.manifest.json"
+    raise ReviewError(
+        f"{docx}: no {expected} next to it; pass the run's manifest with --manifest "
+        "(it is in the release's output folder)."
+    )
+
+
+# --------------------------------------------------------------------------------------------- text
+
+
+def reviewed_text(paragraphs: list[str], lang: str) -> str:
+    """A target cell's paragraphs (and line breaks) as one segment text (see the module docstring)."""
+    pieces = [piece for paragraph in paragraphs for piece in re.split(r"[\r\n\v\f\u2028\u2029]+", paragraph)]
+    return normalize(join_pieces([normalize(p) for p in pieces], lang))
+
+
+def _cleaned(text: str) -> str:
+    from .writer import clean_text
+
+    return normalize(clean_text(text)[0])
+
+
+def _clip(text: str, width: int = 60) -> str:
+    text = text.replace("\n", "⏎")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _ter_tokens(text: str, lang: str) -> str:
+    if is_cjk_lang(lang):
+        return " ".join(ch for ch in text if not ch.isspace())
+    return text
+
+
+def post_edit_scores(pairs: list[tuple[str, str]], lang: str) -> tuple[list[tuple[float, float]], float | None, float | None]:
+    """(per-pair (chrF, TER), total chrF, total TER) for (machine, reviewed) pairs; see the module docstring."""
+    if not pairs:
+        return [], None, None
+    from sacrebleu.metrics import CHRF, TER
+
+    chrf, ter = CHRF(), TER(case_sensitive=True)
+    per = [
+        (
+            round(chrf.sentence_score(machine, [reviewed]).score, 2),
+            round(ter.sentence_score(_ter_tokens(machine, lang), [_ter_tokens(reviewed, lang)]).score, 2),
+        )
+        for machine, reviewed in pairs
+    ]
+    machines = [m for m, _ in pairs]
+    references = [r for _, r in pairs]
+    total_chrf = round(chrf.corpus_score(machines, [references]).score, 2)
+    total_ter = round(
+        ter.corpus_score([_ter_tokens(m, lang) for m in machines], [[_ter_tokens(r, lang) for r in references]]).score,
+        2,
+    )
+    return per, total_chrf, total_ter
+
+
+# --------------------------------------------------------------------------------------------- checks
+
+
+def _refuse(path: Path, problems: list[str], manifest: Path, column: str) -> ReviewError:
+    shown = problems[:12]
+    more = f"\n  … and {len(problems) - 12} more" if len(problems) > 12 else ""
+    return ReviewError(
+        f"Refused {path}: it does not match the run in {manifest} ({len(problems)} problem"
+        f"{'s' if len(problems) != 1 else ''}); nothing was imported.\n  "
+        + "\n  ".join(shown)
+        + more
+        + f"\n  The reviewer may edit the {column} column (and Notes) only; ask for the document again, or send "
+        "the current review document."
+    )
+
+
+def _check_rows(path: Path, rows: list, segments: list[dict], manifest_path: Path, column: str) -> None:
+    problems: list[str] = []
+    expected = [s["id"] for s in segments]
+    got = [r.id for r in rows]
+    if got != expected:
+        known = set(expected)
+        present = set(got)
+        missing = [i for i in expected if i not in present]
+        if missing:
+            problems.append(f"rows missing (deleted?): {', '.join(missing)}")
+        for row in rows:
+            if row.id not in known:
+                what = "empty" if not row.id else repr(row.id)
+                problems.append(f"row {row.row}: ID {what} is not a segment of this run (ID cell altered, or a row added)")
+        seen: set[str] = set()
+        for row in rows:
+            if row.id in known and row.id in seen:
+                problems.append(f"row {row.row}: ID {row.id} appears twice (row copied?)")
+            seen.add(row.id)
+        if not problems:
+            order = [i for i in got if i in known]
+            first = next(k for k, (a, b) in enumerate(zip(order, expected)) if a != b)
+            problems.append(
+                f"rows reordered (sorted?): row {first + 2} holds {order[first]}, where {expected[first]} belongs"
+            )
+    by_id = {s["id"]: s for s in segments}
+    for row in rows:
+        segment = by_id.get(row.id)
+        if segment is None:
+            continue
+        if normalize(row.english) != _cleaned(segment["source"]):
+            problems.append(
+                f"row {row.row} ({row.id}): English cell altered: “{_clip(row.english)}”, the run has "
+                f"“{_clip(segment['source'])}”"
+            )
+    if problems:
+        raise _refuse(path, problems, manifest_path, column)
+
+
+def _terms(segment: dict, lang: str, glossary) -> list[tuple[str, str, str]]:
+    """(English, target form, status) of the glossary terms in the segment's source."""
+    if glossary is not None:
+        verbatim = [(s.get("start", 0), s.get("end", 0)) for s in segment.get("spans") or [] if s.get("kind") == "verbatim"]
+        result = []
+        for match in glossary.find(segment["source"]):
+            if any(match.start < end and start < match.end for start, end in verbatim):
+                continue
+            target = match.target(lang)
+            if target is not None:
+                result.append((match.text, target, match.status))
+        return result
+    target = (segment.get("targets") or {}).get(lang) or {}
+    return [(t["source"], t["target"], t.get("status", "approved")) for t in target.get("terms") or []]
+
+
+def _contains(text: str, expected: str, lang: str) -> bool:
+    try:
+        from ..glossary.check import contains_target
+    except ImportError:  # pragma: no cover - the glossary package is optional in a partial checkout
+        return normalize(expected) in normalize(text)
+    return contains_target(text, expected, lang)
+
+
+def _generated_notes(segment: dict, lang: str) -> set[str]:
+    """The Notes lines the writer put in this row (so that lines a reviewer added can be told apart)."""
+    from .writer import CONTROL_NOTE, _notes, clean_text
+
+    target = (segment.get("targets") or {}).get(lang)
+    seg = Segment(
+        id=segment["id"],
+        kind=segment.get("kind", "sentence"),
+        paragraph=segment.get("paragraph", 0),
+        index=segment.get("index", 0),
+        source=segment["source"],
+        trailing=segment.get("trailing", ""),
+        spans=[Span(s.get("start", 0), s.get("end", 0), s.get("kind", "text"), s.get("lang")) for s in segment.get("spans") or []],
+    )
+    translation = None
+    if isinstance(target, dict):
+        translation = Translation(
+            seg.id,
+            lang,
+            target.get("text", ""),
+            target.get("origin", "machine"),
+            flags=[Flag(f.get("code", ""), f.get("message", "")) for f in target.get("flags") or []],
+            terms=[
+                TermUse(t.get("source", ""), t.get("target", ""), t.get("entry_id", ""), t.get("status", "approved"))
+                for t in target.get("terms") or []
+            ],
+            suggestion=target.get("suggestion"),
+        )
+    try:
+        lines = _notes(seg, translation)
+    except Exception:  # the writer's notes changed shape: every line then counts as the reviewer's
+        lines = []
+    return {normalize(clean_text(line)[0]) for line in [*lines, CONTROL_NOTE]}
+
+
+# --------------------------------------------------------------------------------------------- import
+
+
+def _load_glossary(glossary_path: Path | None, manifest: dict[str, Any]):
+    path = glossary_path
+    if path is None:
+        recorded = (manifest.get("glossary") or {}).get("path")
+        if recorded and Path(recorded).exists():
+            path = Path(recorded)
+    if path is None:
+        return None
+    try:
+        from ..glossary import load_glossary
+    except ImportError:  # pragma: no cover
+        return None
+    return load_glossary(Path(path))
+
+
+def import_review(
+    path: Path,
+    *,
+    manifest_path: Path | None = None,
+    memory=None,
+    glossary_path: Path | None = None,
+    use_glossary: bool = True,
+    accept_unedited: bool = False,
+) -> DocumentImport:
+    """Import one reviewed document (see the module docstring).
+
+    `memory`: a writable MemoryStore, a function manifest path → MemoryStore, or None (memory not written).
+    """
+    from ..manifest import file_sha256, read_manifest
+    from ..outputs import ReleasePaths, release_lock
+    from .reader import KIND_REVIEW, read_review_document
+    from .writer import language_style
+
+    path = Path(path)
+    document = read_review_document(path)
+    meta = document.meta
+    if meta["kind"] != KIND_REVIEW:
+        raise ReviewError(f"Refused {path}: a published document, not a review document.")
+    manifest_path = find_manifest(path, meta, manifest_path)
+    manifest = read_manifest(manifest_path)
+    run_id = manifest["run_id"]
+    doc_run = meta.get("identifier") or meta.get("run")
+    if not doc_run:
+        raise ReviewError(
+            f"Refused {path}: it does not say which run wrote it (no identifier in File → Properties, no 'Run:' line); "
+            "it is not a review document of this pipeline, or its header was deleted."
+        )
+    if doc_run != run_id:
+        raise ReviewError(
+            f"Refused {path}: it comes from another run ({doc_run}); {manifest_path} is run {run_id} (the release "
+            "was translated again since). Import it with that run's manifest (--manifest), or send the reviewer "
+            "the current document."
+        )
+    lang = meta.get("language")
+    languages = manifest.get("languages") or sorted({k for s in manifest["segments"] for k in (s.get("targets") or {})})
+    if not lang or lang not in languages:
+        raise ReviewError(
+            f"Refused {path}: its language ({lang or 'none'}, File → Properties) is not one of run {run_id}'s "
+            f"({', '.join(languages)})."
+        )
+    written = ((manifest.get("documents") or {}).get(lang) or {}).get("sha256")
+    sha256 = file_sha256(path)
+    if written and written == sha256 and not accept_unedited:
+        raise ReviewError(
+            f"Refused {path}: it is exactly the document run {run_id} wrote (nobody saved it, so it was not "
+            "reviewed). If the reviewer approved it as it is, pass --accept-unedited."
+        )
+    segments = manifest["segments"]
+    column = language_style(lang).column
+    _check_rows(path, document.rows, segments, manifest_path, column)
+
+    if memory is not None and callable(memory) and not hasattr(memory, "add"):
+        memory = memory(manifest_path)  # a function manifest → store: the default memory lives by the run's output
+    glossary = _load_glossary(glossary_path, manifest) if use_glossary else None
+    demo = bool(((manifest.get("models") or {}).get(lang) or {}).get("demo"))
+    last_author = (meta.get("last_modified_by") or "").strip()
+    if last_author == "translation pipeline":
+        last_author = ""
+    reviews: list[SegmentReview] = []
+    for row, segment in zip(document.rows, segments):
+        target = (segment.get("targets") or {}).get(lang) or {}
+        machine = _cleaned(target.get("text", ""))
+        origin = target.get("origin", "machine")
+        text = reviewed_text(row.target_paragraphs or [row.target], lang)
+        status = UNCHANGED if text == machine else (EMPTIED if not text else EDITED)
+        review = SegmentReview(
+            id=segment["id"],
+            row=row.row,
+            source=segment["source"],
+            source_hash=segment.get("hash") or "",
+            origin=origin,
+            machine=machine,
+            text=text,
+            status=status,
+        )
+        if len([p for p in row.target_paragraphs if p.strip()]) > 1 or re.search(r"[\r\n]", row.target.strip()):
+            review.flags.append("split-cell")
+            review.paragraphs = list(row.target_paragraphs)
+        if row.tracked:
+            review.flags.append("tracked-changes")
+        review.comments = [f"{c.author}: {c.text}" if c.author else c.text for c in row.comments if c.text]
+        generated = _generated_notes(segment, lang)
+        review.reviewer_notes = [
+            line.strip() for line in row.notes.split("\n") if line.strip() and normalize(line) not in generated
+        ]
+        reviewers = list(row.authors) + [c.author for c in row.comments if c.author]
+        if not reviewers and status != UNCHANGED and last_author:
+            reviewers.append(last_author)
+        review.reviewers = list(dict.fromkeys(reviewers))
+        if status != EMPTIED and origin != "verbatim":
+            for english, expected, term_status in _terms(segment, lang, glossary):
+                if term_status != "approved" or _contains(text, expected, lang):
+                    continue
+                code = "glossary-changed" if _contains(machine, expected, lang) else "glossary-missing"
+                if code not in review.flags:
+                    review.flags.append(code)
+                review.glossary.append(f"{english} → {expected} not in the reviewed text")
+        reviews.append(review)
+
+    scored = [r for r in reviews if r.status != EMPTIED and r.origin != "verbatim"]
+    per, total_chrf, total_ter = post_edit_scores([(r.machine, r.text) for r in scored], lang)
+    for review, (chrf, ter) in zip(scored, per):
+        review.chrf, review.ter = chrf, ter
+
+    entries = []
+    from ..memory import APPROVED, NEEDS_GLOSSARY_REVIEW, NewEntry
+
+    for review in reviews:
+        if review.origin == "verbatim":
+            review.memory = "not stored: kept verbatim"
+        elif review.status == EMPTIED:
+            review.memory = "not stored: emptied"
+        elif demo and review.status == UNCHANGED:
+            review.memory = "not stored: unchanged demo-model output"
+        else:
+            review.memory = APPROVED if review.approved else NEEDS_GLOSSARY_REVIEW
+            entries.append(
+                NewEntry(
+                    source=review.source,
+                    lang=lang,
+                    target=review.text,
+                    status=review.memory,
+                    document=path.name,
+                    release=manifest.get("release"),
+                    run_id=run_id,
+                    segment_id=review.id,
+                    reviewer=", ".join(review.reviewers) or None,
+                    comment="\n".join(review.comments + review.reviewer_notes) or None,
+                )
+            )
+
+    result = DocumentImport(
+        path=path,
+        lang=lang,
+        release=manifest.get("release", ""),
+        run_id=run_id,
+        manifest=manifest_path,
+        reviewed_file=reviewed_path(manifest_path),
+        segments=reviews,
+        chrf=total_chrf,
+        ter=total_ter,
+        demo=demo,
+        document_comments=[f"{c.author}: {c.text}" if c.author else c.text for c in document.comments if c.text],
+    )
+    paths = ReleasePaths(manifest_path.parent, manifest.get("release") or manifest_path.name.split(".")[0])
+    with release_lock(paths):
+        if memory is not None:
+            added = memory.add(entries)
+            result.memory_new, result.memory_updated, result.memory_unchanged = added.new, added.updated, added.unchanged
+            result.memory_path = memory.path
+        result.reviewed_changed = _write_reviewed(result, sha256)
+    return result
+
+
+def _write_reviewed(result: DocumentImport, sha256: str) -> bool:
+    from ..atomic import atomic_write_text
+    from ..memory.store import now_iso
+
+    data = _read_reviewed_file(result.reviewed_file)
+    data.setdefault("release", result.release)
+    block = {
+        "document": result.path.name,
+        "sha256": sha256,
+        "chrf": result.chrf,
+        "ter": result.ter,
+        "metrics": METRIC_NOTE,
+        "demo": result.demo,
+        "document_comments": result.document_comments,
+        "segments": {
+            s.id: {
+                "source_hash": s.source_hash,
+                "origin": s.origin,
+                "machine": s.machine,
+                "text": s.text,
+                "status": s.status,
+                "approved": s.approved,
+                "flags": s.flags,
+                "glossary": s.glossary,
+                "comments": s.comments,
+                "reviewer_notes": s.reviewer_notes,
+                "reviewers": s.reviewers,
+                "paragraphs": s.paragraphs,
+                "chrf": s.chrf,
+                "ter": s.ter,
+                "memory": s.memory,
+            }
+            for s in result.segments
+        },
+    }
+    run = data["runs"].setdefault(result.run_id, {})
+    previous = run.get(result.lang)
+    if isinstance(previous, dict) and {k: v for k, v in previous.items() if k != "imported_at"} == block:
+        return False
+    run[result.lang] = {"imported_at": now_iso(), **block}
+    atomic_write_text(result.reviewed_file, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return True

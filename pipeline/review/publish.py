@@ -1,0 +1,430 @@
+"""`translate publish`: the publishable documents of a release, from reviewed segments.
+
+Per target language, next to the manifest:
+
+* `<release>.<lang>.docx`: the title as a heading, the dateline, the paragraphs in their original order; no
+  table. Text typeset for the language (`typography.typeset`: full-width punctuation, no spaces between CJK
+  characters, 「」 quotes), runs with East Asian fonts (`rFonts/@w:eastAsia`) and `w:lang`; A4 portrait.
+* `<release>.<lang>.bilingual.docx`: a two-column table, one row per published paragraph: English | target.
+
+Where each segment's text comes from, in order:
+
+1. the reviewed document imported for this run (`<release>.reviewed.json`, written by `translate review import`):
+   the reviewed text; an emptied cell leaves the sentence out; a pair flagged `glossary-changed` /
+   `glossary-missing` needs glossary review and blocks publication;
+2. the run's own translation when it came from the memory (origin "memory": a reviewer approved it) or was kept
+   verbatim (the Chinese dateline: copied, nothing machine-translated);
+3. an approved translation of the same source in the memory (`--memory`; reviewed in another release);
+4. otherwise the segment is UNREVIEWED machine translation.
+
+Unreviewed (or needs-glossary-review) segments make `publish` refuse (`ReviewError`, exit 6, the segment ids
+listed) before anything is written, unless `allow_unreviewed`: then the documents say so in a red banner at the
+top, the unreviewed sentences are highlighted, and the core properties carry it (content status "contains
+unreviewed machine translation", keywords, comments). A demo-model run gets a banner too.
+Every document is written to a temporary file and renamed (pipeline.atomic), under the release's lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import ReviewError
+from .typography import is_cjk_char, is_cjk_lang, typeset
+
+__all__ = [
+    "PublishResult",
+    "PublishedSegment",
+    "UNREVIEWED_STATUS",
+    "plan_language",
+    "publish_release",
+    "resolve_manifest",
+]
+
+REVIEWED, MEMORY, VERBATIM, EMPTIED = "reviewed", "memory", "verbatim", "emptied"
+UNREVIEWED, NEEDS_GLOSSARY = "unreviewed", "needs-glossary-review"
+BLOCKING = (UNREVIEWED, NEEDS_GLOSSARY)
+UNREVIEWED_STATUS = "contains unreviewed machine translation"
+CATEGORY, CATEGORY_BILINGUAL = "published", "published-bilingual"
+LATIN_FONT = "Calibri"
+LANG_TAGS = {"zh-TW": "zh-TW", "ja": "ja-JP", "zh-CN": "zh-CN", "zh": "zh-CN", "ko": "ko-KR"}
+
+
+@dataclass
+class PublishedSegment:
+    id: str
+    kind: str
+    paragraph: int
+    source: str
+    trailing: str
+    text: str  # before typesetting
+    how: str  # reviewed, memory, verbatim, emptied, unreviewed, needs-glossary-review
+    note: str = ""
+
+
+@dataclass
+class PublishResult:
+    release: str
+    run_id: str
+    manifest: Path
+    documents: dict[str, tuple[Path, Path]] = field(default_factory=dict)  # lang → (document, bilingual)
+    segments: dict[str, list[PublishedSegment]] = field(default_factory=dict)
+    unreviewed: dict[str, list[PublishedSegment]] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------- planning
+
+
+def resolve_manifest(target: Path) -> Path:
+    """A release folder (holding one `<release>.manifest.json`) or the manifest itself."""
+    target = Path(target)
+    if target.is_dir():
+        found = sorted(target.glob("*.manifest.json"))
+        if len(found) != 1:
+            raise ReviewError(
+                f"{target}: expected one <release>.manifest.json in this folder, found {len(found)}; "
+                "give the release's output folder or its manifest."
+            )
+        return found[0]
+    return target
+
+
+def plan_language(manifest: dict[str, Any], lang: str, reviewed: dict[str, dict], memory=None) -> list[PublishedSegment]:
+    """Where each segment's published text comes from (see the module docstring)."""
+    result = []
+    for segment in manifest["segments"]:
+        target = (segment.get("targets") or {}).get(lang) or {}
+        entry = reviewed.get(segment["id"])
+        common = dict(
+            id=segment["id"],
+            kind=segment.get("kind", "sentence"),
+            paragraph=segment.get("paragraph", 0),
+            source=segment["source"],
+            trailing=segment.get("trailing", ""),
+        )
+        if isinstance(entry, dict) and entry.get("source_hash") in (None, "", segment.get("hash")):
+            if entry.get("status") == EMPTIED:
+                result.append(PublishedSegment(**common, text="", how=EMPTIED))
+            elif entry.get("approved", True):
+                result.append(PublishedSegment(**common, text=entry.get("text", ""), how=REVIEWED))
+            else:
+                note = "; ".join(entry.get("glossary") or [])
+                result.append(PublishedSegment(**common, text=entry.get("text", ""), how=NEEDS_GLOSSARY, note=note))
+            continue
+        origin = target.get("origin")
+        if origin in (MEMORY, VERBATIM):
+            result.append(PublishedSegment(**common, text=target.get("text", ""), how=origin))
+            continue
+        remembered = memory.current(segment["source"], lang) if memory is not None else None
+        if remembered is not None and remembered.approved:
+            note = f"from memory, approved {remembered.date}"
+            result.append(PublishedSegment(**common, text=remembered.target, how=MEMORY, note=note))
+            continue
+        result.append(PublishedSegment(**common, text=target.get("text", ""), how=UNREVIEWED))
+    return result
+
+
+def _paragraphs(segments: list[PublishedSegment]) -> list[tuple[str, list[PublishedSegment]]]:
+    """(kind, segments) per published paragraph: the title, the dateline on its own, then body paragraphs."""
+    result: list[tuple[str, list[PublishedSegment]]] = []
+    current = None
+    for segment in segments:
+        if segment.kind == "dateline":
+            result.append(("dateline", [segment]))
+            current = None
+            continue
+        key = segment.paragraph
+        if current != key or not result or result[-1][0] == "dateline":
+            result.append(("title" if segment.kind == "title" else "body", []))
+            current = key
+        result[-1][1].append(segment)
+    return [(kind, segs) for kind, segs in result if segs]
+
+
+def _pieces(segments: list[PublishedSegment], lang: str) -> list[tuple[str, PublishedSegment]]:
+    """The typeset text of each segment with the separator to the next one folded in."""
+    pieces = [(typeset(s.text, lang), s) for s in segments if s.text.strip()]
+    result = []
+    for i, (text, segment) in enumerate(pieces):
+        if i + 1 < len(pieces):
+            following = pieces[i + 1][0]
+            if not is_cjk_lang(lang):
+                text += " "
+            elif text and following and not (is_cjk_char(text[-1]) or is_cjk_char(following[0])):
+                text += " "
+        result.append((text, segment))
+    return result
+
+
+def _english(segments: list[PublishedSegment]) -> str:
+    text = ""
+    for i, segment in enumerate(segments):
+        text += segment.source + (segment.trailing if i + 1 < len(segments) else "")
+    return text.strip()
+
+
+# --------------------------------------------------------------------------------------------- Word
+
+
+def _fonts(rpr, east_asia: str | None, lang_tag: str) -> None:
+    from docx.oxml.ns import qn
+
+    from .writer import _RPR_ORDER, _child
+
+    fonts = _child(rpr, "w:rFonts", _RPR_ORDER)
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    if east_asia:
+        fonts.set(qn("w:eastAsia"), east_asia)
+        fonts.set(qn("w:hint"), "eastAsia")
+    lang = _child(rpr, "w:lang", _RPR_ORDER)
+    lang.set(qn("w:val"), lang_tag)
+    if east_asia:
+        lang.set(qn("w:eastAsia"), lang_tag)
+
+
+def _run(paragraph, text: str, east_asia: str | None, lang_tag: str, *, bold=None, size=None, color=None, highlight=None):
+    from .writer import clean_text
+
+    run = paragraph.add_run(clean_text(text)[0])
+    _fonts(run._r.get_or_add_rPr(), east_asia, lang_tag)
+    if bold is not None:
+        run.font.bold = bold
+    if size is not None:
+        run.font.size = size
+    if color is not None:
+        run.font.color.rgb = color
+    if highlight is not None:
+        run.font.highlight_color = highlight
+    return run
+
+
+def _new_document(lang: str):
+    from docx import Document
+    from docx.shared import Mm, Pt
+
+    from .writer import language_style
+
+    east_asia = language_style(lang).east_asia_font
+    tag = LANG_TAGS.get(lang, lang)
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(25)
+    section.top_margin = section.bottom_margin = Mm(25)
+    for name in ("Normal", "Heading 1", "Title"):
+        try:
+            style = doc.styles[name]
+        except KeyError:
+            continue
+        _fonts(style.element.get_or_add_rPr(), east_asia, tag)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(8)
+    normal.paragraph_format.line_spacing = 1.4
+    return doc, east_asia, tag
+
+
+def _banners(doc, lines: list[str], east_asia, tag) -> None:
+    from docx.shared import Pt, RGBColor
+
+    for line in lines:
+        p = doc.add_paragraph()
+        _run(p, line, east_asia, "en-US", bold=True, size=Pt(13), color=RGBColor(0xC0, 0x00, 0x00))
+
+
+def _core(doc, manifest: dict, lang: str, title: str, category: str, banners: list[str], unreviewed: bool) -> None:
+    props = doc.core_properties
+    props.title = title[:255]
+    props.language = lang
+    props.identifier = manifest.get("run_id", "")
+    props.category = category
+    props.subject = f"{manifest.get('release', '')} → {lang}"[:255]
+    props.content_status = UNREVIEWED_STATUS if unreviewed else "reviewed"
+    props.keywords = f"{category}; {lang}; run {manifest.get('run_id', '')}" + ("; unreviewed" if unreviewed else "")
+    props.comments = " ".join(banners)[:255]
+    props.author = props.last_modified_by = "translation pipeline"
+    props.revision = 1
+    now = datetime.now(timezone.utc)
+    props.created = props.modified = now
+
+
+def _banner_lines(manifest: dict, lang: str, unreviewed: list[PublishedSegment]) -> list[str]:
+    lines = []
+    if unreviewed:
+        ids = ", ".join(s.id for s in unreviewed[:20]) + (" …" if len(unreviewed) > 20 else "")
+        lines.append(
+            f"CONTAINS UNREVIEWED MACHINE TRANSLATION — NOT FOR PUBLICATION: {len(unreviewed)} segment(s) not "
+            f"reviewed (highlighted): {ids}"
+        )
+    if ((manifest.get("models") or {}).get(lang) or {}).get("demo"):
+        lines.append("DEMO MODEL — machine text in this document is a copy of the English, NOT a translation.")
+    return lines
+
+
+def build_publication(manifest: dict, lang: str, segments: list[PublishedSegment]):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+    from docx.shared import Pt, RGBColor
+
+    unreviewed = [s for s in segments if s.how in BLOCKING]
+    doc, east_asia, tag = _new_document(lang)
+    banners = _banner_lines(manifest, lang, unreviewed)
+    _banners(doc, banners, east_asia, tag)
+    title_text = manifest.get("release", "")
+    for kind, group in _paragraphs(segments):
+        pieces = _pieces(group, lang)
+        if not pieces:
+            continue
+        if kind == "title":
+            p = doc.add_paragraph(style="Heading 1")
+            title_text = "".join(text for text, _ in pieces)
+        else:
+            p = doc.add_paragraph()
+            if kind == "dateline":
+                p.paragraph_format.space_after = Pt(4)
+            elif is_cjk_lang(lang):
+                p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        for text, segment in pieces:
+            _run(
+                p,
+                text,
+                east_asia,
+                tag,
+                size=Pt(9.5) if kind == "dateline" else None,
+                color=RGBColor(0x59, 0x59, 0x59) if kind == "dateline" else None,
+                highlight=WD_COLOR_INDEX.YELLOW if segment.how in BLOCKING else None,
+            )
+    _core(doc, manifest, lang, title_text, CATEGORY, banners, bool(unreviewed))
+    return doc
+
+
+def build_bilingual(manifest: dict, lang: str, segments: list[PublishedSegment]):
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.shared import Mm, Pt
+
+    from .writer import HEADER_FILL, _cell_shading, _row_flags, language_style
+
+    unreviewed = [s for s in segments if s.how in BLOCKING]
+    doc, east_asia, tag = _new_document(lang)
+    doc.styles["Normal"].paragraph_format.space_after = Pt(2)
+    doc.styles["Normal"].font.size = Pt(10)
+    banners = _banner_lines(manifest, lang, unreviewed)
+    _banners(doc, banners, east_asia, tag)
+    heading = doc.add_paragraph(style="Heading 1")
+    _run(heading, f"{manifest.get('release', '')} — English / {language_style(lang).column}", east_asia, "en-US")
+    table = doc.add_table(rows=1, cols=2)
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    widths = (Mm(80), Mm(80))
+    header = table.rows[0]
+    _row_flags(header, header=True)
+    for cell, label, width in zip(header.cells, ("English", language_style(lang).column), widths):
+        cell.width = width
+        _cell_shading(cell, HEADER_FILL)
+        _run(cell.paragraphs[0], label, east_asia, "en-US", bold=True)
+    title_text = manifest.get("release", "")
+    for kind, group in _paragraphs(segments):
+        pieces = _pieces(group, lang)
+        row = table.add_row()
+        cells = row.cells
+        for cell, width in zip(cells, widths):
+            cell.width = width
+        _run(cells[0].paragraphs[0], _english(group), east_asia, "en-US", bold=kind == "title")
+        if kind == "title":
+            title_text = "".join(text for text, _ in pieces) or title_text
+        if not pieces:
+            _run(cells[1].paragraphs[0], "", east_asia, tag)
+        for text, segment in pieces:
+            _run(
+                cells[1].paragraphs[0],
+                text,
+                east_asia,
+                tag,
+                bold=kind == "title" or None,
+                highlight=WD_COLOR_INDEX.YELLOW if segment.how in BLOCKING else None,
+            )
+    _core(doc, manifest, lang, title_text, CATEGORY_BILINGUAL, banners, bool(unreviewed))
+    return doc
+
+
+# --------------------------------------------------------------------------------------------- command
+
+
+def _describe(unreviewed: dict[str, list[PublishedSegment]]) -> str:
+    parts = []
+    for lang, segments in unreviewed.items():
+        plain = [s.id for s in segments if s.how == UNREVIEWED]
+        glossary = [f"{s.id} ({s.note})" if s.note else s.id for s in segments if s.how == NEEDS_GLOSSARY]
+        if plain:
+            parts.append(f"{lang}: {len(plain)} unreviewed: {', '.join(plain)}")
+        if glossary:
+            parts.append(f"{lang}: {len(glossary)} need glossary review: {'; '.join(glossary)}")
+    return "\n  ".join(parts)
+
+
+def publish_release(
+    target: Path,
+    *,
+    langs: list[str] | None = None,
+    allow_unreviewed: bool = False,
+    memory=None,
+) -> PublishResult:
+    """Write the publishable documents of a release folder or manifest (see the module docstring)."""
+    from ..atomic import atomic_output
+    from ..manifest import read_manifest
+    from ..outputs import ReleasePaths, release_lock
+    from .importer import load_reviewed
+
+    manifest_path = resolve_manifest(target)
+    manifest = read_manifest(manifest_path)
+    available = manifest.get("languages") or sorted({k for s in manifest["segments"] for k in (s.get("targets") or {})})
+    langs = list(dict.fromkeys(langs or available))
+    missing = [lang for lang in langs if lang not in available]
+    if missing:
+        raise ReviewError(
+            f"{manifest_path}: run {manifest['run_id']} has no {', '.join(missing)} translation "
+            f"(it has {', '.join(available)})."
+        )
+    if callable(memory) and not hasattr(memory, "current"):
+        memory = memory(manifest_path)
+    reviewed = load_reviewed(manifest_path, manifest)
+    result = PublishResult(manifest.get("release", ""), manifest["run_id"], manifest_path)
+    for lang in langs:
+        planned = plan_language(manifest, lang, reviewed.get(lang, {}), memory)
+        result.segments[lang] = planned
+        blocking = [s for s in planned if s.how in BLOCKING]
+        if blocking:
+            result.unreviewed[lang] = blocking
+    if result.unreviewed and not allow_unreviewed:
+        raise ReviewError(
+            f"Not published: {manifest_path.parent} has segments that were not reviewed; nothing was written.\n  "
+            + _describe(result.unreviewed)
+            + "\n  Import the reviewed documents (translate review import), or pass --allow-unreviewed for a "
+            "draft marked as unreviewed machine translation."
+        )
+    folder = manifest_path.parent
+    name = manifest.get("release") or manifest_path.name.split(".")[0]
+    with release_lock(ReleasePaths(folder, name)):
+        for lang in langs:
+            document = folder / f"{name}.{lang}.docx"
+            bilingual = folder / f"{name}.{lang}.bilingual.docx"
+            for path, build in ((document, build_publication), (bilingual, build_bilingual)):
+                doc = build(manifest, lang, result.segments[lang])
+                with atomic_output(path) as temporary:
+                    doc.save(str(temporary))
+            result.documents[lang] = (document, bilingual)
+    return result
+
+
+def published_text(path: Path) -> list[str]:
+    """The paragraphs of a published document (banner lines included), for tests and checks."""
+    import docx
+
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+__all__ += ["published_text"]

@@ -1,0 +1,348 @@
+"""Output faults: unwritable folder, disk full, Ctrl-C at every stage, kill -9, two runs at once, a reviewer's
+edits. Each leaves the previous documents or complete new ones (never half a .docx or manifest), no temporary
+files, and a next run that works.
+
+See docs/robustness.md for the table of every class and the test that shows it.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import ROOT, SAMPLE
+from pipeline.cli import entry
+
+NAME = SAMPLE.stem
+LANGS = ("zh-TW", "ja")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
+
+
+def _assert_whole(folder: Path) -> None:
+    """Every document opens, every manifest parses, no temporary file, no lock: nothing half-written."""
+    for path in folder.iterdir():
+        assert not path.name.endswith(".tmp"), path
+        assert path.name != ".lock", path
+        if path.suffix == ".docx":
+            docx.Document(str(path)).tables[0]
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+
+
+def _is_new_or_old(folder: Path, before: dict[str, bytes]) -> None:
+    """Each document is either exactly the previous one or a complete new one (with the same rows)."""
+    for name, old in before.items():
+        if name.startswith("."):
+            continue
+        now = (folder / name).read_bytes()
+        if now != old and name.endswith(".docx"):
+            rows = len(docx.Document(str(folder / name)).tables[0].rows)
+            assert rows == len(docx.Document(__import__("io").BytesIO(old)).tables[0].rows)
+
+
+@pytest.fixture
+def previous(installed, sample_copy, tmp_path, cli):
+    """A completed run: the documents a failed or interrupted run must not damage."""
+    out = tmp_path / "out"
+    result = cli("run", sample_copy, "--out", out, "--no-glossary", "--quiet")
+    assert result.exit_code == 0, result.output
+    folder = out / NAME
+    return out, folder, _files(folder)
+
+
+def _entry(monkeypatch, capsys, *args) -> tuple[int, str]:
+    """The real console entry point (exit codes, Ctrl-C → 130), in this process so faults can be injected."""
+    monkeypatch.setattr(sys, "argv", ["translate", *map(str, args)])
+    try:
+        entry()
+        code = 0
+    except SystemExit as done:
+        code = done.code
+    return code, capsys.readouterr().err
+
+
+def _rerun_works(cli, release: Path, out: Path) -> None:
+    """The next run, without --force, succeeds: nothing the failed run left looks like a reviewer's edit."""
+    result = cli("run", release, "--out", out, "--no-glossary", "--quiet")
+    assert result.exit_code == 0, result.output
+    _assert_whole(out / NAME)
+
+
+# --- unwritable output ----------------------------------------------------------------------------------------
+
+
+def test_output_folder_under_a_file_exits_5(installed, sample_copy, tmp_path, cli):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    result = cli("run", sample_copy, "--out", blocker / "out")
+    assert result.exit_code == 5, result.output
+    assert "cannot create the output folder" in result.output and "--out" in result.output
+    assert blocker.read_text() == "a file where the output folder should be"
+
+
+def test_permission_denied_on_rename_exits_5_and_keeps_the_previous_documents(previous, sample_copy, cli):
+    out, folder, before = previous
+
+    def denied(src, dst):
+        raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(os, "replace", denied)
+        result = cli("run", sample_copy, "--out", out, "--no-glossary")
+    assert result.exit_code == 5, result.output
+    assert "permission denied" in result.output and "Cannot write" in result.output
+    assert _files(folder) == before
+    _assert_whole(folder)
+    _rerun_works(cli, sample_copy, out)
+
+
+# --- disk full ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failing_call", [1, 2], ids=["first-document", "second-document"])
+def test_disk_full_while_saving_a_document_keeps_every_previous_document(previous, sample_copy, cli, failing_call):
+    out, folder, before = previous
+    real_save = docx.document.Document.save
+    calls = []
+
+    def save(self, target):
+        calls.append(target)
+        if len(calls) == failing_call:
+            with open(target, "wb") as handle:
+                handle.write(b"PK\x03\x04 half a document")  # the disk filled up mid-write
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(self, target)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(docx.document.Document, "save", save)
+        result = cli("run", sample_copy, "--out", out, "--no-glossary")
+    assert result.exit_code == 5, result.output
+    assert "disk is full" in result.output and "Free some space" in result.output
+    assert _files(folder) == before  # all documents complete before any is renamed: none replaced
+    _assert_whole(folder)
+    _rerun_works(cli, sample_copy, out)
+
+
+def test_disk_full_on_the_manifest_leaves_complete_documents_and_the_next_run_works(previous, sample_copy, cli):
+    """The documents were renamed, the manifest was not: the next run must not take them for a reviewer's."""
+    out, folder, before = previous
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if str(dst).endswith(".manifest.json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(os, "replace", replace)
+        result = cli("run", sample_copy, "--out", out, "--no-glossary")
+    assert result.exit_code == 5 and "disk is full" in result.output, result.output
+    assert (folder / f"{NAME}.manifest.json").read_bytes() == before[f"{NAME}.manifest.json"]
+    _is_new_or_old(folder, before)
+    _assert_whole(folder)
+    _rerun_works(cli, sample_copy, out)
+
+
+# --- Ctrl-C at every stage ------------------------------------------------------------------------------------
+
+
+def _interrupt(monkeypatch, target, attribute, when=lambda *a, **k: True):
+    original = getattr(target, attribute)
+
+    def interrupted(*args, **kwargs):
+        if when(*args, **kwargs):
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, attribute, interrupted)
+
+
+def _nth(n):
+    count = []
+
+    def when(*args, **kwargs):
+        count.append(1)
+        return len(count) == n
+
+    return when
+
+
+def _nth_docx_rename(n):
+    count = []
+
+    def when(src, dst):
+        if str(dst).endswith(".docx"):
+            count.append(1)
+            return len(count) == n
+        return False
+
+    return when
+
+
+def _stages():
+    import pipeline.detect
+    import pipeline.ingest
+    import pipeline.manifest
+    import pipeline.run
+    import pipeline.segment
+
+    return {
+        "ingest": (pipeline.ingest, "read_release", None),
+        "detect": (pipeline.detect, "require_english", None),
+        "segment": (pipeline.segment, "segment_release", None),
+        "translate": (pipeline.run, "translate_segments", None),
+        "checks": (pipeline.run, "run_checks", None),
+        "first-document": (docx.document.Document, "save", _nth(1)),
+        "second-document": (docx.document.Document, "save", _nth(2)),
+        "journal": (pipeline.run, "record_written", _nth(2)),
+        "first-rename": (os, "replace", _nth_docx_rename(1)),
+        "second-rename": (os, "replace", _nth_docx_rename(2)),
+        "manifest": (pipeline.manifest, "write_manifest", None),
+        "manifest-rename": (os, "replace", lambda src, dst: str(dst).endswith(".manifest.json")),
+    }
+
+
+# Up to here nothing of the new run is in place: every file is exactly the previous one.
+UNTOUCHED = {"ingest", "detect", "segment", "translate", "checks", "first-document", "second-document", "journal",
+             "first-rename"}
+
+
+@pytest.mark.parametrize("stage", list(_stages()))
+def test_ctrl_c_at_any_stage_leaves_previous_or_complete_documents(previous, sample_copy, capsys, cli, stage):
+    out, folder, before = previous
+    target, attribute, when = _stages()[stage]
+    with pytest.MonkeyPatch.context() as mp:
+        _interrupt(mp, target, attribute, when or (lambda *a, **k: True))
+        code, err = _entry(mp, capsys, "run", sample_copy, "--out", out, "--no-glossary", "--quiet")
+    assert code == 130, err
+    assert "Interrupted" in err and "Traceback" not in err
+    _assert_whole(folder)
+    if stage in UNTOUCHED:
+        assert _files(folder) == before
+    else:
+        assert set(_files(folder)) == set(before)
+        _is_new_or_old(folder, before)
+    _rerun_works(cli, sample_copy, out)
+
+
+def test_kill_9_mid_run_leaves_only_whole_files_and_the_next_run_cleans_up(installed, tmp_path, cli):
+    """A real `python -m pipeline run` over many releases, killed with SIGKILL once some releases are done."""
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    for k in range(10):
+        shutil.copy(SAMPLE, releases / f"release-{k:02d}.txt")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pipeline", "run", str(releases), "--out", str(out), "--no-glossary", "--quiet"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if len(list(out.glob("*/*.manifest.json"))) >= 2:
+                break
+            time.sleep(0.01)
+        time.sleep(0.05)  # somewhere inside the next release
+        assert process.poll() is None, "the run finished before it could be killed: give it more releases"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+    for folder in out.iterdir():
+        for path in folder.iterdir():
+            if path.name.startswith(".") and path.name.endswith(".tmp"):
+                continue  # a temporary file being written at the moment of the kill: hidden, removed next run
+            if path.name == ".lock":
+                continue  # the killed run's lock: taken over next run
+            if path.suffix == ".docx":
+                docx.Document(str(path)).tables[0]
+            elif path.suffix == ".json":
+                json.loads(path.read_text(encoding="utf-8"))
+            else:
+                raise AssertionError(f"unexpected file {path}")
+
+    result = cli("run", releases, "--out", out, "--no-glossary", "--quiet")
+    assert result.exit_code == 0, result.output
+    for folder in out.iterdir():
+        _assert_whole(folder)
+        assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
+            f"{folder.name}.ja.review.docx", f"{folder.name}.manifest.json", f"{folder.name}.zh-TW.review.docx"]
+
+
+# --- two runs at once -----------------------------------------------------------------------------------------
+
+
+def test_second_run_on_the_same_release_is_refused_while_the_first_holds_the_lock(previous, sample_copy, cli):
+    out, folder, before = previous
+    lock = folder / ".lock"
+    lock.write_text(f"{os.getpid()} 2025-11-28T10:00:00\n")  # a live process holds it: this test's own
+    result = cli("run", sample_copy, "--out", out, "--no-glossary")
+    assert result.exit_code == 5, result.output
+    assert f"another `translate` run (pid {os.getpid()})" in result.output and "wait for it to finish" in result.output
+    assert lock.exists()  # not ours to remove
+    assert _files(folder) == before
+
+
+def test_stale_lock_of_a_dead_run_is_taken_over(previous, sample_copy, cli):
+    out, folder, _ = previous
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (folder / ".lock").write_text(f"{dead.pid} 2025-11-28T10:00:00\n")
+    (folder / f".{NAME}.ja.review.docx.0123abcd.tmp").write_bytes(b"PK half")  # the dead run's temporary file
+    result = cli("run", sample_copy, "--out", out, "--no-glossary", "--quiet")
+    assert result.exit_code == 0, result.output
+    _assert_whole(folder)
+
+
+# --- a reviewer's edits ---------------------------------------------------------------------------------------
+
+
+def _edit_like_a_reviewer(path: Path) -> bytes:
+    document = docx.Document(str(path))
+    cell = document.tables[0].rows[2].cells[2]
+    cell.paragraphs[0].add_run(" — reviewer's correction")
+    document.save(str(path))
+    return path.read_bytes()
+
+
+def test_edited_review_document_is_never_overwritten_without_force(previous, sample_copy, cli):
+    out, folder, before = previous
+    edited_path = folder / f"{NAME}.zh-TW.review.docx"
+    edited = _edit_like_a_reviewer(edited_path)
+    result = cli("run", sample_copy, "--out", out, "--no-glossary")
+    assert result.exit_code == 5, result.output
+    assert edited_path.name in result.output and "--force" in result.output and "edited" in result.output
+    assert edited_path.read_bytes() == edited
+    assert {k: v for k, v in _files(folder).items() if "zh-TW" not in k} == {
+        k: v for k, v in before.items() if "zh-TW" not in k
+    }
+
+
+def test_force_overwrites_an_edited_document_and_keeps_a_backup(previous, sample_copy, cli):
+    out, folder, _ = previous
+    edited_path = folder / f"{NAME}.zh-TW.review.docx"
+    edited = _edit_like_a_reviewer(edited_path)
+    result = cli("run", sample_copy, "--out", out, "--no-glossary", "--force")
+    assert result.exit_code == 0, result.output
+    [backup] = folder.glob(f"{NAME}.zh-TW.review.backup-*.docx")
+    assert backup.read_bytes() == edited
+    assert str(backup) in result.output
+    assert "reviewer's correction" not in "\n".join(c.text for r in docx.Document(str(edited_path)).tables[0].rows for c in r.cells)
+    # a second forced run in the same second never overwrites the first backup
+    _edit_like_a_reviewer(edited_path)
+    assert cli("run", sample_copy, "--out", out, "--no-glossary", "--force", "--quiet").exit_code == 0
+    assert len(list(folder.glob(f"{NAME}.zh-TW.review.backup-*.docx"))) == 2
+    assert backup.read_bytes() == edited
+    _rerun_works(cli, sample_copy, out)  # the new documents are ours: no --force needed
