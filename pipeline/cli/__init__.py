@@ -9,7 +9,11 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .glossary import glossary
+from .memory import memory
 from .models import models
+from .publish import publish
+from .review import review
 from .run import run
 
 
@@ -21,36 +25,21 @@ Examples:
   translate models install translate-en_zt-1_9.argosmodel
   translate run samples/kmu-kumamoto-mou-2025.txt
   translate run releases/ --to ja --out output/
+  translate review import output/kmu-kumamoto-mou-2025/*.review.docx
+  translate publish output/kmu-kumamoto-mou-2025
   translate glossary check --against output/kmu-kumamoto-mou-2025/
 
 Exit codes: 0 ok, 1 check violations, 2 usage or glossary parse error, 3 bad input,
-4 model missing or unusable, 5 output cannot be written safely, 6 review document refused,
-130 interrupted.""",
+4 model missing or unusable, 5 output cannot be written safely, 6 review document refused or
+unreviewed segments, 130 interrupted.""",
 )
 @click.version_option(__version__, prog_name="translate")
 def main() -> None:
     """Translate English press releases into zh-TW and ja review documents, offline."""
 
 
-main.add_command(run)
-main.add_command(models)
-
-
-def _attach_optional_groups() -> None:
-    # Groups that land in their own modules; each is light to import.
-    import importlib
-
-    for module_name, attribute in (("glossary", "glossary"), ("review", "review"), ("publish", "publish"), ("memory", "memory")):
-        try:
-            module = importlib.import_module(f"{__name__}.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{module_name}":
-                raise
-            continue
-        main.add_command(getattr(module, attribute))
-
-
-_attach_optional_groups()
+for command in (run, models, glossary, review, memory, publish):
+    main.add_command(command)
 
 
 def entry() -> None:

@@ -121,9 +121,7 @@ def run(
 
 
 def _load_glossary(path: Path | None):
-    try:
-        from ..glossary import default_glossary_path, load_glossary
-    except ImportError:  # the glossary package is optional in a partial checkout
-        return None
+    from ..glossary import default_glossary_path, load_glossary
+
     path = path or default_glossary_path()
     return load_glossary(path) if path is not None else None
