@@ -137,9 +137,10 @@ def _translate_texts(engine: Engine, texts: list[str], split_counts: list[int] |
             pieces.append([text])
     if split_counts is not None:
         split_counts[:] = [len(group) for group in pieces]
-    flat = [p for group in pieces for p in group]
-    outputs = iter(engine.translate(flat))
-    return [_join(engine.joiner, group, [next(outputs) for _ in group]) for group in pieces]
+    # Repeated texts (a name translated alone in recovery, a recurring sentence) are decoded once.
+    unique = list(dict.fromkeys(p for group in pieces for p in group))
+    translated = dict(zip(unique, engine.translate(unique)))
+    return [_join(engine.joiner, group, [translated[p] for p in group]) for group in pieces]
 
 
 def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> list[_Work]:

@@ -174,3 +174,9 @@ def test_long_sentence_is_split_not_truncated():
     assert len(engine.calls) == 1 and len(engine.calls[0]) > 1
     assert max(len(t.split()) for t in engine.calls[0]) <= 12
     assert out[0].text.replace("熊本大學", "Kumamoto University").replace(" ", "") == long.replace(" ", "")
+
+
+def test_repeated_texts_are_decoded_once():
+    engine, out = run(lambda s: s, ["Same sentence.", "Same sentence.", "Other."])
+    assert engine.calls == [["Same sentence.", "Other."]]
+    assert [t.text for t in out] == ["Same sentence.", "Same sentence.", "Other."]
