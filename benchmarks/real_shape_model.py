@@ -168,13 +168,9 @@ def build_spec(vocab: list[str], shape: Shape):
     ln(dec.layer_norm)
     linear(dec.projection, V, d)
 
-    spec.register_source_vocabulary(list(vocab))
-    spec.register_target_vocabulary(list(vocab))
-    cfg = spec.config
-    cfg.unk_token, cfg.bos_token, cfg.eos_token = vocab[0], vocab[1], vocab[2]
-    cfg.decoder_start_token = vocab[1]
-    cfg.add_source_bos = False
-    cfg.add_source_eos = True  # OpenNMT-py sources end with </s> (CTranslate2 adds it)
+    from pipeline.engine.demo_model import register_vocabulary
+
+    register_vocabulary(spec, vocab)
     return spec
 
 

@@ -295,6 +295,12 @@ def _build_spec(vocab: list[str], max_positions: int):
     proj[:, tok] = out_scale * tok_codes
     dec.projection.weight = proj
 
+    register_vocabulary(spec, vocab)
+    return spec, d
+
+
+def register_vocabulary(spec, vocab: list[str]) -> None:
+    """Shared vocabulary with SentencePiece's <unk>, <s>, </s> at ids 0-2; sources end with </s> as Argos' do."""
     spec.register_source_vocabulary(list(vocab))
     spec.register_target_vocabulary(list(vocab))
     cfg = spec.config
@@ -302,7 +308,6 @@ def _build_spec(vocab: list[str], max_positions: int):
     cfg.decoder_start_token = vocab[1]
     cfg.add_source_bos = False
     cfg.add_source_eos = True
-    return spec, d
 
 
 def _write_ct2_model(vocab: list[str], max_positions: int, out_dir: Path) -> int:

@@ -47,20 +47,6 @@ from pathlib import Path
 from ..document import Flag, Segment, Translation, content_hash, normalize
 from ..errors import InputError, OutputError
 
-__all__ = [
-    "APPROVED",
-    "ENV_VAR",
-    "FUZZY_THRESHOLD",
-    "NEEDS_GLOSSARY_REVIEW",
-    "STATUSES",
-    "AddResult",
-    "MemoryEntry",
-    "MemoryStore",
-    "NewEntry",
-    "default_memory_path",
-    "open_run_memory",
-]
-
 APPROVED = "approved"
 NEEDS_GLOSSARY_REVIEW = "needs-glossary-review"
 STATUSES = (APPROVED, NEEDS_GLOSSARY_REVIEW)
