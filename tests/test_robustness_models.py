@@ -274,3 +274,22 @@ def test_output_language_check(to_code, outputs, demo, problem):
         assert found is None
     else:
         assert found is not None and problem in found
+
+
+def test_verified_package_is_not_rechecked_until_a_file_changes(installed, monkeypatch):
+    """The smoke translation runs once per package; a changed metadata.json makes it run again."""
+    import pipeline.engine.verify as verify
+    from pipeline.engine.argos import load_engine
+    from pipeline.engine.base import DecodeOptions
+    from pipeline.engine.packages import find_package
+
+    package, _ = find_package("ja")
+    assert (package.path / verify.MARKER).is_file()  # written by the check at install
+    calls = []
+    monkeypatch.setattr(verify, "output_problem", lambda *a: calls.append(a) or None)
+    load_engine("ja", DecodeOptions(threads=1))
+    assert calls == []
+    metadata = package.path / "metadata.json"
+    metadata.write_text(metadata.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    load_engine("ja", DecodeOptions(threads=1))
+    assert len(calls) == 1

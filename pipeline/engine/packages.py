@@ -195,9 +195,10 @@ def install_package_file(archive: Path, verify: bool = True) -> InstalledPackage
                 for needed in ("model/model.bin", "sentencepiece.model"):
                     if not (unpacked / needed).is_file():
                         raise ModelError(f"{archive}: incomplete package, {needed} is missing; download it again")
-                if verify:
-                    from .verify import verify_package
+                from .verify import MARKER, verify_package
 
+                (unpacked / MARKER).unlink(missing_ok=True)  # only our own check may vouch for a package
+                if verify:
                     verify_package(package, str(archive))
                 destination = target_root / top
                 if destination.exists():

@@ -79,8 +79,39 @@ def output_problem(to_code: str, sources: list[str], outputs: list[str], demo: b
     return None
 
 
+MARKER = ".pipeline-verified"
+
+
+def fingerprint(folder: Path) -> str:
+    """What the check vouched for: the metadata bytes and the model files' sizes and times."""
+    import hashlib
+
+    digest = hashlib.sha256((folder / "metadata.json").read_bytes())
+    for name in ("model/model.bin", "sentencepiece.model"):
+        info = (folder / name).stat()
+        digest.update(f"{name}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _already_verified(folder: Path) -> bool:
+    try:
+        return (folder / MARKER).read_text(encoding="ascii").strip() == fingerprint(folder)
+    except (OSError, ValueError):
+        return False
+
+
+def _remember_verified(folder: Path) -> None:
+    # Saves each later run the smoke translation (~0.2 s a language); a changed file invalidates it.
+    try:
+        (folder / MARKER).write_text(fingerprint(folder) + "\n", encoding="ascii")
+    except OSError:
+        pass  # a read-only packages folder: the check simply runs again next time
+
+
 def check_engine(engine, package, where: str) -> None:
     """Raise ModelError when `package` (loaded in `engine`) does not translate into its declared language."""
+    if _already_verified(package.path):
+        return
     metadata = _metadata(package.path)
     if package.demo and not metadata.get("pipeline_demo"):
         return  # a benchmark's random weights: nothing to check, and labelled as not a translation
@@ -98,6 +129,7 @@ def check_engine(engine, package, where: str) -> None:
             f"{where}: package {package.name} refused, {problem}. Its language label cannot be trusted; "
             "get the package again from a trusted source (Argos' index: `translate models install --from-index`)"
         )
+    _remember_verified(package.path)
 
 
 def verify_package(package, where: str) -> None:
