@@ -229,10 +229,8 @@ def translate_segments(
     work: list[_Work] = []
     for segment in segments:
         if segment.verbatim:
-            lang_name = segment.spans[0].lang or "another language"
-            translations[segment.id] = Translation(
-                segment.id, lang, segment.source, origin="verbatim", flags=[Flag("verbatim", f"Kept verbatim ({lang_name})")]
-            )
+            # origin "verbatim" and the segment's spans say it all; the review writer notes it from them.
+            translations[segment.id] = Translation(segment.id, lang, segment.source, origin="verbatim")
             continue
         terms = find_terms(segment, glossary, lang)
         remembered = memory.lookup(segment, lang) if memory is not None else None
@@ -241,9 +239,6 @@ def translate_segments(
             translations[segment.id] = remembered
             continue
         item = _Work(segment, _shields(segment, terms), terms)
-        if segment.verbatim_spans():
-            langs = ", ".join(sorted({s.lang or "?" for s in segment.verbatim_spans()}))
-            item.flags.append(Flag("verbatim", f"Span(s) kept verbatim ({langs})"))
         work.append(item)
 
     failed = _attempt(engine, work, 0, cjk) if work else []

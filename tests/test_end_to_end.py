@@ -86,7 +86,11 @@ def test_every_sample_glossary_term_is_rendered_in_both_languages(run_sample):
 
 
 def test_dateline_is_its_own_verbatim_segment(run_sample):
-    _, manifest, _ = run_sample
+    folder, manifest, _ = run_sample
+    for lang in LANGS:
+        rows = docx.Document(folder / f"{SAMPLE.stem}.{lang}.review.docx").tables[0].rows[1:]
+        notes = {cell_text(r.cells[0]): cell_text(r.cells[3]) for r in rows}
+        assert notes["p02.s01"] == "Kept verbatim (zh)"  # said once, not once per stage
     dateline = [s for s in manifest["segments"] if s["kind"] == "dateline"]
     assert [s["source"] for s in dateline] == ["(中央社訊息服務20251127 16:22:39)"]
     for lang in LANGS:
