@@ -329,7 +329,7 @@ def _contains(text: str, expected: str, lang: str) -> bool:
 
 def _generated_notes(segment: dict, lang: str) -> set[str]:
     """The Notes lines the writer put in this row (so that lines a reviewer added can be told apart)."""
-    from .writer import CONTROL_NOTE, _notes, clean_text
+    from .writer import CONTROL_NOTE, clean_text, segment_notes
 
     target = (segment.get("targets") or {}).get(lang)
     seg = Segment(
@@ -356,7 +356,7 @@ def _generated_notes(segment: dict, lang: str) -> set[str]:
             suggestion=target.get("suggestion"),
         )
     try:
-        lines = _notes(seg, translation)
+        lines = segment_notes(seg, translation)
     except Exception:  # the writer's notes changed shape: every line then counts as the reviewer's
         lines = []
     return {normalize(clean_text(line)[0]) for line in [*lines, CONTROL_NOTE]}

@@ -171,20 +171,13 @@ def _english(segments: list[PublishedSegment]) -> str:
 def _fonts(rpr, east_asia: str | None, lang_tag: str) -> None:
     from docx.oxml.ns import qn
 
-    from .writer import _RPR_ORDER, _child
+    from .ooxml import RPR_ORDER, child, set_fonts, set_lang
 
-    fonts = _child(rpr, "w:rFonts", _RPR_ORDER)
+    fonts = child(rpr, "w:rFonts", RPR_ORDER)
     for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attribute), None)
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    if east_asia:
-        fonts.set(qn("w:eastAsia"), east_asia)
-        fonts.set(qn("w:hint"), "eastAsia")
-    lang = _child(rpr, "w:lang", _RPR_ORDER)
-    lang.set(qn("w:val"), lang_tag)
-    if east_asia:
-        lang.set(qn("w:eastAsia"), lang_tag)
+    set_fonts(rpr, latin=LATIN_FONT, east_asia=east_asia, hint_east_asia=True)
+    set_lang(rpr, val=lang_tag, east_asia=lang_tag if east_asia else None)
 
 
 def _run(paragraph, text: str, east_asia: str | None, lang_tag: str, *, bold=None, size=None, color=None, highlight=None):
@@ -306,7 +299,8 @@ def build_bilingual(manifest: dict, lang: str, segments: list[PublishedSegment])
     from docx.enum.text import WD_COLOR_INDEX
     from docx.shared import Mm, Pt
 
-    from .writer import HEADER_FILL, _cell_shading, _row_flags, language_style
+    from .ooxml import cell_shading, row_flags
+    from .writer import HEADER_FILL, language_style
 
     unreviewed = [s for s in segments if s.how in BLOCKING]
     doc, east_asia, tag = _new_document(lang)
@@ -321,10 +315,10 @@ def build_bilingual(manifest: dict, lang: str, segments: list[PublishedSegment])
     table.autofit = False
     widths = (Mm(80), Mm(80))
     header = table.rows[0]
-    _row_flags(header, header=True)
+    row_flags(header, header=True)
     for cell, label, width in zip(header.cells, ("English", language_style(lang).column), widths):
         cell.width = width
-        _cell_shading(cell, HEADER_FILL)
+        cell_shading(cell, HEADER_FILL)
         _run(cell.paragraphs[0], label, east_asia, "en-US", bold=True)
     title_text = manifest.get("release", "")
     for kind, group in _paragraphs(segments):

@@ -41,6 +41,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from pipeline.atomic import atomic_output
 from pipeline.document import VERBATIM, Segment, TranslatedRelease, Translation
+from pipeline.review.ooxml import TCPR_ORDER, cell_shading, child, row_flags, set_fonts, set_lang
 
 __all__ = [
     "DEMO_WARNING",
@@ -48,6 +49,7 @@ __all__ = [
     "build_review_document",
     "clean_text",
     "language_style",
+    "segment_notes",
     "write_review_docx",
 ]
 
@@ -108,58 +110,6 @@ def _clean(text: str) -> str:
     return clean_text(text)[0]
 
 
-# --------------------------------------------------------------------------------------------- XML helpers
-
-_RPR_ORDER = (
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike",
-    "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
-    "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
-    "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
-    "w:specVanish", "w:oMath",
-)  # fmt: skip
-_TCPR_ORDER = (
-    "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar",
-    "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers", "w:cellIns", "w:cellDel",
-    "w:cellMerge", "w:tcPrChange",
-)  # fmt: skip
-_TRPR_ORDER = (
-    "w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
-    "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange",
-)  # fmt: skip
-
-
-def _child(parent, tag: str, order: tuple[str, ...]):
-    """The `tag` child of `parent`, created in its schema position if missing."""
-    found = parent.find(qn(tag))
-    if found is not None:
-        return found
-    element = OxmlElement(tag)
-    later = {qn(t) for t in order[order.index(tag) + 1 :]}
-    for i, existing in enumerate(parent):
-        if existing.tag in later:
-            parent.insert(i, element)
-            return element
-    parent.append(element)
-    return element
-
-
-def _set_fonts(rpr, *, latin: str, east_asia: str | None, hint_east_asia: bool = False) -> None:
-    fonts = _child(rpr, "w:rFonts", _RPR_ORDER)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    if east_asia:
-        fonts.set(qn("w:eastAsia"), east_asia)
-        if hint_east_asia:
-            fonts.set(qn("w:hint"), "eastAsia")
-
-
-def _set_lang(rpr, *, val: str, east_asia: str | None) -> None:
-    lang = _child(rpr, "w:lang", _RPR_ORDER)
-    lang.set(qn("w:val"), val)
-    if east_asia:
-        lang.set(qn("w:eastAsia"), east_asia)
-
-
 def _append_text(r, text: str) -> None:
     """Append `text` to run element `r`: `w:t` for text, `w:tab`/`w:br`/`w:cr` for tab, LF and CR."""
     for part in re.split(r"([\t\n\r])", text):
@@ -216,7 +166,7 @@ def _add_run(
     east_asia_font, east_asia_lang = style.east_asia_font, style.lang_east_asia
     if isinstance(verbatim, str) and verbatim.lower() in _VERBATIM_FACES:
         east_asia_font, east_asia_lang = _VERBATIM_FACES[verbatim.lower()]
-    _set_fonts(rpr, latin=LATIN_FONT, east_asia=east_asia_font, hint_east_asia=style.hint_east_asia)
+    set_fonts(rpr, latin=LATIN_FONT, east_asia=east_asia_font, hint_east_asia=style.hint_east_asia)
     if style.bold if bold is None else bold:
         run.font.bold = True
     if verbatim is not False:
@@ -225,7 +175,7 @@ def _add_run(
     run.font.size = style.size
     if highlight is not None:
         run.font.highlight_color = highlight
-    _set_lang(rpr, val=style.lang_val, east_asia=east_asia_lang)
+    set_lang(rpr, val=style.lang_val, east_asia=east_asia_lang)
     _append_text(run._r, text)
     return run
 
@@ -317,7 +267,8 @@ def _write_pieces(p: DocxParagraph, pieces, style: _RunStyle) -> bool:
 # --------------------------------------------------------------------------------------------- notes
 
 
-def _notes(segment: Segment, translation: Translation | None) -> list[str]:
+def segment_notes(segment: Segment, translation: Translation | None) -> list[str]:
+    """The Notes cell lines the review document gives `segment` (the importer subtracts them from what it reads)."""
     lines: list[str] = []
     if translation is None:
         lines.append("[missing] no translation was produced for this segment")
@@ -346,27 +297,13 @@ def _notes(segment: Segment, translation: Translation | None) -> list[str]:
 
 def _cell_borders_top(cell: _Cell) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
-    borders = _child(tcpr, "w:tcBorders", _TCPR_ORDER)
+    borders = child(tcpr, "w:tcBorders", TCPR_ORDER)
     top = borders.find(qn("w:top"))
     if top is None:
         top = OxmlElement("w:top")
         borders.insert(0, top)  # w:top is the first child of tcBorders
     for key, value in PARAGRAPH_BORDER.items():
         top.set(qn(f"w:{key}"), value)
-
-
-def _cell_shading(cell: _Cell, fill: str) -> None:
-    shd = _child(cell._tc.get_or_add_tcPr(), "w:shd", _TCPR_ORDER)
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-
-
-def _row_flags(row, *, header: bool) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    _child(trpr, "w:cantSplit", _TRPR_ORDER)
-    if header:
-        _child(trpr, "w:tblHeader", _TRPR_ORDER)
 
 
 def _fixed_layout(table) -> None:
@@ -449,8 +386,8 @@ def build_review_document(
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
     nrpr = normal.element.get_or_add_rPr()
-    _set_fonts(nrpr, latin=LATIN_FONT, east_asia=ls.east_asia_font)
-    _set_lang(nrpr, val=ENGLISH_LANG, east_asia=ls.east_asia_lang)
+    set_fonts(nrpr, latin=LATIN_FONT, east_asia=ls.east_asia_font)
+    set_lang(nrpr, val=ENGLISH_LANG, east_asia=ls.east_asia_lang)
 
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -504,17 +441,17 @@ def build_review_document(
     _fixed_layout(table)
 
     header = table.rows[0]
-    _row_flags(header, header=True)
+    row_flags(header, header=True)
     for cell, label, width in zip(header.cells, ("ID", "English", ls.column, "Notes"), COLUMN_WIDTHS):
         cell.width = width
-        _cell_shading(cell, HEADER_FILL)
+        cell_shading(cell, HEADER_FILL)
         _add_run(cell.paragraphs[0], label, _RunStyle(ls.east_asia_font, ENGLISH_LANG, ls.east_asia_lang, bold=True))
 
     previous_paragraph = None
     for segment in segments:
         translation = by_id.get(segment.id)
         row = table.add_row()
-        _row_flags(row, header=False)
+        row_flags(row, header=False)
         cells = row.cells
         for cell, width in zip(cells, COLUMN_WIDTHS):
             cell.width = width
@@ -532,7 +469,7 @@ def build_review_document(
         removed |= _write_pieces(cells[2].paragraphs[0], _target_pieces(segment, translation), target)
 
         lines = []
-        for line in _notes(segment, translation):
+        for line in segment_notes(segment, translation):
             cleaned, changed = clean_text(line)
             removed |= changed
             lines.append(cleaned)
