@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .options import memory_option
+
 MEMORY_HELP = "Translation memory file [default: $TRANSLATE_MEMORY, else output/memory.sqlite]."
 
 
@@ -25,7 +27,7 @@ def memory() -> None:
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
 @click.option("--lang", metavar="LANG", help="Only this target language (XLIFF holds one; required if the memory holds several).")
 @click.option("--all", "all_entries", is_flag=True, help="Also earlier translations a later review replaced.")
-@click.option("--memory", "memory_path", type=click.Path(path_type=Path, dir_okay=False), help=MEMORY_HELP)
+@memory_option(MEMORY_HELP)
 def export(fmt: str, output: Path, lang: str | None, all_entries: bool, memory_path: Path | None) -> None:
     """Write the memory as TMX or XLIFF 2.0 for a CAT tool.
 
@@ -45,7 +47,7 @@ def export(fmt: str, output: Path, lang: str | None, all_entries: bool, memory_p
 @memory.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["tmx", "xliff"]), help="[default: from the file name: .tmx, .xlf/.xliff]")
-@click.option("--memory", "memory_path", type=click.Path(path_type=Path, dir_okay=False), help=MEMORY_HELP)
+@memory_option(MEMORY_HELP)
 def import_files(files: tuple[Path, ...], fmt: str | None, memory_path: Path | None) -> None:
     """Add the approved pairs of TMX or XLIFF (2.0 or 1.2) FILES to the memory. Importing twice adds nothing.
 
@@ -70,7 +72,7 @@ def import_files(files: tuple[Path, ...], fmt: str | None, memory_path: Path | N
 
 
 @memory.command()
-@click.option("--memory", "memory_path", type=click.Path(path_type=Path, dir_okay=False), help=MEMORY_HELP)
+@memory_option(MEMORY_HELP)
 def stats(memory_path: Path | None) -> None:
     """Entries per language and status."""
     from ..memory import MemoryStore

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .options import memory_options
+
 
 @click.command()
 @click.argument("release", type=click.Path(path_type=Path))
@@ -16,14 +18,11 @@ import click
     help="Publish a draft with unreviewed segments, marked as unreviewed machine translation (banner, highlights, "
     "document properties).",
 )
-@click.option(
-    "--memory",
-    "memory_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Approved translations for segments not reviewed in this release [default: $TRANSLATE_MEMORY, else "
+@memory_options(
+    "Approved translations for segments not reviewed in this release [default: $TRANSLATE_MEMORY, else "
     "memory.sqlite in the run's output folder, if it exists].",
+    "Use only this release's reviewed documents.",
 )
-@click.option("--no-memory", is_flag=True, help="Use only this release's reviewed documents.")
 def publish(release: Path, targets: tuple[str, ...], allow_unreviewed: bool, memory_path: Path | None, no_memory: bool) -> None:
     """Write the publishable documents of RELEASE (its output folder, or its manifest).
 
@@ -39,19 +38,15 @@ def publish(release: Path, targets: tuple[str, ...], allow_unreviewed: bool, mem
       translate publish output/kmu-kumamoto-mou-2025/kmu-kumamoto-mou-2025.manifest.json --to ja
       translate publish output/kmu-kumamoto-mou-2025/ --allow-unreviewed
     """
-    from ..memory import MemoryStore, default_memory_path
+    from ..memory import open_run_memory
     from ..review.publish import publish_release
 
     opened = []
 
     def open_memory(manifest_path: Path):
-        if no_memory:
-            return None
-        path = memory_path or default_memory_path(Path(manifest_path).resolve().parent.parent)
-        if memory_path is None and not Path(path).is_file():
-            return None
-        store = MemoryStore(path, readonly=True)
-        opened.append(store)
+        store = open_run_memory(memory_path, Path(manifest_path).resolve().parent.parent, disabled=no_memory)
+        if store is not None:
+            opened.append(store)
         return store
 
     try:

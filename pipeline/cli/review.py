@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from .options import memory_options
+
 
 @click.group()
 def review() -> None:
@@ -34,14 +36,11 @@ def memory_opener(memory_path: Path | None, disabled: bool):
 
 @review.command("import")
 @click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--memory",
-    "memory_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Translation memory to add the pairs to [default: $TRANSLATE_MEMORY, else memory.sqlite in the run's "
+@memory_options(
+    "Translation memory to add the pairs to [default: $TRANSLATE_MEMORY, else memory.sqlite in the run's "
     "output folder, e.g. output/memory.sqlite].",
+    "Do not write to the memory (the release still records the review).",
 )
-@click.option("--no-memory", is_flag=True, help="Do not write to the memory (the release still records the review).")
 @click.option(
     "--manifest",
     "manifest_path",

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .options import memory_options
+
 DEFAULT_TARGETS = ("zh-TW", "ja")
 
 
@@ -21,13 +23,10 @@ DEFAULT_TARGETS = ("zh-TW", "ja")
 @click.option("--threads", default=0, show_default=True, type=click.IntRange(0, 256), help="CPU threads (0: one per core).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1, 4096), help="Segments per model batch.")
 @click.option("--force", is_flag=True, help="Overwrite review documents a reviewer edited (a backup is kept).")
-@click.option(
-    "--memory",
-    "memory_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Translation memory to reuse approved translations from [default: $TRANSLATE_MEMORY, else OUT/memory.sqlite, if it exists].",
+@memory_options(
+    "Translation memory to reuse approved translations from [default: $TRANSLATE_MEMORY, else OUT/memory.sqlite, if it exists].",
+    "Machine-translate every segment; ignore the translation memory.",
 )
-@click.option("--no-memory", is_flag=True, help="Machine-translate every segment; ignore the translation memory.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
 @click.option("--timings", is_flag=True, help="Print seconds per stage to stderr.")
 def run(

@@ -454,7 +454,7 @@ class MemoryStore:
 def open_run_memory(
     path: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str] | None, *, disabled: bool = False
 ) -> MemoryStore | None:
-    """The memory a `translate run` reads (read-only), or None.
+    """The memory a `translate run` or `translate publish` reads (read-only), or None.
 
     An explicit `path` must exist (`InputError` otherwise); $TRANSLATE_MEMORY or `<out_dir>/memory.sqlite` is used
     when it exists.
