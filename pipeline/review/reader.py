@@ -128,14 +128,19 @@ def _mark_deleted(p) -> bool:
     return rpr is not None and (rpr.find(W + "del") is not None or rpr.find(W + "moveFrom") is not None)
 
 
+def _children(parent, tag: str, through: tuple[str, ...] = _CONTAINERS) -> list:
+    """`parent`'s `tag` children, including those wrapped in `through` elements (content controls, custom XML)."""
+    found = []
+    for child in parent:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag in through:
+            found += _children(child, tag, through)
+    return found
+
+
 def _paragraphs(container) -> list:
-    result = []
-    for child in container:
-        if child.tag == W + "p":
-            result.append(child)
-        elif child.tag in _CONTAINERS or child.tag in (W + "ins", W + "moveTo"):
-            result += _paragraphs(child)
-    return result
+    return _children(container, W + "p", _CONTAINERS + (W + "ins", W + "moveTo"))
 
 
 def cell_paragraphs(tc) -> list[str]:
@@ -161,13 +166,7 @@ def cell_text(tc) -> str:
 
 
 def _cells(tr) -> list:
-    result = []
-    for child in tr:
-        if child.tag == W + "tc":
-            result.append(child)
-        elif child.tag in _CONTAINERS:
-            result += _cells(child)
-    return result
+    return _children(tr, W + "tc")
 
 
 def _row_deleted(tr) -> bool:
@@ -176,13 +175,7 @@ def _row_deleted(tr) -> bool:
 
 
 def _table_rows(tbl) -> list:
-    rows = []
-    for child in tbl:
-        if child.tag == W + "tr":
-            rows.append(child)
-        elif child.tag in _CONTAINERS:
-            rows += _table_rows(child)
-    return rows
+    return _children(tbl, W + "tr")
 
 
 def _tracked_authors(tc) -> tuple[bool, list[str]]:
