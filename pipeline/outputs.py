@@ -48,14 +48,32 @@ class ReleasePaths:
 JOURNAL_KEEP = 20  # hashes remembered per document
 
 
-def _pid_alive(pid: int) -> bool:
+def _process_start(pid: int) -> str | None:
+    """The kernel's start time of `pid` (Linux), so a lock is not honoured for a recycled process id."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[-1].split()[19]  # field 22, counted after the command name
+
+
+def _holder_alive(lock_text: str) -> int | None:
+    """The pid of the run holding the lock, or None when that run is gone (killed, machine restarted)."""
+    fields = lock_text.split()
+    try:
+        pid = int(fields[0])
+    except (ValueError, IndexError):
+        return None
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return None
     except PermissionError:
-        return True
-    return True
+        pass
+    recorded = next((f.split("=", 1)[1] for f in fields if f.startswith("start=")), None)
+    if recorded is not None and _process_start(pid) not in (None, recorded):
+        return None  # the pid now belongs to another process
+    return pid
 
 
 @contextmanager
@@ -64,15 +82,16 @@ def release_lock(paths: ReleasePaths):
         paths.folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{paths.folder}: cannot create the output folder ({exc.strerror}); choose another with --out") from exc
+    acquired = False
     for _ in range(2):
         try:
             fd = os.open(paths.lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             try:
-                holder = int(paths.lock.read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                holder = -1
-            if holder > 0 and _pid_alive(holder):
+                holder = _holder_alive(paths.lock.read_text())
+            except OSError:
+                holder = None
+            if holder is not None:
                 raise OutputError(
                     f"{paths.folder}: another `translate` run (pid {holder}) is writing this release; wait for it to finish"
                 ) from None
@@ -81,8 +100,12 @@ def release_lock(paths: ReleasePaths):
         except OSError as exc:
             raise OutputError(f"{paths.folder}: not writable ({exc.strerror}); fix its permissions or use --out") from exc
         with os.fdopen(fd, "w") as handle:
-            handle.write(f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S')}\n")
+            start = _process_start(os.getpid())
+            handle.write(f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S')}" + (f" start={start}" if start else "") + "\n")
+        acquired = True
         break
+    if not acquired:
+        raise OutputError(f"{paths.folder}: another `translate` run keeps taking this release's lock; try again")
     _remove_stale_temporaries(paths.folder)
     try:
         yield

@@ -346,3 +346,28 @@ def test_force_overwrites_an_edited_document_and_keeps_a_backup(previous, sample
     assert len(list(folder.glob(f"{NAME}.zh-TW.review.backup-*.docx"))) == 2
     assert backup.read_bytes() == edited
     _rerun_works(cli, sample_copy, out)  # the new documents are ours: no --force needed
+
+
+def test_lock_of_a_recycled_pid_is_taken_over(previous, sample_copy, cli):
+    """A killed run's pid, now used by another process (here: this test's own), does not block the release."""
+    out, folder, _ = previous
+    (folder / ".lock").write_text(f"{os.getpid()} 2025-11-28T10:00:00 start=1\n")  # a start time we never had
+    result = cli("run", sample_copy, "--out", out, "--no-glossary", "--quiet")
+    assert result.exit_code == 0, result.output
+    _assert_whole(folder)
+
+
+def test_lock_records_the_holders_start_time(previous, sample_copy, cli, monkeypatch):
+    """While a run holds the lock, the lock names its pid and start time; a second run is refused."""
+    out, folder, _ = previous
+    import pipeline.outputs as outputs
+
+    seen = []
+    original = outputs._remove_stale_temporaries
+    monkeypatch.setattr(outputs, "_remove_stale_temporaries", lambda f: (seen.append((f / ".lock").read_text()), original(f)))
+    assert cli("run", sample_copy, "--out", out, "--no-glossary", "--quiet").exit_code == 0
+    pid, _, start = seen[0].split()
+    assert int(pid) == os.getpid() and start == f"start={outputs._process_start(os.getpid())}"
+    (folder / ".lock").write_text(seen[0])
+    result = cli("run", sample_copy, "--out", out, "--no-glossary", "--quiet")
+    assert result.exit_code == 5 and "another `translate` run" in result.output
