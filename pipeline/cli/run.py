@@ -71,7 +71,9 @@ def run(
 
     from tqdm import tqdm
 
-    bar = tqdm(total=len(paths), unit="release", file=sys.stderr, disable=quiet or len(paths) < 2, leave=False)
+    # disable=None: tqdm draws only on a terminal, so CI logs and pipes get the per-release lines alone.
+    hide = True if quiet or len(paths) < 2 else None
+    bar = tqdm(total=len(paths), unit="release", file=sys.stderr, disable=hide, leave=False)
 
     def report(result) -> None:
         bar.update(1)
