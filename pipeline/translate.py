@@ -9,7 +9,7 @@ Recovery, in order, for segments whose placeholders did not come back exactly on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -131,10 +131,7 @@ def _translate_texts(engine: Engine, texts: list[str], split_counts: list[int] |
     limit = engine.max_input_tokens()
     pieces: list[list[str]] = []
     for text in texts:
-        if limit is not None and engine.count_tokens(text) > limit:
-            pieces.append(_fit(engine, text, limit))
-        else:
-            pieces.append([text])
+        pieces.append([text] if limit is None else _fit(engine, text, limit))
     if split_counts is not None:
         split_counts[:] = [len(group) for group in pieces]
     # Repeated texts (a name translated alone in recovery, a recurring sentence) are decoded once.
@@ -222,7 +219,6 @@ def translate_segments(
     engine: Engine,
     glossary: TermFinder | None = None,
     memory: MemoryLookup | None = None,
-    progress: Callable[[int], None] | None = None,
 ) -> list[Translation]:
     cjk = engine.joiner == ""
     translations: dict[str, Translation] = {}
@@ -255,6 +251,4 @@ def translate_segments(
             translation.suggestion = hint.text
             translation.flags.extend(hint.flags)
         translations[item.segment.id] = translation
-    if progress:
-        progress(len(segments))
     return [translations[s.id] for s in segments]
