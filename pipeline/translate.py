@@ -108,7 +108,8 @@ def _join(joiner: str, sources: list[str], outputs: list[str]) -> str:
         if not output:
             continue
         if text:
-            at_space = k > 0 and sources[k - 1][-1:].isspace()
+            # A hard cut (no break within the limit) can leave the whitespace at the start of the next piece.
+            at_space = sources[k - 1][-1:].isspace() or sources[k][:1].isspace()
             glue = joiner if at_space else ""
             if at_space and not glue and _wordish(text[-1]) and _wordish(output[0]):
                 glue = " "
