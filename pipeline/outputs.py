@@ -6,6 +6,9 @@
 - Every hash this tool writes is also recorded in a small journal (`.written.json`) *before* the document is
   renamed into place. A run stopped between two documents (disk full, Ctrl-C, kill -9) leaves a new document next
   to the old manifest; the journal is how the next run knows that document is ours and not a reviewer's.
+- A reviewer's document that `translate review import` has already taken in (its hash is in
+  `<release>.reviewed.json`) is safe in the memory and in reviewed.json: a rerun replaces it without `--force`,
+  still keeping a backup.
 - Temporary files (`.*.tmp`) left by a run that was killed are removed by the next run, once it holds the lock.
 """
 
@@ -43,6 +46,10 @@ class ReleasePaths:
     @property
     def journal(self) -> Path:
         return self.folder / ".written.json"
+
+    @property
+    def reviewed(self) -> Path:
+        return self.folder / f"{self.name}.reviewed.json"
 
 
 JOURNAL_KEEP = 20  # hashes remembered per document
@@ -158,19 +165,37 @@ def written_hashes(paths: ReleasePaths) -> dict[str, str]:
         return {}
 
 
+def imported_hashes(paths: ReleasePaths) -> set[str]:
+    """Hashes of the review documents `translate review import` took in for this release (reviewed.json).
+
+    By bytes, not name: a reviewer may have imported the file from another folder. A damaged or foreign
+    reviewed.json gives nothing, so the documents count as not imported (never the reverse).
+    """
+    try:
+        runs = json.loads(paths.reviewed.read_bytes().decode("utf-8-sig")).get("runs", {})
+        blocks = [block for run in runs.values() for block in run.values()]
+        return {block["sha256"] for block in blocks if isinstance(block.get("sha256"), str)}
+    except (OSError, ValueError, AttributeError):
+        return set()
+
+
 def guard_reviewer_edits(paths: ReleasePaths, langs: list[str], force: bool) -> list[Path]:
     """Refuse (or, with force, back up) review documents a reviewer has changed since they were written.
 
+    A document already imported (exactly these bytes) needs no `force`: it is backed up and replaced.
     Returns the backups made.
     """
     known = known_hashes(paths)
-    edited = []
+    edited: dict[Path, str] = {}
     for lang in langs:
         doc = paths.review(lang)
-        if doc.exists() and file_sha256(doc) not in known.get(doc.name, set()):
-            edited.append(doc)
-    if edited and not force:
-        names = ", ".join(d.name for d in edited)
+        sha = file_sha256(doc) if doc.exists() else None
+        if sha is not None and sha not in known.get(doc.name, set()):
+            edited[doc] = sha
+    imported = imported_hashes(paths) if edited else set()
+    not_imported = [doc for doc, sha in edited.items() if sha not in imported]
+    if not_imported and not force:
+        names = ", ".join(d.name for d in not_imported)
         raise OutputError(
             f"{names} in {paths.folder} was edited since it was generated; import it with "
             f"`translate review import` or rerun with --force (a backup is kept)"

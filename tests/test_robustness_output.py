@@ -309,9 +309,9 @@ def test_stale_lock_of_a_dead_run_is_taken_over(previous, sample_copy, cli):
 # --- a reviewer's edits ---------------------------------------------------------------------------------------
 
 
-def _edit_like_a_reviewer(path: Path) -> bytes:
+def _edit_like_a_reviewer(path: Path, row: int = 2) -> bytes:
     document = docx.Document(str(path))
-    cell = document.tables[0].rows[2].cells[2]
+    cell = document.tables[0].rows[row].cells[2]
     cell.paragraphs[0].add_run(" — reviewer's correction")
     document.save(str(path))
     return path.read_bytes()
@@ -346,6 +346,36 @@ def test_force_overwrites_an_edited_document_and_keeps_a_backup(previous, sample
     assert len(list(folder.glob(f"{NAME}.zh-TW.review.backup-*.docx"))) == 2
     assert backup.read_bytes() == edited
     _rerun_works(cli, sample_copy, out)  # the new documents are ours: no --force needed
+
+
+def test_an_imported_review_document_is_replaced_without_force(previous, sample_copy, cli):
+    """Once imported, the reviewer's work is in the memory: a rerun needs no --force, keeps a backup, and the
+    new document carries the reviewer's text (from memory). Edited again after the import: refused again."""
+    out, folder, _ = previous
+    edited_path = folder / f"{NAME}.zh-TW.review.docx"
+    edited = _edit_like_a_reviewer(edited_path, row=3)  # row 2 is the verbatim dateline, not kept in the memory
+    imported = cli("review", "import", edited_path)
+    assert imported.exit_code == 0, imported.output
+    result = cli("run", sample_copy, "--out", out, "--no-glossary")
+    assert result.exit_code == 0, result.output
+    [backup] = folder.glob(f"{NAME}.zh-TW.review.backup-*.docx")
+    assert backup.read_bytes() == edited and str(backup) in result.output
+    rows = docx.Document(str(edited_path)).tables[0].rows
+    assert rows[3].cells[2].text.endswith(" — reviewer's correction") and "from memory" in rows[3].cells[3].text
+
+    again = _edit_like_a_reviewer(edited_path, row=4)  # a second round of edits, not imported yet
+    result = cli("run", sample_copy, "--out", out, "--no-glossary")
+    assert result.exit_code == 5 and edited_path.name in result.output
+    assert edited_path.read_bytes() == again
+
+
+def test_a_damaged_reviewed_file_never_lets_an_edit_through(previous, sample_copy, cli):
+    out, folder, _ = previous
+    edited_path = folder / f"{NAME}.zh-TW.review.docx"
+    edited = _edit_like_a_reviewer(edited_path)
+    (folder / f"{NAME}.reviewed.json").write_text('{"runs": {"x": {"zh-TW": {"sha256": 1}}}, "trunc')
+    assert cli("run", sample_copy, "--out", out, "--no-glossary").exit_code == 5
+    assert edited_path.read_bytes() == edited
 
 
 def test_lock_of_a_recycled_pid_is_taken_over(previous, sample_copy, cli):
