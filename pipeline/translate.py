@@ -3,12 +3,16 @@
 Recovery, in order, for segments whose placeholders did not come back exactly once:
 1. the same batch again with the next placeholder style (only the failed segments, one call);
 2. the segment unprotected, together with each of its terms alone, in one call: where the model's own
-   rendering of a term is found in the segment's output it is replaced by the glossary target;
-3. otherwise the segment keeps the model's output and is flagged `glossary-missing`: never a silent miss.
+   rendering of a term is found in the segment's output it is replaced by the glossary target (one pass,
+   longest first, never inside another target), then every target is counted against its occurrences;
+3. a target still short of its count: the segment keeps that output and is flagged `glossary-missing`, with the
+   expected forms: never a silent miss.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -187,15 +191,9 @@ def _recover_unprotected(engine: Engine, work: list[_Work]) -> None:
     term_outputs = dict(zip(((id(i), id(t)) for i, t in alone), outputs[len(texts):]))
     for item, output, count in zip(work, outputs, counts):
         _note_split(item, count, engine)
-        text = output
-        missing = []
-        for term in item.terms:
-            rendered = term_outputs[(id(item), id(term))].strip()
-            # The model's own rendering first: "熊本大学校" contains the target "熊本大学" but is wrong.
-            if rendered and rendered != term.target and rendered in text:
-                text = text.replace(rendered, term.target)
-            elif term.target not in text:
-                missing.append(term)
+        renderings = [(term_outputs[(id(item), id(term))].strip(), term.target) for term in item.terms]
+        text = _substitute(output, renderings)
+        missing = _unverified_terms(text, item.terms)
         for span in item.segment.verbatim_spans():
             original = item.segment.source[span.start : span.end]
             if original not in text:
@@ -212,6 +210,48 @@ def _recover_unprotected(engine: Engine, work: list[_Work]) -> None:
         else:
             item.flags.append(Flag("glossary-recovered", "Placeholders failed; translated unprotected and glossary forms substituted"))
         item.result = text
+
+
+def _substitute(text: str, renderings: list[tuple[str, str]]) -> str:
+    """`text` with each model rendering of a term replaced by the glossary target, in one pass.
+
+    One pass, longest first, so a short rendering ("熊本" for Kumamoto City) is never replaced inside a target or a
+    longer rendering ("熊本大学"); a target already in place is left alone. A rendering is replaced at most as
+    often as its term occurs: more occurrences are the model's own text (the verification then reports them).
+    """
+    budget: dict[str, int] = {}
+    replacement: dict[str, str] = {}
+    for rendered, target in renderings:
+        replacement.setdefault(target, target)
+        if rendered and rendered != target:
+            replacement.setdefault(rendered, target)
+            budget[rendered] = budget.get(rendered, 0) + 1
+    if not budget:
+        return text
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(replacement, key=len, reverse=True)))
+
+    def swap(match: re.Match) -> str:
+        found = match.group()
+        if budget.get(found, 0) <= 0:
+            return found
+        budget[found] -= 1
+        return replacement[found]
+
+    return pattern.sub(swap, text)
+
+
+def _unverified_terms(text: str, terms: list[TermUse]) -> list[TermUse]:
+    """The terms whose target does not occur in `text` as often as the term occurs in the source.
+
+    Counted longest target first without overlaps, so 熊本大學 inside 國立熊本大學 counts once, for the longer form.
+    """
+    if not terms:
+        return []
+    targets = sorted({t.target for t in terms}, key=len, reverse=True)
+    found = Counter(re.findall("|".join(map(re.escape, targets)), text))
+    needed = Counter(t.target for t in terms)
+    short = {target for target, n in needed.items() if found[target] < n}
+    return list({t.target: t for t in terms if t.target in short}.values())
 
 
 def translate_segments(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import re
+from collections import Counter
 
 import pytest
 
@@ -52,11 +54,75 @@ def test_every_term_is_rendered_or_flagged(segments, glossary, lang, name):
     silent = []
     for segment, translation in zip(segments, translations):
         flagged = {f.code for f in translation.flags}
-        for term in translation.terms:
-            if term.target not in translation.text and "glossary-missing" not in flagged:
-                silent.append((segment.id, term.source, term.target))
+        if "glossary-missing" not in flagged:
+            silent += [(segment.id, target) for target in _short_targets(translation)]
         assert "⟦" not in translation.text and "ZXQ" not in translation.text
     assert not silent
+
+
+def _short_targets(translation) -> list[str]:
+    """Targets occurring fewer times (longest first, no overlaps) than their terms occur in the source."""
+    targets = sorted({t.target for t in translation.terms}, key=len, reverse=True)
+    if not targets:
+        return []
+    found = Counter(re.findall("|".join(map(re.escape, targets)), translation.text))
+    needed = Counter(t.target for t in translation.terms)
+    return [target for target, n in needed.items() if found[target] < n]
+
+
+def _segments_of(tmp_path, text: str):
+    path = tmp_path / "release.txt"
+    path.write_text(text, encoding="utf-8")
+    return segment_release(read_release(path)).segments
+
+
+def _unprotected(render: dict[str, str]):
+    """An engine that loses every placeholder and renders names its own way (`render`, applied in order)."""
+
+    def script(text: str) -> str:
+        text = e.drop_everything(text)
+        for english, rendered in render.items():
+            text = text.replace(english, rendered)
+        return text
+
+    return script
+
+
+def test_recovery_never_substitutes_inside_another_term(tmp_path, glossary):
+    """Kumamoto City rendered 熊本: swapping it must not turn 熊本大学 into 熊本市大学."""
+    [segment] = _segments_of(tmp_path, "Kumamoto University is in Kumamoto City.\n")
+    engine = e.ScriptedEngine(_unprotected({"Kumamoto University": "熊本大学", "Kumamoto City": "熊本"}), lang="ja", to_code="ja")
+    [translation] = translate_segments([segment], "ja", engine, glossary)
+    assert translation.text == "熊本大学 is in 熊本市."
+    assert {f.code for f in translation.flags} >= {"glossary-recovered"}
+
+
+def test_recovery_counts_every_occurrence(tmp_path, glossary):
+    """Two mentions, the model renders the second one its own way (熊大): flagged, never reported as recovered."""
+    [segment] = _segments_of(tmp_path, "Kumamoto University thanked the president of Kumamoto University.\n")
+
+    def script(text: str) -> str:
+        text = e.drop_everything(text)
+        if text == "Kumamoto University":
+            return "熊本大学"
+        return text.replace("Kumamoto University", "熊本大学", 1).replace("Kumamoto University", "熊大")
+
+    [translation] = translate_segments([segment], "ja", e.ScriptedEngine(script, lang="ja", to_code="ja"), glossary)
+    [missing] = [f for f in translation.flags if f.code == "glossary-missing"]
+    assert "Kumamoto University → expected 熊本大学" in missing.message
+    assert "glossary-recovered" not in {f.code for f in translation.flags}
+
+
+def test_recovery_replaces_a_rendering_only_as_often_as_the_term_occurs(tmp_path, glossary):
+    """The model renders Kumamoto City as 熊本 and also writes 熊本 on its own: one swap, and only where due."""
+    [segment] = _segments_of(tmp_path, "Kumamoto City welcomed them.\n")
+
+    def script(text: str) -> str:
+        text = e.drop_everything(text)
+        return "熊本" if text == "Kumamoto City" else "熊本 " + text.replace("Kumamoto City", "熊本")
+
+    [translation] = translate_segments([segment], "ja", e.ScriptedEngine(script, lang="ja", to_code="ja"), glossary)
+    assert translation.text == "熊本市 熊本 welcomed them."
 
 
 def test_mangling_model_is_flagged_with_the_expected_form(segments, glossary):
