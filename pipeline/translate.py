@@ -50,6 +50,7 @@ class _Work:
     flags: list[Flag] = field(default_factory=list)
     protected: Protected | None = None
     result: str | None = None
+    suggestion: str | None = None  # an approved memory translation the current glossary no longer agrees with
 
 
 def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list[TermUse]:
@@ -83,6 +84,26 @@ def _shields(segment: Segment, terms: list[TermUse]) -> list[Shield]:
     ]
     shields += [Shield(t.start, t.end, t.target, "term", t.entry_id) for t in terms]
     return sorted(shields, key=lambda s: s.start)
+
+
+def _outdated_memory(remembered: Translation, terms: list[TermUse], lang: str) -> Flag | None:
+    """A flag when an approved memory translation lacks a form the glossary now requires, else None.
+
+    The glossary is the source of truth: a translation approved before an entry changed (or before it existed)
+    is not reused as is. Presence, not count: a reviewer may have put a pronoun for a repeated name.
+    """
+    from .glossary.check import contains_target
+
+    stale = {t.target: t for t in terms if not contains_target(remembered.text, t.target, lang)}
+    if not stale:
+        return None
+    approved = next((f.message for f in remembered.flags if f.code == "memory"), "from memory")
+    return Flag(
+        "memory-outdated",
+        f"An approved translation ({approved}) lacks the glossary form of "
+        + "; ".join(f"{t.source} → {t.target}" for t in stale.values())
+        + ": machine-translated instead; the memory's text is the TM suggestion",
+    )
 
 
 def _fit(engine: Engine, text: str, limit: int) -> list[str]:
@@ -271,11 +292,15 @@ def translate_segments(
             continue
         terms = find_terms(segment, glossary, lang)
         remembered = memory.lookup(segment, lang) if memory is not None else None
-        if remembered is not None:
+        outdated = _outdated_memory(remembered, terms, lang) if remembered is not None else None
+        if remembered is not None and outdated is None:
             remembered.terms = terms
             translations[segment.id] = remembered
             continue
         item = _Work(segment, _shields(segment, terms), terms)
+        if outdated is not None:
+            item.flags.append(outdated)
+            item.suggestion = remembered.text
         work.append(item)
 
     failed = _attempt(engine, work, 0, cjk) if work else []
@@ -287,9 +312,11 @@ def translate_segments(
     suggest = getattr(memory, "suggest", None)
     for item in work:
         translation = Translation(item.segment.id, lang, item.result or "", "machine", item.flags, item.terms)
-        hint = suggest(item.segment, lang) if suggest is not None else None
+        hint = suggest(item.segment, lang) if suggest is not None and item.suggestion is None else None
         if hint is not None and hint.text and hint.text != translation.text:
             translation.suggestion = hint.text
             translation.flags.extend(hint.flags)
+        elif item.suggestion is not None and item.suggestion != translation.text:
+            translation.suggestion = item.suggestion
         translations[item.segment.id] = translation
     return [translations[s.id] for s in segments]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from pipeline.document import SENTENCE, TEXT, VERBATIM, Segment, Span
+from pipeline.document import SENTENCE, TEXT, VERBATIM, Flag, Segment, Span, Translation
 from pipeline.protect import STYLES, Shield, protect, restore
 from pipeline.translate import translate_segments
 import scripted_engines as e
@@ -179,3 +179,36 @@ def test_repeated_texts_are_decoded_once():
     engine, out = run(lambda s: s, ["Same sentence.", "Same sentence.", "Other."])
     assert engine.calls == [["Same sentence.", "Other."]]
     assert [t.text for t in out] == ["Same sentence.", "Same sentence.", "Other."]
+
+
+class FakeMemory:
+    """Approved translations by source text (pipeline.memory.MemoryStore's lookup contract)."""
+
+    def __init__(self, approved: dict[str, str]):
+        self.approved = approved
+
+    def lookup(self, segment, lang):
+        text = self.approved.get(segment.source)
+        if text is None:
+            return None
+        return Translation(segment.id, lang, text, origin="memory", flags=[Flag("memory", "from memory, approved 2025-11-01")])
+
+
+def test_memory_translation_that_keeps_the_glossary_form_is_reused():
+    engine = e.ScriptedEngine(lambda s: s)
+    memory = FakeMemory({SENTENCES[1]: "他在2017年訪問了熊本大學。"})
+    out = translate_segments([seg(s, i + 1) for i, s in enumerate(SENTENCES)], "zh-TW", engine, FakeGlossary(), memory)
+    assert out[1].origin == "memory" and out[1].text == "他在2017年訪問了熊本大學。"
+    assert len(engine.calls[0]) == 2  # the remembered sentence never reached the model
+
+
+def test_memory_translation_the_glossary_no_longer_agrees_with_is_not_reused():
+    """Approved before the glossary said 熊本大學 (here it holds 熊本大学): the model translates, the old text is
+    the suggestion, and Notes say why."""
+    engine = e.ScriptedEngine(lambda s: s)
+    memory = FakeMemory({SENTENCES[1]: "他在2017年訪問了熊本大学。"})
+    out = translate_segments([seg(s, i + 1) for i, s in enumerate(SENTENCES)], "zh-TW", engine, FakeGlossary(), memory)
+    assert out[1].origin == "machine" and out[1].text == "He visited 熊本大學 in 2017."
+    assert out[1].suggestion == "他在2017年訪問了熊本大学。"
+    [flag] = [f for f in out[1].flags if f.code == "memory-outdated"]
+    assert "Kumamoto University → 熊本大學" in flag.message and "approved 2025-11-01" in flag.message
