@@ -483,3 +483,28 @@ def test_a_document_saved_by_libreoffice_imports_unchanged(run, cli, tmp_path):
     assert result.exit_code == 0, result.output
     total = len(run.manifest["segments"])
     assert f"{total} segments: {total} unchanged, 0 edited, 0 emptied" in result.output
+
+
+def test_reader_skips_the_furigana_reading_of_ruby_text():
+    """`w:ruby`: the base text is the sentence; the `w:rt` reading above it is not."""
+    from lxml import etree
+
+    from pipeline.review.reader import cell_text
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    tc = etree.fromstring(
+        f"""<w:tc xmlns:w="{w}"><w:p>
+          <w:r><w:t>本日、</w:t></w:r>
+          <w:r><w:ruby>
+            <w:rubyPr><w:rubyAlign w:val="distributeSpace"/><w:hps w:val="10"/><w:hpsRaise w:val="18"/>
+              <w:hpsBaseText w:val="20"/><w:lid w:val="ja-JP"/></w:rubyPr>
+            <w:rt><w:r><w:t>くまもと</w:t></w:r></w:rt>
+            <w:rubyBase><w:r><w:t>熊本</w:t></w:r></w:rubyBase>
+          </w:ruby></w:r>
+          <w:ins w:id="1" w:author="A" w:date="{edit.DATE}"><w:r><w:ruby>
+            <w:rt><w:r><w:t>だいがく</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>大学</w:t></w:r></w:rubyBase>
+          </w:ruby></w:r></w:ins>
+          <w:r><w:t>と協定を締結しました。</w:t></w:r>
+        </w:p></w:tc>"""
+    )
+    assert cell_text(tc) == "本日、熊本大学と協定を締結しました。"

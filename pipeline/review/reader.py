@@ -8,6 +8,7 @@ exactly what Word's "Accept All Changes" would leave:
 * `w:delText`, and anything inside `w:del` (deletions) or `w:moveFrom` (moved away), is dropped;
 * `w:tab` → "\\t", `w:br` → "\\n", `w:cr` → "\\r", `w:noBreakHyphen` → U+2011, `w:softHyphen` → nothing;
 * field instructions (`w:instrText`) are not text; a field's result is;
+* ruby (furigana, `w:ruby`): the base text (`w:rubyBase`) is kept, the reading above it (`w:rt`) is not;
 * formatting, and formatting changes (`w:rPrChange`, `w:pPrChange`), are ignored: they never change text;
 * the paragraphs of a cell are joined with "\\n", except where the paragraph mark itself was deleted with tracking
   (`w:pPr/w:rPr/w:del`): accepting that deletion joins the paragraph with the next one;
@@ -49,7 +50,7 @@ __all__ = [
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SKIP = {W + "del", W + "moveFrom", W + "delText", W + "instrText", W + "delInstrText", W + "rPr", W + "pPr",
          W + "sectPr", W + "tblPr", W + "trPr", W + "tcPr", W + "footnoteReference", W + "endnoteReference",
-         W + "commentReference"}  # fmt: skip
+         W + "commentReference", W + "rt", W + "rubyPr"}  # fmt: skip
 _CHARS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\r", W + "noBreakHyphen": "\u2011", W + "softHyphen": ""}
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _CONTAINERS = (W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag")
