@@ -159,3 +159,4 @@ class TranslatedRelease:
     models: dict[str, ModelInfo]
     glossary_path: Path | None = None
     glossary_hash: str | None = None
+    uncovered_names: list[str] = field(default_factory=list)  # names and acronyms the glossary lacks

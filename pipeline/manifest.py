@@ -118,6 +118,7 @@ def build_manifest(
         "glossary": {
             "path": None if tr.glossary_path is None else str(tr.glossary_path),
             "hash": tr.glossary_hash,
+            "uncovered_names": list(tr.uncovered_names),
         },
         "languages": list(tr.translations),
         "models": {lang: asdict(model) for lang, model in tr.models.items()},

@@ -62,6 +62,13 @@ def translate_release(
     memory: MemoryLookup | None,
     times: StageTimes,
 ) -> TranslatedRelease:
+    uncovered: list[str] = []
+    if glossary is not None:
+        from .glossary import find_uncovered_names
+
+        started = time.perf_counter()
+        uncovered = find_uncovered_names(release.text, glossary)
+        times.add("glossary", started)
     translations = {}
     for lang, engine in engines.items():
         started = time.perf_counter()
@@ -76,6 +83,7 @@ def translate_release(
         models={lang: engine.info for lang, engine in engines.items()},
         glossary_path=getattr(glossary, "path", None),
         glossary_hash=getattr(glossary, "hash", None),
+        uncovered_names=uncovered,
     )
 
 

@@ -118,6 +118,17 @@ def test_header_names_source_models_and_glossary_hash(run_sample):
     assert section.page_width > section.page_height
 
 
+def test_names_the_glossary_lacks_are_listed_in_documents_manifest_and_console(run_sample):
+    """The sample's "College of Medicine" is in no glossary entry: the comms team is told where they look."""
+    folder, manifest, result = run_sample
+    assert manifest["glossary"]["uncovered_names"] == ["College of Medicine"]
+    assert "not in the glossary: College of Medicine" in result.output
+    for lang in ("zh-TW", "ja"):
+        header = [p.text for p in docx.Document(folder / f"{SAMPLE.stem}.{lang}.review.docx").paragraphs]
+        [line] = [text for text in header if text.startswith("Not in the glossary: ")]
+        assert "College of Medicine" in line and "Kumamoto University" not in line
+
+
 def test_folder_of_releases_and_single_language(installed, sample_copy, tmp_path, cli):
     second = sample_copy.with_name("second-release.txt")
     second.write_text(sample_copy.read_text(encoding="utf-8"), encoding="utf-8")

@@ -92,6 +92,9 @@ def run(
         )
         for backup in result.backups:
             bar.write(f"  reviewer's edited document kept as {backup}", file=sys.stderr)
+        if result.translated.uncovered_names:
+            names = "; ".join(result.translated.uncovered_names)
+            bar.write(f"  not in the glossary: {names} (listed in the review documents)", file=sys.stderr)
 
     try:
         run_releases(

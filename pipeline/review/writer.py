@@ -419,6 +419,9 @@ def build_review_document(
     else:
         glossary = "none"
     _header_line(doc, "Glossary", glossary, plain)
+    if tr.uncovered_names:
+        names = "; ".join(tr.uncovered_names)
+        _header_line(doc, "Not in the glossary", f"{names} — check their translation; add them to the glossary", plain)
     for note in tr.release.notes:
         _header_line(doc, "Note", note, plain)
     legend = doc.add_paragraph()
