@@ -35,6 +35,14 @@ from test_review_import import Run, copy_run, do_run, review_zh, translated_once
         ("等待...", "zh-TW", "等待……"),
         ("Plain  English, (untouched).", "en", "Plain English, (untouched)."),
         ("Japan’s agreement, signed (today).", "zh-TW", "Japan’s agreement, signed (today)."),
+        # Nested quotations: straight or curly single quotes inside a CJK quotation become 『』.
+        ("他說\"這是'正式'的夥伴\"。", "zh-TW", "他說「這是『正式』的夥伴」。"),
+        ("他說“這是'正式'的夥伴”。", "zh-TW", "他說「這是『正式』的夥伴」。"),
+        ("他說“這是‘正式’的夥伴”。", "zh-TW", "他說「這是『正式』的夥伴」。"),
+        ("他說「這是'KMU'的夥伴」。", "zh-TW", "他說「這是『KMU』的夥伴」。"),
+        ("学長は「'Japan's best'と言った」", "ja", "学長は「『Japan's best』と言った」"),
+        ("学長は“Kumamoto's 協定”", "ja", "学長は「Kumamoto's 協定」"),
+        ("Kaohsiung's 'best' partner", "zh-TW", "Kaohsiung's 'best' partner"),
     ],
 )
 def test_typeset(text, lang, expected):

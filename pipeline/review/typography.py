@@ -4,8 +4,9 @@
 
 1. full-width Latin letters and digits (Ａ, ０) become half-width (Taiwan and Japanese house styles write
    2017, not ２０１７); U+3000 (ideographic space) counts as a space;
-2. quotation marks: “…” → 「…」, ‘…’ → 『…』 inside 「…」 (and 「…」 when not nested and holding CJK text);
-   straight "…" holding CJK text → 「…」; an apostrophe (’ between Latin letters: Japan’s) stays;
+2. quotation marks: “…” → 「…」, ‘…’ and straight '…' → 『…』 inside 「…」 (and 「…」 when not nested and
+   holding CJK text); straight "…" holding CJK text → 「…」; an apostrophe (’ or ' between Latin letters:
+   Japan’s, Japan's; a ' after a letter or digit never opens a quotation) stays;
 3. half-width punctuation next to CJK text becomes full-width: `,` → `，` (zh) or `、` (ja), `.` → `。`,
    `:` `;` `!` `?` → `：` `；` `！` `？`, `(…)` → `（…）`, `...` → `……`. "Next to CJK" means: the nearest
    non-space character before it (for `,:;!?` also after it) is CJK or full-width punctuation; a `.` also at the
@@ -82,6 +83,17 @@ def _is_latin_letter(ch: str | None) -> bool:
     return ch is not None and ch.isalpha() and not is_cjk_char(ch)
 
 
+def _is_word_char(ch: str | None) -> bool:
+    return ch is not None and (ch.isdigit() or _is_latin_letter(ch))
+
+
+def _opens_straight(chars: list[str], i: int) -> bool:
+    """A straight ' at `i` can open a quotation: not after a letter or digit (Japan's), and before text."""
+    before = chars[i - 1] if i > 0 else None
+    after = chars[i + 1] if i + 1 < len(chars) else None
+    return not _is_word_char(before) and after is not None and after not in _SPACE and after != "'"
+
+
 def _quotes(text: str) -> str:
     # Straight double quotes around CJK text.
     text = re.sub(r'"([^"\n]*)"', lambda m: f"「{m.group(1)}」" if _has_cjk(m.group(1)) else m.group(0), text)
@@ -96,17 +108,20 @@ def _quotes(text: str) -> str:
             depth += 1
         elif ch == "」":
             depth = max(0, depth - 1)
-        elif ch == "‘":
+        elif ch == "‘" or (ch == "'" and _opens_straight(chars, i)):
+            closing = "’" if ch == "‘" else "'"
             close = None
             for j in range(i + 1, len(chars)):
-                if chars[j] == "’":
+                if chars[j] == closing:
                     before = chars[j - 1] if j > 0 else None
                     after = chars[j + 1] if j + 1 < len(chars) else None
                     if _is_latin_letter(before) and _is_latin_letter(after):
                         continue  # an apostrophe inside the quotation
+                    if closing == "'" and (before is None or before in _SPACE or _is_word_char(after)):
+                        continue  # a straight quote closes after text, and not inside a word
                     close = j
                     break
-                if chars[j] in "‘「」":
+                if chars[j] in "‘「」" or (closing == "'" and chars[j] == "'"):
                     break
             if close is not None:
                 inner = "".join(chars[i + 1 : close])
