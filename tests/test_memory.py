@@ -297,3 +297,18 @@ def test_memory_commands(store, tmp_path, cli):
     assert result.exit_code == 0 and (tmp_path / "x.xlf").exists()
     result = cli("memory", "stats", "--memory", tmp_path / "missing.sqlite")
     assert result.exit_code == 3 and "missing.sqlite" in result.output
+
+
+def test_a_close_match_never_shows_as_100_percent(tmp_path):
+    """A near-identical (not identical) source scores 99.5+; the note floors it: 99%, never 100%."""
+    from rapidfuzz import fuzz
+
+    long = "Kaohsiung Medical University and Kumamoto University signed a memorandum of understanding " * 2
+    near = long.strip() + "s"
+    assert 99.5 <= fuzz.ratio(near, long.strip()) < 100
+    with MemoryStore(tmp_path / "m.sqlite") as memory:
+        memory.add([NewEntry(long, "ja", "高雄医学大学と熊本大学が覚書を締結した。")])
+        hint = memory.suggest(seg(near), "ja")
+    assert hint is not None and "close match (99%)" in hint.flags[0].message, hint.flags[0].message
+    assert "100%" not in hint.flags[0].message
+

@@ -31,11 +31,13 @@ Matching (the `MemoryLookup` protocol of pipeline.translate):
   most similar approved source by `rapidfuzz.fuzz.ratio` (normalized Indel similarity, 0–100, on the normalized
   English) ≥ FUZZY_THRESHOLD = 85 → shown in Notes ("TM suggestion", flag `tm-suggestion`), never put in the
   target column. 85 keeps a sentence with one name or number changed and drops sentences that merely share a
-  long phrase (those score ~60–75 on press-release sentences).
+  long phrase (those score ~60–75 on press-release sentences). The note shows the score floored to a whole
+  percent (99.7 → "99%"): "100%" only ever means an identical source.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -90,6 +92,11 @@ def default_memory_path(out_dir: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env)
     return Path(out_dir if out_dir is not None else "output") / FILE_NAME
+
+
+def shown_percent(score: float) -> int:
+    """A similarity score as the whole percent shown to a reviewer: floored, so that only an exact match reads 100%."""
+    return min(int(math.floor(score)), 100)
 
 
 def now_iso() -> str:
@@ -377,7 +384,7 @@ class MemoryStore:
             lang,
             entry.target,
             origin="memory",
-            flags=[Flag("tm-suggestion", f"close match ({score:.0f}%) in memory, approved {entry.date}: “{quoted}”")],
+            flags=[Flag("tm-suggestion", f"close match ({shown_percent(score)}%) in memory, approved {entry.date}: “{quoted}”")],
         )
 
     # ----------------------------------------------------------------------------------------- writing
