@@ -312,3 +312,32 @@ def test_a_close_match_never_shows_as_100_percent(tmp_path):
     assert hint is not None and "close match (99%)" in hint.flags[0].message, hint.flags[0].message
     assert "100%" not in hint.flags[0].message
 
+
+
+def test_tmx_inline_codes_are_stripped_and_reported(tmp_path, cli):
+    """<bpt>/<ept>/<ph>/<it>/<ut> hold a CAT tool's formatting codes, not text: removed, the text between kept."""
+    tmx = tmp_path / "cat.tmx"
+    tmx.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="en" adminlang="en" segtype="sentence" datatype="html" o-tmf="x" creationtool="x" creationtoolversion="1"/>
+<body>
+<tu><tuv xml:lang="en"><seg>The <bpt i="1" x="1">&lt;b&gt;</bpt>two<ept i="1">&lt;/b&gt;</ept> universities <ph x="2">&lt;br/&gt;</ph> signed.</seg></tuv>
+<tuv xml:lang="ja"><seg><bpt i="1" x="1">&lt;b&gt;</bpt>両大学<ept i="1">&lt;/b&gt;</ept>が<it pos="begin" x="3">&lt;i&gt;</it>署名<hi type="x">した</hi>。<ph x="4">&lt;img alt="<sub>logo</sub>"/&gt;</ph></seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg>Plain text.</seg></tuv><tuv xml:lang="ja"><seg>普通の文。</seg></tuv></tu>
+</body></tmx>""",
+        encoding="utf-8",
+    )
+    entries, skipped = read_tmx(tmx)
+    assert [(e.source, e.target) for e in entries] == [
+        ("The two universities signed.", "両大学が署名した。"),
+        ("Plain text.", "普通の文。"),
+    ]
+    assert not any("<" in e.source + e.target for e in entries)
+    assert skipped == []
+    with MemoryStore(tmp_path / "m.sqlite") as memory:
+        result = import_memory(memory, tmx)
+    assert result.added.new == 2
+    assert result.notes == ["tu 1: inline codes removed (bpt, ept, it, ph), the text between them kept"]
+    shown = cli("memory", "import", tmx, "--memory", tmp_path / "cli.sqlite")
+    assert shown.exit_code == 0, shown.output
+    assert "2 new" in shown.output and "note: tu 1: inline codes removed" in shown.output

@@ -69,6 +69,10 @@ def import_files(files: tuple[Path, ...], fmt: str | None, memory_path: Path | N
             )
             for line in result.skipped[:10]:
                 click.echo(f"  skipped {line}")
+            for line in result.notes[:10]:
+                click.echo(f"  note: {line}")
+            if len(result.notes) > 10:
+                click.echo(f"  … and {len(result.notes) - 10} more unit(s) with inline codes removed")
 
 
 @memory.command()

@@ -4,7 +4,12 @@ TMX (`translate.storage.tmx`): one `<tu>` per entry, `<tuv xml:lang="en">` + `<t
 reviewer's comment is a `<note>`; status, document, release, run, segment and origin are `<prop type="x-…">`
 (TMX's extension mechanism); `tuid`, `creationdate`/`changedate` (approval time) and `changeid` (reviewer) are
 attributes. A whole memory (all languages) fits in one file. On import a `<tu>` gives one entry per non-English
-`<tuv>`; without an `x-status` prop it counts as approved (that is what a CAT tool's memory holds).
+`<tuv>`; without an `x-status` prop it counts as approved (that is what a CAT tool's memory holds). Inline codes
+(`<bpt>`, `<ept>`, `<it>`, `<ph>`, `<ut>`: another tool's formatting tags such as `<b>`, with any `<sub>` inside
+them) are not text: they are removed and the text between them kept (`<hi>` keeps its text), spaces left doubled
+by a removed code become one, and the import notes each unit that had them. The memory holds plain text (our
+review documents and exports carry no inline markup), so keeping the codes would put literal `<b>` into
+translations.
 
 XLIFF 2.0 (`translate.storage.xliff2`; translate-toolkit 3.20 reads and writes 2.0): one target language per
 file (`trgLang`), so `--lang` picks it when the memory holds several. The toolkit puts `xml:space` and `<notes>`
@@ -34,6 +39,7 @@ __all__ = [
     "export_memory",
     "import_memory",
     "read_tmx",
+    "read_tmx_notes",
     "read_xliff",
     "tmx_bytes",
     "xliff_bytes",
@@ -52,6 +58,7 @@ class ExchangeResult:
     added: AddResult
     read: int = 0
     skipped: list[str] = field(default_factory=list)  # one line per unit not imported, with the reason
+    notes: list[str] = field(default_factory=list)  # one line per unit imported with a change (inline codes removed)
 
 
 # --------------------------------------------------------------------------------------------- languages
@@ -135,7 +142,47 @@ def tmx_bytes(entries: list[MemoryEntry]) -> bytes:
     return bytes(store)
 
 
+TMX_INLINE_CODES = ("bpt", "ept", "it", "ph", "ut")
+
+
+def _strip_inline_codes(tuv) -> list[str]:
+    """Remove TMX inline codes (`<bpt>`, `<ept>`, `<it>`, `<ph>`, `<ut>`: a CAT tool's formatting tags, with
+    their `<sub>` sub-flows) from a `<tuv>` in place, keeping the text around them (and inside `<hi>`); the
+    names of the codes removed."""
+    removed: list[str] = []
+    for element in list(tuv.iter()):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        name = tag.rsplit("}", 1)[-1]
+        if name not in TMX_INLINE_CODES or element.getparent() is None:
+            continue
+        if any(a is not None and a.tag.rsplit("}", 1)[-1] in TMX_INLINE_CODES for a in element.iterancestors()):
+            continue  # inside a code already removed
+        parent = element.getparent()
+        tail = element.tail or ""
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(element)
+        removed.append(name)
+    return sorted(set(removed))
+
+
+def _tidy_after_codes(text: str) -> str:
+    """Spaces that stood on both sides of a removed code become one; ends trimmed."""
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
 def read_tmx(path: Path) -> tuple[list[NewEntry], list[str]]:
+    """(entries, skipped) of a TMX file; see `read_tmx_notes` for the notes on inline codes removed."""
+    entries, skipped, _ = read_tmx_notes(path)
+    return entries, skipped
+
+
+def read_tmx_notes(path: Path) -> tuple[list[NewEntry], list[str], list[str]]:
+    """(entries, skipped units with the reason, notes): inline codes are stripped (the text between them kept)
+    and each unit that had some is noted."""
     from translate.storage import tmx
 
     try:
@@ -147,13 +194,22 @@ def read_tmx(path: Path) -> tuple[list[NewEntry], list[str]]:
     source_lang = store.sourcelanguage or "en"
     entries: list[NewEntry] = []
     skipped: list[str] = []
+    notes: list[str] = []
     for number, unit in enumerate(store.units, 1):
         element = unit.xmlelement
         props = {p.get("type"): (p.text or "") for p in element.iter("prop")}
         texts = []
+        codes: set[str] = set()
         for node in unit.getlanguageNodes():
             lang = node.get(f"{{{XML_NS}}}lang") or node.get("lang")
-            texts.append((lang, unit.getNodeText(node) or ""))
+            removed = _strip_inline_codes(node)
+            text = unit.getNodeText(node) or ""
+            if removed:
+                codes.update(removed)
+                text = _tidy_after_codes(text)
+            texts.append((lang, text))
+        if codes:
+            notes.append(f"tu {number}: inline codes removed ({', '.join(sorted(codes))}), the text between them kept")
         unit_source_lang = element.get("srclang") or source_lang
         sources = [t for lang, t in texts if _is_english(lang)]
         if not _is_english(unit_source_lang) and unit_source_lang != "*all*" or not sources:
@@ -185,7 +241,7 @@ def read_tmx(path: Path) -> tuple[list[NewEntry], list[str]]:
                     approved_at=_iso_from_tmx(element.get("changedate") or element.get("creationdate")),
                 )
             )
-    return entries, skipped
+    return entries, skipped, notes
 
 
 # --------------------------------------------------------------------------------------------- XLIFF 2.0
@@ -382,9 +438,12 @@ def export_memory(
 def import_memory(store: MemoryStore, path: Path, fmt: str | None = None) -> ExchangeResult:
     """Add a TMX or XLIFF file's approved pairs to the memory (one transaction)."""
     fmt = format_of(path, fmt)
-    entries, skipped = read_tmx(path) if fmt == "tmx" else read_xliff(path)
+    if fmt == "tmx":
+        entries, skipped, notes = read_tmx_notes(path)
+    else:
+        (entries, skipped), notes = read_xliff(path), []
     added = store.add(entries)
-    return ExchangeResult(added=added, read=len(entries), skipped=skipped)
+    return ExchangeResult(added=added, read=len(entries), skipped=skipped, notes=notes)
 
 
 __all__ += ["NEEDS_GLOSSARY_REVIEW", "format_of", "normalize_lang"]
