@@ -184,7 +184,8 @@ def test_against_a_manifest_with_a_violation(tmp_path):
     path = manifest(tmp_path, GOOD_ZH, "高雄医学大学（KMU）は熊本大學の学長と学術交流に関する覚書を締結した。")
     status, problems = problems_json(str(SHIPPED), "--against", str(path))
     assert status == 1
-    (problem,) = problems
+    problem, wrong = problems
+    assert (wrong["code"], wrong["found"], wrong["lang"]) == ("wrong-form", "熊本大學", "ja")
     assert problem["code"] == "term-missing"
     assert problem["document"].endswith("release.manifest.json")
     assert problem["segment"] == "p02.s01"
@@ -282,7 +283,10 @@ def test_against_a_review_docx_where_a_tracked_change_breaks_the_term(tmp_path):
     )
     status, problems = problems_json(str(SHIPPED), "--against", str(path))
     assert status == 1
-    assert [(p["segment"], p["lang"], p["expected"]) for p in problems] == [("p02.s01", "ja", "熊本大学")]
+    assert [(p["code"], p["segment"], p["lang"], p["expected"]) for p in problems] == [
+        ("term-missing", "p02.s01", "ja", "熊本大学"),
+        ("wrong-form", "p02.s01", "ja", "熊本大学"),  # 熊本大學 is the zh-TW form
+    ]
 
 
 def test_against_a_docx_without_language_is_exit_2(tmp_path):

@@ -1,7 +1,8 @@
 """`translate glossary ...`: check the glossary (the CI check), check translations against it, convert it to and
 from CSV/TBX, and list names it does not cover. Format and rules: docs/glossary.md.
 
-Exit codes of `check`: 0 clean, 1 violations, 2 usage or parse error.
+Exit codes of `check`: 0 clean, 1 violations, 2 usage or parse error; warnings (`term-count`) are reported and
+never change the exit code.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def _report(problems, fmt: str, summary: str) -> None:
             for key in ("file", "document"):
                 if key in item:
                     item[key] = _display(item[key])
-            item["severity"] = "error"
+            item["severity"] = p.severity
             items.append(item)
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -70,13 +71,14 @@ def _report(problems, fmt: str, summary: str) -> None:
             if p.line:
                 props.append(f"line={p.line}")
             props.append(f"title={_github_escape('glossary ' + p.code, property=True)}")
-            click.echo(f"::error {','.join(props)}::{_github_escape(p.message)}")
+            click.echo(f"::{p.severity} {','.join(props)}::{_github_escape(p.message)}")
         else:
             where = f"{file}:{p.line}" if file and p.line else (file or "")
             message = p.message
             if where and message.startswith(f"{p.file or p.document}: "):
                 message = message[len(f"{p.file or p.document}: ") :]
-            click.echo(f"{where}: {p.code}: {message}" if where else f"{p.code}: {message}")
+            code = f"warning: {p.code}" if p.severity == "warning" else p.code
+            click.echo(f"{where}: {code}: {message}" if where else f"{code}: {message}")
     if fmt == "human":
         click.echo(summary, err=True)
 
@@ -105,7 +107,8 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
     """Validate glossary files (default ./glossaries) and, with --against, translations.
 
     \b
-    Exit codes: 0 clean, 1 violations, 2 usage or parse error.
+    Exit codes: 0 clean, 1 violations, 2 usage or parse error (warnings such
+    as term-count are reported but do not change it).
     Examples:
       translate glossary check
       translate glossary check --format github
@@ -136,11 +139,15 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
             hash = glossary_hash(files) if files else ""
             found, documents = check_against(Glossary(targets[0], entries, hash, files), list(against))
             problems += found
-    exit_code = 2 if any(p.fatal for p in problems) else 1 if problems else 0
+    warnings = [p for p in problems if p.severity == "warning"]
+    errors = [p for p in problems if p.severity != "warning"]
+    exit_code = 2 if any(p.fatal for p in problems) else 1 if errors else 0
     checked = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in {len(files)} file{'s' if len(files) != 1 else ''}"
     if against:
         checked += f", {documents} document{'s' if documents != 1 else ''}"
-    summary = f"{len(problems)} problem{'s' if len(problems) != 1 else ''} ({checked})" if problems else f"OK: {checked}"
+    summary = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} ({checked})" if errors else f"OK: {checked}"
+    if warnings:
+        summary += f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''} (exit code unchanged)"
     _report(problems, fmt, summary)
     sys.exit(exit_code)
 

@@ -177,7 +177,8 @@ class Problem:
     """Something wrong in a glossary file or in a translated document.
 
     `code` names the class ("parse", "schema", "duplicate-form", "term-missing", ...); parse and schema problems
-    make a glossary unusable (exit 2), the others are violations (exit 1).
+    make a glossary unusable (exit 2), warnings (`term-count`) never change the exit code, the others are
+    violations (exit 1).
     """
 
     code: str
@@ -191,12 +192,19 @@ class Problem:
     term: str | None = None
     expected: str | None = None
     other: str | None = None  # the other entry of a duplicate-form / conflicting-targets / shared-target pair
+    found: str | None = None  # what the translation holds instead (wrong-form, kana-in-zh, term-count)
 
     FATAL = ("parse", "schema", "usage")
+    WARNINGS = ("term-count",)
 
     @property
     def fatal(self) -> bool:
         return self.code in self.FATAL
+
+    @property
+    def severity(self) -> str:
+        """"warning" for the classes in `WARNINGS` (reported, exit code unchanged), else "error"."""
+        return "warning" if self.code in self.WARNINGS else "error"
 
     def location(self) -> str:
         if self.file and self.line:
