@@ -7,6 +7,8 @@ For each document (docs/review.md):
    document's core property `title`) and refuse (`ReviewError`, exit 6), naming the rows, a document
    * from another run: core property `identifier` (or, if a tool dropped it, the header's "Run:" line) differs
      from the manifest's `run_id`;
+   * whose core property `language` disagrees with the table's target column header (繁體中文 for zh-TW, 日本語
+     for ja: `writer.language_style(lang).column`);
    * with rows deleted, added, reordered, or whose ID or English cell was altered;
    * identical, byte for byte, to what the run wrote (nobody saved it: not reviewed), unless `accept_unedited`;
    * damaged or truncated (the reader's `ReviewError`).
@@ -303,6 +305,25 @@ def _check_rows(path: Path, rows: list, segments: list[dict], manifest_path: Pat
         raise _refuse(path, problems, manifest_path, column)
 
 
+def _check_language_column(path: Path, lang: str, columns: list[str], languages: list[str]) -> None:
+    """The language property (File → Properties) must agree with the table's target column header (繁體中文, 日本語):
+    a property set wrongly would file the reviewer's text under another language."""
+    from .writer import language_style
+
+    expected = language_style(lang).column
+    label = normalize(columns[2]) if len(columns) > 2 else ""
+    if label == normalize(expected):
+        return
+    others = [code for code in languages if code != lang and normalize(language_style(code).column) == label]
+    heading = f"“{label}”" if label else "nothing"
+    said = f" ({', '.join(others)})" if others else ""
+    raise ReviewError(
+        f"Refused {path}: its language property (File → Properties) says {lang}, but its table's target column is "
+        f"headed {heading}{said}, where a {lang} review document's says “{expected}”; nothing was imported. Import the "
+        f"{lang} review document, or correct the document's language property to the column's language."
+    )
+
+
 def _terms(segment: dict, lang: str, glossary) -> list[tuple[str, str, str]]:
     """(English, target form, status) of the glossary terms in the segment's source."""
     if glossary is not None:
@@ -434,6 +455,7 @@ def import_review(
         )
     segments = manifest["segments"]
     column = language_style(lang).column
+    _check_language_column(path, lang, meta.get("columns") or [], languages)
     _check_rows(path, document.rows, segments, manifest_path, column)
 
     if memory is not None and callable(memory) and not hasattr(memory, "add"):
