@@ -36,6 +36,7 @@ FIELDS = (
     "abbreviations",
     "kind",
     "status",
+    "target_status",
     "targets",
     "note",
     "case_sensitive",
@@ -74,6 +75,9 @@ class Entry:
     note: str = ""
     case_sensitive: bool | None = None  # None: automatic (see `form_is_case_sensitive`)
     allow_traditional_in_ja: bool = False
+    # Per-language status where it differs from `status`: {"ja": "approved"} on a proposed entry whose Japanese
+    # form is already confirmed. Languages whose status equals `status` are not kept (see `status_for`).
+    target_status: dict[str, str] = field(default_factory=dict)
     source: Path | None = field(default=None, compare=False, repr=False)
     line: int = field(default=0, compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # "targets.ja" → line
@@ -85,6 +89,14 @@ class Entry:
     @property
     def approved(self) -> bool:
         return self.status == "approved"
+
+    def status_for(self, lang: str) -> str:
+        """The status of the entry's form in `lang` ("approved" | "proposed"): `target_status[lang]` if the glossary
+        gives one, else the entry's `status`. It covers the full name's and the abbreviations' targets in `lang`."""
+        return self.target_status.get(lang, self.status)
+
+    def approved_for(self, lang: str) -> bool:
+        return self.status_for(lang) == "approved"
 
     def target(self, lang: str, matched: str | None = None) -> str | None:
         """The target form of the full name in `lang`; None if the glossary has none.
@@ -148,7 +160,12 @@ class Match:
 
     @property
     def status(self) -> str:
+        """The entry-level status; use `status_for(lang)` for the status of this occurrence's form in a language."""
         return self.entry.status
+
+    def status_for(self, lang: str) -> str:
+        """The status ("approved" | "proposed") of what `target(lang)` gives, for the review document's Notes."""
+        return self.entry.status_for(lang)
 
     def target(self, lang: str) -> str | None:
         """What the translation must contain for this occurrence, in `lang`; None if the glossary has no form."""

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..model import FIELDS, KINDS, LANG_CODE, STATUSES, Entry, Problem
+from ..model import DO_NOT_TRANSLATE, FIELDS, KINDS, LANG_CODE, STATUSES, Entry, Problem
 
 __all__ = ["GlossaryFormat", "Record", "build_entry", "entry_record", "parse_bool"]
 
@@ -140,6 +140,23 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
     elif status not in STATUSES:
         bad("status", f"status {status!r} is not one of: {', '.join(STATUSES)}")
 
+    target_status: dict[str, str] = {}
+    raw_status = values.get("target_status") or {}
+    if not isinstance(raw_status, dict):
+        bad("target_status", f"'target_status' must be a mapping language → status, not {_type(raw_status)}")
+        raw_status = {}
+    languages = set(targets) | {lang for own in abbreviations.values() for lang in own}
+    for lang, value in raw_status.items():
+        key = f"target_status.{lang}"
+        if not _is_text(lang) or not LANG_CODE.match(lang):
+            bad(key, f"{lang!r} is not a language code like zh-TW, ja or zh-CN")
+        elif value not in STATUSES:
+            bad(key, f"status {value!r} for {lang} is not one of: {', '.join(STATUSES)}")
+        elif kind != DO_NOT_TRANSLATE and lang not in languages:
+            bad(key, f"target_status for {lang}, but the entry has no {lang} target")
+        elif value != status:
+            target_status[lang] = value  # the same as the entry's status: nothing to keep
+
     note = values.get("note")
     if note is None:
         note = ""
@@ -169,6 +186,7 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
         note=note,
         case_sensitive=flags["case_sensitive"],
         allow_traditional_in_ja=bool(flags["allow_traditional_in_ja"]),
+        target_status=target_status,
         source=record.file,
         line=record.line,
         lines=dict(lines),
@@ -216,6 +234,8 @@ def entry_record(entry: Entry) -> dict[str, Any]:
             data["abbreviations"] = list(entry.abbreviations)
     data["kind"] = entry.kind
     data["status"] = entry.status
+    if entry.target_status:
+        data["target_status"] = dict(entry.target_status)
     if entry.targets:
         data["targets"] = dict(entry.targets)
     if entry.case_sensitive is not None:

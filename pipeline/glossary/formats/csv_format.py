@@ -4,6 +4,7 @@ Japanese correctly), one row per concept, a header row naming the columns (docs/
     id, english, variants, abbreviations, kind, status, case_sensitive, allow_traditional_in_ja, note,
     <lang>... (one column per target language: zh-TW, ja, zh-CN, ...),
     <lang> abbreviations... (one per language: lines "KMU=高醫")
+    <lang> status... (one per language: approved / proposed where that language differs from `status`, else empty)
 
 A cell that holds several values (variants, abbreviations) has one per line (Alt+Enter in Excel).
 """
@@ -31,6 +32,7 @@ BASE_COLUMNS = (
     "note",
 )
 ABBREVIATIONS_SUFFIX = " abbreviations"
+STATUS_SUFFIX = " status"
 PREFERRED_ORDER = ("zh-TW", "ja", "zh-CN")
 
 
@@ -73,15 +75,16 @@ class CsvFormat(GlossaryFormat):
             if key in columns:
                 problems.append(Problem("schema", f"column {key!r} appears twice", file=file, line=1))
             columns[key] = i
-            is_lang = LANG_CODE.match(key) or (
-                key.endswith(ABBREVIATIONS_SUFFIX) and LANG_CODE.match(key[: -len(ABBREVIATIONS_SUFFIX)])
+            is_lang = LANG_CODE.match(key) or any(
+                key.endswith(suffix) and LANG_CODE.match(key[: -len(suffix)])
+                for suffix in (ABBREVIATIONS_SUFFIX, STATUS_SUFFIX)
             )
             if key not in BASE_COLUMNS and not is_lang:
                 problems.append(
                     Problem(
                         "schema",
                         f"unknown column {name!r} (columns: {', '.join(BASE_COLUMNS)}, then one per language "
-                        "like zh-TW, and '<language> abbreviations')",
+                        "like zh-TW, '<language> abbreviations' and '<language> status')",
                         file=file,
                         line=1,
                     )
@@ -127,6 +130,8 @@ class CsvFormat(GlossaryFormat):
                             abbreviations.setdefault(item, {})
                 elif name.endswith(ABBREVIATIONS_SUFFIX):
                     continue  # after the abbreviations column, below
+                elif name.endswith(STATUS_SUFFIX) and name not in BASE_COLUMNS:
+                    values.setdefault("target_status", {})[name[: -len(STATUS_SUFFIX)]] = cell.strip()
                 elif name in BASE_COLUMNS:
                     values[name] = cell
                 else:
@@ -162,6 +167,7 @@ class CsvFormat(GlossaryFormat):
     def dumps(self, entries: list[Entry]) -> bytes:
         langs = _languages(entries)
         header = list(BASE_COLUMNS) + langs + [lang + ABBREVIATIONS_SUFFIX for lang in langs]
+        header += [lang + STATUS_SUFFIX for lang in langs]
         out = io.StringIO(newline="")
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(header)
@@ -182,5 +188,6 @@ class CsvFormat(GlossaryFormat):
                 "\n".join(f"{abbr}={own[lang]}" for abbr, own in e.abbreviations.items() if lang in own)
                 for lang in langs
             ]
+            row += [e.target_status.get(lang, "") for lang in langs]
             writer.writerow(row)
         return out.getvalue().encode("utf-8-sig")

@@ -11,6 +11,8 @@ translation tools read. Written and read with lxml so that every field survives 
              <termNote type="termType">fullForm</termNote>
              <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>  status approved
                                                        (admittedTerm-admn-sts: status proposed)
+        (each target's fullForm tig carries the status of its language: `Entry.status_for(lang)`, so
+        `target_status` survives the round trip)
         <tig id="kmu.abbr.1"><term>KMU</term><termNote type="termType">abbreviation</termNote></tig>
         <tig><term>...</term><termNote type="termType">variant</termNote></tig>
       </langSet>
@@ -113,6 +115,7 @@ class TbxFormat(GlossaryFormat):
         abbreviations: dict[str, dict[str, str]] = {}
         abbreviation_ids: dict[str, str] = {}
         target_abbreviations: list[tuple[str, object, str]] = []
+        target_status: dict[str, str] = {}  # build_entry keeps the languages that differ from the entry's status
         for lang_set in _children(term_entry, "langSet"):
             lang = lang_set.get(XML_LANG) or lang_set.get("lang") or ""
             tigs = [t for t in lang_set if _local(t.tag) in ("tig", "ntig", "termSec")]
@@ -156,6 +159,9 @@ class TbxFormat(GlossaryFormat):
                         continue
                     targets[lang] = text
                     lines[f"targets.{lang}"] = term.sourceline
+                    if status in TBX_TO_STATUS:
+                        target_status[lang] = TBX_TO_STATUS[status]
+                        lines[f"target_status.{lang}"] = term.sourceline
         for lang, ref, text in target_abbreviations:
             abbreviation = None
             if ref is not None:
@@ -180,6 +186,8 @@ class TbxFormat(GlossaryFormat):
             values["abbreviations"] = abbreviations
         if targets:
             values["targets"] = targets
+        if target_status:
+            values["target_status"] = target_status
         return Record(values, path, line, lines)
 
     def dumps(self, entries: list[Entry]) -> bytes:
@@ -215,7 +223,7 @@ class TbxFormat(GlossaryFormat):
             for lang in langs:
                 lang_set = etree.SubElement(term_entry, "langSet", {XML_LANG: lang})
                 if lang in e.targets:
-                    self._tig(lang_set, e.targets[lang], "fullForm", STATUS_TO_TBX[e.status])
+                    self._tig(lang_set, e.targets[lang], "fullForm", STATUS_TO_TBX[e.status_for(lang)])
                 for abbreviation, own in e.abbreviations.items():
                     if lang in own:
                         tig = self._tig(lang_set, own[lang], "abbreviation", None)
