@@ -37,7 +37,7 @@ def found(g: Glossary, text: str) -> list[tuple[str, str]]:
 
 def test_shipped_glossary_loads_with_every_entry_of_the_issue(kmu):
     ids = {e.id for e in kmu.entries}
-    assert len(kmu.entries) == 22
+    assert len(kmu.entries) == 24
     assert {"kmu", "kumamoto-university", "ncvc", "po-liang-lu", "shibasaburo-kitasato", "hiv-1", "htlv-1", "hbv"} <= ids
     kmu_entry = kmu.get("kmu")
     assert kmu_entry.targets == {"zh-TW": "高雄醫學大學", "ja": "高雄医学大学"}
@@ -200,7 +200,8 @@ def test_do_not_translate_target_is_the_english(kmu):
 def test_every_sample_term_is_found(kmu):
     text = SAMPLE.read_text(encoding="utf-8")
     ids = {m.entry.id for m in kmu.find(text)}
-    assert ids == {e.id for e in kmu.entries}
+    # MAFLD and EMI appear only after (or before) their full names, where they join the full name's match
+    assert ids == {e.id for e in kmu.entries} - {"mafld-acronym", "emi-acronym"}
     for m in kmu.find(text):
         assert text[m.start : m.end] == m.text
         assert m.target("zh-TW") and m.target("ja")

@@ -116,7 +116,7 @@ def test_term_count_in_human_and_github_formats():
     fixture = str(FIXTURES / "against-term-count.manifest.json")
     human = CliRunner().invoke(glossary_cli, ["check", str(SHIPPED), "--against", fixture])
     assert human.exit_code == 0
-    assert "OK: 22 entries in 1 file, 1 document; 1 warning" in human.stderr
+    assert "OK: 24 entries in 1 file, 1 document; 1 warning" in human.stderr
     assert ": warning: term-count: segment p01.s01 (zh-TW)" in human.stdout
     github = CliRunner().invoke(glossary_cli, ["check", "--format", "github", str(SHIPPED), "--against", fixture])
     assert github.exit_code == 0

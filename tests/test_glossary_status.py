@@ -124,3 +124,49 @@ def test_tbx_target_terms_carry_their_language_status(tmp_path):
         lang = lang_set.get("{http://www.w3.org/XML/1998/namespace}lang")
         status[lang] = lang_set.find("tig/termNote[@type='administrativeStatus']").text
     assert status == {"en": "admittedTerm-admn-sts", "zh-TW": "admittedTerm-admn-sts", "ja": "preferredTerm-admn-sts"}
+
+
+# ------------------------------------------------------------------------------------------------ MAFLD and EMI
+
+
+def test_standalone_mafld_and_emi_are_approved_do_not_translate_terms():
+    kmu = load_glossary(SHIPPED)
+    for acronym, entry_id in (("MAFLD", "mafld-acronym"), ("EMI", "emi-acronym")):
+        (match,) = kmu.find(f"Research on {acronym} continues.")
+        assert (match.entry.id, match.entry.kind, match.status) == (entry_id, "do-not-translate", "approved")
+        assert match.status_for("zh-TW") == match.status_for("ja") == "approved"
+        assert match.target("zh-TW") == match.target("ja") == acronym
+
+
+def test_after_the_full_name_the_acronym_still_joins_the_proposed_entry():
+    kmu = load_glossary(SHIPPED)
+    (match,) = kmu.find("metabolic-associated fatty liver disease (MAFLD)")
+    assert (match.entry.id, match.form, match.status) == ("mafld", "name+abbreviation", "proposed")
+    assert match.target("zh-TW") == "代謝功能障礙相關脂肪肝病（MAFLD）"
+    first, after = kmu.find("70 EMI (English-Medium Instruction) courses; EMI grows")
+    assert (first.entry.id, first.form, first.target("ja")) == ("emi", "abbreviation+name", "EMI（英語による授業）")
+    assert (after.entry.id, after.status) == ("emi-acronym", "approved")
+
+
+@pytest.mark.parametrize("dnt_first", [True, False])
+def test_do_not_translate_entry_wins_whatever_the_file_order(dnt_first):
+    from pipeline.glossary import Glossary
+    from pipeline.glossary.check import lint
+
+    full = Entry(id="emi", english="English-Medium Instruction", abbreviations={"EMI": {}}, status="proposed",
+                 targets={"zh-TW": "全英語授課", "ja": "英語による授業"})  # fmt: skip
+    dnt = Entry(id="emi-acronym", english="EMI", kind="do-not-translate")
+    entries = [dnt, full] if dnt_first else [full, dnt]
+    g = Glossary(Path("t.yaml"), entries, "0" * 16)
+    assert [m.entry.id for m in g.find("EMI courses")] == ["emi-acronym"]
+    assert [m.entry.id for m in g.find("English-Medium Instruction (EMI)")] == ["emi"]
+    assert lint(entries) == []  # restating an abbreviation kept in English is not a duplicate form
+
+
+def test_a_do_not_translate_entry_cannot_override_an_abbreviation_with_its_own_target():
+    from pipeline.glossary.check import lint
+
+    kmu = Entry(id="kmu", english="Kaohsiung Medical University", abbreviations={"KMU": {"zh-TW": "高醫"}},
+                targets={"zh-TW": "高雄醫學大學", "ja": "高雄医学大学"})  # fmt: skip
+    dnt = Entry(id="kmu-acronym", english="KMU", kind="do-not-translate")
+    assert [p.code for p in lint([kmu, dnt])] == ["conflicting-targets"]

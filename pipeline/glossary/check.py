@@ -2,7 +2,8 @@
 
 `lint(entries)` finds the problems of glossary content (one code per class; docs/glossary.md, "Check"):
 
-    duplicate-form        the same English form in two entries (or twice in one), with the same targets
+    duplicate-form        the same English form in two entries (or twice in one), with the same targets (a
+                          do-not-translate entry restating another entry's abbreviation kept in English excepted)
     conflicting-targets   one English form, two different targets
     shared-target         two concepts with one target form in the same language
     missing-language      an entry without a target for a required language
@@ -182,6 +183,8 @@ def _forms(entries: list[Entry]) -> list[Problem]:
             a = _form_targets(first, first_form, first_kind, langs)
             b = _form_targets(entry, form, kind, langs)
             differ = [lang for lang in langs if a[lang] != b[lang]]
+            if not differ and _restates_abbreviation(first, first_kind, entry, kind):
+                continue  # a do-not-translate entry for an abbreviation kept in English: it wins standing alone
             if differ:
                 lang = differ[0]
                 problems.append(
@@ -206,6 +209,18 @@ def _forms(entries: list[Entry]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _restates_abbreviation(first: Entry, first_kind: str, entry: Entry, kind: str) -> bool:
+    """One form that is the name (or variant) of a do-not-translate entry and an abbreviation of another entry.
+
+    Allowed when both render it the same (the abbreviation is kept in English): the do-not-translate entry, with its
+    own status, is what the form alone matches (`MAFLD` approved, though `metabolic-associated fatty liver disease`
+    is proposed); after its full name in parentheses it still joins that entry's match."""
+    if first is entry:
+        return False
+    pairs = ((first, first_kind, kind), (entry, kind, first_kind))
+    return any(e.do_not_translate and k != "abbreviation" and other == "abbreviation" for e, k, other in pairs)
 
 
 def _form_key(entry: Entry, form: str, kind: str) -> str:

@@ -60,6 +60,7 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+_RANK = {"name": 0, "variant": 1, "abbreviation": 2}
 _OPEN = re.compile(r"\s*[(（]\s*$")
 _CLOSE = re.compile(r"\s*[)）]")
 
@@ -83,6 +84,9 @@ class Matcher:
                 )
         self._automaton = automaton = ahocorasick.Automaton()
         for key, payload in keys.items():
+            # One text, several entries: a name or variant wins over an abbreviation (a do-not-translate entry
+            # `MAFLD` over the abbreviation `MAFLD` of the proposed full-name entry), then file order.
+            payload.sort(key=lambda item: _RANK[item[2]])
             automaton.add_word(key, (len(key), tuple(payload)))
         if keys:
             automaton.make_automaton()
@@ -104,7 +108,7 @@ class Matcher:
                     continue
                 if sensitive and folded[start:end] != form:
                     continue
-                rank = 0 if form_kind == "name" else 1 if form_kind == "variant" else 2
+                rank = _RANK[form_kind]
                 candidates.append((-(end - start), start, rank, index, order, end, form_kind))
                 break  # first fitting form of this key wins (file order)
         if not candidates:
@@ -121,28 +125,44 @@ class Matcher:
         return _join_abbreviations(chosen, text)
 
 
+def _as_abbreviation(match: Match, entry: Entry) -> Match | None:
+    """`match` as an abbreviation of `entry`: itself if it is one, a new match if its text is one of `entry`'s
+    abbreviations though another entry won it (the do-not-translate `MAFLD` beside `... disease (MAFLD)`)."""
+    if match.entry is entry:
+        return match if match.form == "abbreviation" else None
+    text = fold(match.text)
+    for abbreviation in entry.abbreviations:
+        folded = fold(abbreviation)
+        same = text == folded if entry.form_is_case_sensitive(abbreviation) else lower(text) == lower(folded)
+        if same:
+            return Match(match.start, match.end, match.text, entry, "abbreviation")
+    return None
+
+
 def _join_abbreviations(matches: list[Match], text: str) -> list[Match]:
-    """`Name (ABBR)` and `ABBR (Name)` of the same entry become one match covering the parentheses."""
+    """`Name (ABBR)` and `ABBR (Name)` of the same entry become one match covering the parentheses. The
+    abbreviation counts as the entry's even where a do-not-translate entry of the same text won it alone."""
     result: list[Match] = []
     i = 0
     while i < len(matches):
         first = matches[i]
-        if i + 1 < len(matches):
+        if i + 1 < len(matches) and _OPEN.match(text, first.end, matches[i + 1].start):
             second = matches[i + 1]
-            kinds = {first.form, second.form}
-            if (
-                second.entry is first.entry
-                and "abbreviation" in kinds
-                and kinds != {"abbreviation"}
-                and _OPEN.match(text, first.end, second.start)
-            ):
-                close = _CLOSE.match(text, second.end)
-                if close:
-                    end = close.end()
-                    form = "abbreviation+name" if first.form == "abbreviation" else "name+abbreviation"
-                    result.append(Match(first.start, end, text[first.start : end], first.entry, form, (first, second)))
-                    i += 2
-                    continue
+            parts = None
+            if first.form != "abbreviation":
+                abbreviation = _as_abbreviation(second, first.entry)
+                if abbreviation is not None:
+                    parts, form = (first, abbreviation), "name+abbreviation"
+            if parts is None and second.form != "abbreviation":
+                abbreviation = _as_abbreviation(first, second.entry)
+                if abbreviation is not None:
+                    parts, form = (abbreviation, second), "abbreviation+name"
+            close = _CLOSE.match(text, second.end) if parts is not None else None
+            if close:
+                end = close.end()
+                result.append(Match(first.start, end, text[first.start : end], parts[0].entry, form, parts))
+                i += 2
+                continue
         result.append(first)
         i += 1
     return result
