@@ -69,7 +69,7 @@ def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list
                 source=match.text,
                 target=target,
                 entry_id=match.entry.id,
-                status=match.entry.status,
+                status=match.status_for(lang),
                 start=match.start,
                 end=match.end,
             )

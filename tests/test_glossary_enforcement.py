@@ -141,3 +141,13 @@ def test_copy_engine_renders_every_term_exactly_once_per_occurrence(segments, gl
         for term in translation.terms:
             assert translation.text.count(term.target) >= 1
     assert len(engine.calls) == 1
+
+
+@pytest.mark.parametrize("lang, status", [("zh-TW", "proposed"), ("ja", "approved")])
+def test_term_status_is_the_status_of_the_form_in_that_language(tmp_path, glossary, lang, status):
+    """The retrovirus centre: its ja name is official, its zh-TW name proposed (the Notes say "confirm" in zh-TW only)."""
+    [segment] = _segments_of(tmp_path, "She leads the Joint Research Center for Human Retrovirus Infection.\n")
+    engine = e.ScriptedEngine(lambda s: s, lang=lang, to_code="zt" if lang == "zh-TW" else "ja")
+    [translation] = translate_segments([segment], lang, engine, glossary)
+    [term] = translation.terms
+    assert term.entry_id == "kumamoto-jrchri" and term.status == status

@@ -33,6 +33,9 @@ class FakeMatch:
     def target(self, lang):
         return self.entry.target(lang)
 
+    def status_for(self, lang):
+        return self.entry.status
+
 
 class FakeGlossary:
     """Two terms, found by plain search: the stage's contract, not the real matcher (tested elsewhere)."""
