@@ -25,16 +25,22 @@ translation tools read. Written and read with lxml so that every field survives 
 
 translate-toolkit's `translate.storage.tbx` reads these files (source and target terms); it cannot carry variants,
 abbreviation targets, kinds or statuses itself, which is why this module writes the XML.
+
+Reading TBX from other tools: a termEntry without an `id` (translate-toolkit writes none) gets one made from its
+English term (`generated_id`: slugified, `-2`, `-3` ... when taken), so the same file always gives the same ids;
+`xml:lang="zh_TW"` is read as zh-TW.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 from ..model import Entry, Problem
 from .base import GlossaryFormat, Record, build_entry
 
-__all__ = ["TbxFormat"]
+__all__ = ["TbxFormat", "generated_id", "slug"]
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STATUS_TO_TBX = {"approved": "preferredTerm-admn-sts", "proposed": "admittedTerm-admn-sts"}
@@ -61,6 +67,28 @@ def _text(element) -> str:
     return "".join(element.itertext())
 
 
+def slug(english: str) -> str:
+    """An entry id from an English term: ASCII letters and digits joined by '-', lowercase, starting with a letter
+    (`Shibasaburō Kitasato` → `shibasaburo-kitasato`, `1,000-yen note` → `term-1-000-yen-note`)."""
+    decomposed = unicodedata.normalize("NFKD", re.sub("['’ʼ]", "", english))
+    ascii_text = "".join(ch if ch.isascii() else "" if unicodedata.combining(ch) else "-" for ch in decomposed)
+    text = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not text:
+        return "term"
+    return text if text[0].isalpha() else f"term-{text}"
+
+
+def generated_id(english: str, used: set[str]) -> str:
+    """`slug(english)`, with `-2`, `-3`, ... added when another entry of the file already has it: the same file
+    always gives the same ids."""
+    base = slug(english)
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
 class TbxFormat(GlossaryFormat):
     name = "tbx"
     suffixes = (".tbx",)
@@ -79,12 +107,16 @@ class TbxFormat(GlossaryFormat):
             return [], [Problem("parse", f"not a TBX file (root element <{_local(root.tag)}>)", file=file, line=1)]
         problems: list[Problem] = []
         entries = []
-        for term_entry in root.iter():
-            if _local(term_entry.tag) != "termEntry" and _local(term_entry.tag) != "conceptEntry":
-                continue
+        term_entries = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
+        used = {e.get("id") for e in term_entries if e.get("id")}
+        for term_entry in term_entries:
             record = self._record(term_entry, path, problems)
             if record is None:
                 continue
+            if not record.values.get("id") and isinstance(record.values.get("english"), str):
+                # TBX from other tools (translate-toolkit's tbxfile) has no termEntry/@id: one from the English.
+                record.values["id"] = generated_id(record.values["english"], used)
+                used.add(record.values["id"])
             entry = build_entry(record, problems)
             if entry is not None:
                 entries.append(entry)
@@ -117,7 +149,7 @@ class TbxFormat(GlossaryFormat):
         target_abbreviations: list[tuple[str, object, str]] = []
         target_status: dict[str, str] = {}  # build_entry keeps the languages that differ from the entry's status
         for lang_set in _children(term_entry, "langSet"):
-            lang = lang_set.get(XML_LANG) or lang_set.get("lang") or ""
+            lang = (lang_set.get(XML_LANG) or lang_set.get("lang") or "").replace("_", "-")  # zh_TW → zh-TW
             tigs = [t for t in lang_set if _local(t.tag) in ("tig", "ntig", "termSec")]
             for tig in tigs:
                 term = next((t for t in tig.iter() if _local(t.tag) == "term"), None)
