@@ -21,8 +21,26 @@ def translated(identity_packages, tmp_path_factory) -> Path:
 
 @pytest.fixture
 def run(translated, tmp_path, monkeypatch) -> Run:
+    """The sample's output folder as a run with a REAL (non-demo) model would leave it: unchanged segments are
+    then approved translations that go to the memory (the identity test packages are demo models)."""
+    from pipeline.manifest import file_sha256
+    from pipeline.review.writer import DEMO_WARNING
+
     monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
-    return copy_run(translated, tmp_path)
+    run = copy_run(translated, tmp_path)
+    for lang in ("zh-TW", "ja"):
+        doc = docx.Document(run.review(lang))
+        for paragraph in doc.paragraphs:
+            if paragraph.text == DEMO_WARNING:
+                paragraph._p.getparent().remove(paragraph._p)
+            for r in paragraph.runs:
+                if r.text.endswith(" — DEMO MODEL"):
+                    r.text = r.text[: -len(" — DEMO MODEL")]
+        doc.save(run.review(lang))
+        run.manifest["models"][lang]["demo"] = False
+        run.manifest["documents"][lang]["sha256"] = file_sha256(run.review(lang))
+    run.manifest_path.write_text(json.dumps(run.manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return run
 
 
 def reviewed_copy(run: Run, path: Path, lang: str = "zh-TW", edits: dict[str, str] | None = None, change=None) -> Path:
@@ -55,3 +73,144 @@ def test_a_language_property_that_contradicts_the_target_column_is_refused(run, 
     result = cli("review", "import", path, "--manifest", run.folder)
     refused(result, "ja.docx", "zh-TW", "日本語", "繁體中文", "nothing was imported")
     assert not run.memory.exists() and not run.reviewed.exists()
+
+
+# --------------------------------------------------------------------------------------------- several documents
+
+A, B = "p06.s01", "p07.s01"  # reviewer 1 edits A in rev1.docx, reviewer 2 edits B in rev2.docx
+A_TEXT, A_OTHER, B_TEXT = "兩校在感染症研究上優勢互補。", "兩校在感染症與病毒學研究上優勢互補。", "兩校也初步討論了雙學位。"
+
+
+def current(run: Run, sid: str, lang: str = "zh-TW"):
+    from pipeline.memory import MemoryStore
+
+    with MemoryStore(run.memory, readonly=True) as store:
+        return store.current(run.segment(sid)["source"], lang)
+
+
+def test_two_copies_of_one_document_are_merged_per_segment(run, cli, tmp_path):
+    assert not run.manifest["models"]["zh-TW"].get("demo")
+    rev1 = reviewed_copy(run, tmp_path / "r1" / "rev1.docx", edits={A: A_TEXT})
+    rev2 = reviewed_copy(run, tmp_path / "r2" / "rev2.docx", edits={B: B_TEXT})
+
+    result = cli("review", "import", rev1, rev2, "--manifest", run.folder)
+    assert result.exit_code == 0, result.output
+    merged = block(run)["segments"]
+    assert merged[A]["text"] == A_TEXT and merged[A]["status"] == "edited" and merged[A]["document"] == "rev1.docx"
+    assert merged[B]["text"] == B_TEXT and merged[B]["status"] == "edited" and merged[B]["document"] == "rev2.docx"
+    assert set(block(run)["documents"]) == {"rev1.docx", "rev2.docx"}
+    # The memory's current entry of each is the edit, not the other document's unchanged machine text.
+    assert current(run, A).target == A_TEXT and current(run, A).document == "rev1.docx"
+    assert current(run, B).target == B_TEXT
+    assert run.machine(A) not in [target for _, _, target, *_ in memory_rows(run.memory)]
+    assert "rev1.docx's edit is kept" in result.output  # rev2 left A unchanged: it does not override rev1
+
+    # publish holds both edits
+    published = cli("publish", run.folder, "--to", "zh-TW", "--no-memory")
+    assert published.exit_code == 0, published.output
+    text = "".join(p.text for p in docx.Document(run.folder / f"{run.folder.name}.zh-TW.docx").paragraphs)
+    assert A_TEXT[:-1] in text and B_TEXT[:-1] in text
+
+    # Either order gives the same merge.
+    again = copy_run_from(run, tmp_path / "again")
+    result = cli("review", "import", rev2, rev1, "--manifest", again.folder)
+    assert result.exit_code == 0, result.output
+    merged = block(again)["segments"]
+    assert merged[A]["text"] == A_TEXT and merged[B]["text"] == B_TEXT
+    assert current(again, A).target == A_TEXT and current(again, B).target == B_TEXT
+
+
+def copy_run_from(run: Run, where: Path) -> Run:
+    """A fresh copy of the run's output folder as it was before any import (the review documents and manifest)."""
+    out = where / "out"
+    folder = out / run.folder.name
+    folder.mkdir(parents=True)
+    for name in (run.manifest_path.name, run.review("zh-TW").name, run.review("ja").name):
+        shutil.copy(run.folder / name, folder / name)
+    return Run(out, folder, run.manifest)
+
+
+def test_two_documents_editing_one_segment_differently_need_override(run, cli, tmp_path):
+    rev1 = reviewed_copy(run, tmp_path / "r1" / "rev1.docx", edits={A: A_TEXT})
+    rev3 = reviewed_copy(run, tmp_path / "r3" / "rev3.docx", edits={A: A_OTHER, B: B_TEXT})
+    assert cli("review", "import", rev1, "--manifest", run.folder).exit_code == 0
+    memory_before, reviewed_before = run.memory.read_bytes(), run.reviewed.read_bytes()
+
+    result = cli("review", "import", rev3, "--manifest", run.folder)
+    refused(result, "rev3.docx", A, "rev1.docx", "--override", "nothing was imported")
+    assert f"({B})" not in result.output  # B was edited in rev3 only: no disagreement
+    assert run.memory.read_bytes() == memory_before and run.reviewed.read_bytes() == reviewed_before
+
+    result = cli("review", "import", rev3, "--manifest", run.folder, "--override")
+    assert result.exit_code == 0, result.output
+    merged = block(run)["segments"]
+    assert merged[A]["text"] == A_OTHER and merged[A]["document"] == "rev3.docx"
+    assert merged[A]["other_edits"] == [{"document": "rev1.docx", "text": A_TEXT, "status": "edited"}]
+    assert merged[B]["text"] == B_TEXT
+    assert block(run)["documents"]["rev1.docx"]["segments"][A]["text"] == A_TEXT  # rev1's text is kept
+    assert current(run, A).target == A_OTHER
+
+    # rev1 imported again (unchanged): the override stands, nothing changes.
+    before = run.reviewed.read_bytes()
+    result = cli("review", "import", rev1, "--manifest", run.folder)
+    assert result.exit_code == 0, result.output
+    assert run.reviewed.read_bytes() == before and current(run, A).target == A_OTHER
+
+    # rev1 re-edited, A changed again: a new disagreement with rev3, refused again without --override.
+    rev1b = reviewed_copy(run, tmp_path / "r1b" / "rev1.docx", edits={A: "兩校優勢互補。"})
+    refused(cli("review", "import", rev1b, "--manifest", run.folder), "rev1.docx", A, "rev3.docx")
+    assert block(run)["segments"][A]["text"] == A_OTHER
+
+
+def test_the_same_document_reimported_after_further_edits_replaces_its_own_values(run, cli, tmp_path):
+    first = reviewed_copy(run, tmp_path / "v1" / "rev1.docx", edits={A: A_TEXT})
+    assert cli("review", "import", first, "--manifest", run.folder).exit_code == 0
+    second = reviewed_copy(run, tmp_path / "v2" / "rev1.docx", edits={A: A_OTHER, B: B_TEXT})  # same name
+    result = cli("review", "import", second, "--manifest", run.folder)
+    assert result.exit_code == 0, result.output
+    data = block(run)
+    assert list(data["documents"]) == ["rev1.docx"]
+    assert data["segments"][A]["text"] == A_OTHER and data["segments"][B]["text"] == B_TEXT
+    assert current(run, A).target == A_OTHER
+
+    # A copy with the same name that has A back as the machine text: another reviewer's copy, or a revert?
+    # Refused (nothing typed is silently dropped) unless --override says this document wins.
+    third = reviewed_copy(run, tmp_path / "v3" / "rev1.docx", edits={B: B_TEXT})
+    refused(cli("review", "import", third, "--manifest", run.folder), "rev1.docx", A, "--override", "rename")
+    assert block(run)["segments"][A]["text"] == A_OTHER
+    result = cli("review", "import", third, "--manifest", run.folder, "--override")
+    assert result.exit_code == 0, result.output
+    assert block(run)["segments"][A]["status"] == "unchanged" and current(run, A).target == run.machine(A)
+
+
+def test_identical_bytes_from_another_path_are_a_no_op(run, cli, tmp_path):
+    rev1 = reviewed_copy(run, tmp_path / "r1" / "rev1.docx", edits={A: A_TEXT})
+    assert cli("review", "import", rev1, "--manifest", run.folder).exit_code == 0
+    memory_before, reviewed_before = run.memory.read_bytes(), run.reviewed.read_bytes()
+    elsewhere = tmp_path / "downloads" / "KMU review (final).docx"
+    elsewhere.parent.mkdir()
+    shutil.copy(rev1, elsewhere)
+    result = cli("review", "import", elsewhere, "--manifest", run.folder)
+    assert result.exit_code == 0, result.output
+    assert "already imported as rev1.docx" in result.output and "already up to date" in result.output
+    assert run.reviewed.read_bytes() == reviewed_before
+    assert run.memory.read_bytes() == memory_before
+
+
+def test_the_latest_override_wins_even_when_an_earlier_winner_is_imported_again(run, cli, tmp_path):
+    C = "p08.s01"
+    rev1 = reviewed_copy(run, tmp_path / "r1" / "rev1.docx", edits={A: A_TEXT})
+    rev2 = reviewed_copy(run, tmp_path / "r2" / "rev2.docx", edits={A: A_OTHER})
+    rev4 = reviewed_copy(run, tmp_path / "r4" / "rev4.docx", edits={A: "兩校優勢互補。"})
+    assert cli("review", "import", rev1, "--manifest", run.folder).exit_code == 0
+    assert cli("review", "import", rev2, rev4, "--manifest", run.folder, "--override").exit_code == 0
+    assert block(run)["segments"][A]["text"] == "兩校優勢互補。"
+    assert {e["document"] for e in block(run)["segments"][A]["other_edits"]} == {"rev1.docx", "rev2.docx"}
+    # rev2 comes back with one more edit (C) and A as before: rev4's later override still decides A.
+    rev2b = reviewed_copy(run, tmp_path / "r2b" / "rev2.docx", edits={A: A_OTHER, C: "雙方將持續擴大合作。"})
+    result = cli("review", "import", rev2b, "--manifest", run.folder)
+    assert result.exit_code == 0, result.output
+    assert "rev4.docx's edit is used" in result.output
+    merged = block(run)["segments"]
+    assert merged[A]["text"] == "兩校優勢互補。" and merged[C]["text"] == "雙方將持續擴大合作。"
+    assert current(run, A).target == "兩校優勢互補。"

@@ -240,7 +240,9 @@ def test_a_later_review_of_the_same_sentence_becomes_current_and_the_first_is_ke
     edit.replace_text(edit.target_cell(doc, TITLE), run.approved_targets(TITLE)[0] + "與" + run.approved_targets(TITLE)[1] + "簽約")
     second = tmp_path / "back" / "v2.docx"
     doc.save(second)
-    result = cli("review", "import", second, "--manifest", run.folder)
+    # Another document that edits the same row differently: refused unless it is meant to win (--override).
+    refused(cli("review", "import", second, "--manifest", run.folder), "v2.docx", TITLE, "v1.docx", "--override")
+    result = cli("review", "import", second, "--manifest", run.folder, "--override")
     assert result.exit_code == 0, result.output
     assert "1 new, 0 updated" in result.output
     from pipeline.memory import MemoryStore

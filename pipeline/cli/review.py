@@ -55,6 +55,13 @@ def memory_opener(memory_path: Path | None, disabled: bool):
 )
 @click.option("--no-glossary", is_flag=True, help="Check only the terms the run recorded in its manifest.")
 @click.option("--accept-unedited", is_flag=True, help="Import a document that is byte-identical to what the run wrote.")
+@click.option(
+    "--override",
+    is_flag=True,
+    help="Where another reviewed document of the same run and language edited a row to a different text, this "
+    "document's text wins (the other is kept in reviewed.json); a document imported again under the same name may "
+    "take back its own earlier edits.",
+)
 @click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary line per document.")
 def import_(
@@ -65,6 +72,7 @@ def import_(
     glossary_path: Path | None,
     no_glossary: bool,
     accept_unedited: bool,
+    override: bool,
     fmt: str,
     quiet: bool,
 ) -> None:
@@ -75,6 +83,10 @@ def import_(
     or with rows or English cells altered: exit 6), reports unchanged / edited / emptied segments with chrF and
     TER, stores the approved pairs in the translation memory and records the review for `translate publish`.
     Importing the same document again changes nothing.
+
+    Several documents of the same run and language (copies sent to several reviewers) are merged per row: a row
+    left unchanged in one never replaces another's edit; two different edits of the same row refuse the second
+    document (exit 6) unless --override. A document imported again under the same name replaces its own rows.
 
     \b
     Examples:
@@ -97,6 +109,7 @@ def import_(
                     glossary_path=glossary_path,
                     use_glossary=not no_glossary,
                     accept_unedited=accept_unedited,
+                    override=override,
                 )
             except ReviewError as error:
                 refused.append((document, error.format_message()))
@@ -141,8 +154,13 @@ def _report(result, quiet: bool) -> None:
             not_stored[reason] = not_stored.get(reason, 0) + 1
     if not_stored:
         click.echo("  not stored: " + ", ".join(f"{n} {reason}" for reason, n in not_stored.items()))
+    if result.already_imported_as:
+        click.echo(f"  already imported as {result.already_imported_as} (the same bytes): nothing recorded again")
     state = "updated" if result.reviewed_changed else "already up to date"
     click.echo(f"  review recorded in {result.reviewed_file} ({state})")
+    kept = [s for s in result.segments if s.used]
+    if kept and quiet:
+        click.echo(f"  {len(kept)} segment(s) keep another document's edit")
     flagged = result.glossary_flagged
     if flagged:
         click.secho(
@@ -152,7 +170,7 @@ def _report(result, quiet: bool) -> None:
     if quiet:
         return
     for segment in result.segments:
-        if segment.status == "unchanged" and not (segment.flags or segment.comments or segment.reviewer_notes):
+        if segment.status == "unchanged" and not (segment.flags or segment.comments or segment.reviewer_notes or segment.used):
             continue
         figures = ""
         if segment.chrf is not None:
@@ -162,6 +180,8 @@ def _report(result, quiet: bool) -> None:
             extra.append("glossary: " + "; ".join(segment.glossary))
         extra += [f"comment {c}" for c in segment.comments]
         extra += [f"note {n}" for n in segment.reviewer_notes]
+        if segment.used:
+            extra.append(f"the release uses another document's text: {segment.used}")
         flags = f" [{', '.join(segment.flags)}]" if segment.flags else ""
         click.echo(f"  {segment.id:<10} {segment.status:<9}{figures}{flags}")
         for line in extra:

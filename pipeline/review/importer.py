@@ -26,8 +26,13 @@ For each document (docs/review.md):
    chrF (character n-grams, order 6, β 2) and TER (case-sensitive). For zh and ja TER is computed on characters
    (every non-space character is a token; sacrebleu's own tokenizers split CJK poorly), for other languages on
    words. Per segment, and in total (corpus-level); emptied and verbatim segments are left out.
-6. Write, under the release's lock: the memory (one transaction; nothing is added twice) and
-   `<release>.reviewed.json` next to the manifest (atomic; rewritten only if something changed). Verbatim
+6. Merge with the other documents of the same run and language already imported (`_merge`; docs/review.md,
+   "Several documents"): per segment, an edit beats an unchanged row whatever the order; two documents that edited
+   a segment to different texts refuse the later one (`ReviewError`) unless `override`; a document imported again
+   under the same file name replaces its own earlier values (taking back an edit needs `override`); bytes already
+   imported (same sha256, any name) change nothing.
+7. Write, under the release's lock: the memory (one transaction; nothing is added twice; only what the merged
+   view uses) and `<release>.reviewed.json` next to the manifest (atomic; rewritten only if something changed). Verbatim
    segments (copied, not translated) and emptied ones are not stored in the memory; nor are UNCHANGED segments
    of a DEMO-model run (their target is a copy of the English, not a translation a reviewer approved).
 
@@ -82,6 +87,7 @@ class SegmentReview:
     chrf: float | None = None
     ter: float | None = None
     memory: str | None = None  # status stored in the memory, or why not stored ("not stored: ...")
+    used: str | None = None  # when the release uses another document's edit of this segment: whose, and why
 
     @property
     def approved(self) -> bool:
@@ -101,6 +107,8 @@ class DocumentImport:
     ter: float | None
     demo: bool
     document_comments: list[str] = field(default_factory=list)
+    outside_text: list[dict[str, str]] = field(default_factory=list)  # {"where", "text"}: typed outside the table
+    already_imported_as: str | None = None  # these exact bytes were imported before, under this file name
     memory_new: int = 0
     memory_updated: int = 0
     memory_unchanged: int = 0
@@ -135,7 +143,9 @@ class DocumentImport:
                 "unchanged": self.memory_unchanged,
             },
             "reviewed_changed": self.reviewed_changed,
+            "already_imported_as": self.already_imported_as,
             "document_comments": self.document_comments,
+            "outside_text": self.outside_text,
             "segments": [asdict(s) for s in self.segments],
         }
 
@@ -409,10 +419,14 @@ def import_review(
     glossary_path: Path | None = None,
     use_glossary: bool = True,
     accept_unedited: bool = False,
+    override: bool = False,
 ) -> DocumentImport:
     """Import one reviewed document (see the module docstring).
 
     `memory`: a writable MemoryStore, a function manifest path → MemoryStore, or None (memory not written).
+    `override`: where another document of the same run and language edited a segment to a different text, this
+    document's text wins (else `ReviewError`); and a document re-imported under the same name may take back its
+    own earlier edits.
     """
     from ..manifest import file_sha256, read_manifest
     from ..outputs import ReleasePaths, release_lock
@@ -511,8 +525,7 @@ def import_review(
     for review, (chrf, ter) in zip(scored, per):
         review.chrf, review.ter = chrf, ter
 
-    entries = []
-    from ..memory import APPROVED, NEEDS_GLOSSARY_REVIEW, NewEntry
+    from ..memory import APPROVED, NEEDS_GLOSSARY_REVIEW
 
     for review in reviews:
         if review.origin == "verbatim":
@@ -523,20 +536,6 @@ def import_review(
             review.memory = "not stored: unchanged demo-model output"
         else:
             review.memory = APPROVED if review.approved else NEEDS_GLOSSARY_REVIEW
-            entries.append(
-                NewEntry(
-                    source=review.source,
-                    lang=lang,
-                    target=review.text,
-                    status=review.memory,
-                    document=path.name,
-                    release=manifest.get("release"),
-                    run_id=run_id,
-                    segment_id=review.id,
-                    reviewer=", ".join(review.reviewers) or None,
-                    comment="\n".join(review.comments + review.reviewer_notes) or None,
-                )
-            )
 
     result = DocumentImport(
         path=path,
@@ -553,53 +552,281 @@ def import_review(
     )
     paths = ReleasePaths(manifest_path.parent, manifest.get("release") or manifest_path.name.split(".")[0])
     with release_lock(paths):
+        # Read, merge and check under the lock: another import of this release waits for this one.
+        plan = _plan(result, sha256, manifest, override)
         if memory is not None:
-            added = memory.add(entries)
+            added = memory.add(plan.entries)
             result.memory_new, result.memory_updated, result.memory_unchanged = added.new, added.updated, added.unchanged
             result.memory_path = memory.path
-        result.reviewed_changed = _write_reviewed(result, sha256)
+        if plan.data is not None:
+            from ..atomic import atomic_write_text
+
+            atomic_write_text(result.reviewed_file, json.dumps(plan.data, ensure_ascii=False, indent=2) + "\n")
+            result.reviewed_changed = True
     return result
 
 
-def _write_reviewed(result: DocumentImport, sha256: str) -> bool:
-    from ..atomic import atomic_write_text
-    from ..memory.store import now_iso
+# --------------------------------------------------------------------------------------------- merging documents
+
+
+@dataclass
+class _Plan:
+    entries: list  # NewEntry, for the memory
+    data: dict[str, Any] | None  # reviewed.json to write, or None when nothing changed
+
+
+def _segment_record(s: SegmentReview) -> dict[str, Any]:
+    return {
+        "source_hash": s.source_hash,
+        "origin": s.origin,
+        "machine": s.machine,
+        "text": s.text,
+        "status": s.status,
+        "approved": s.approved,
+        "flags": s.flags,
+        "glossary": s.glossary,
+        "comments": s.comments,
+        "reviewer_notes": s.reviewer_notes,
+        "reviewers": s.reviewers,
+        "paragraphs": s.paragraphs,
+        "chrf": s.chrf,
+        "ter": s.ter,
+        "memory": s.memory,
+    }
+
+
+def _documents(block: Any) -> dict[str, dict[str, Any]]:
+    """The per-document records of a run+language block (a block written before documents were merged holds one
+    document: its fields at the top level)."""
+    if not isinstance(block, dict):
+        return {}
+    documents = block.get("documents")
+    if isinstance(documents, dict):
+        return {name: record for name, record in documents.items() if isinstance(record, dict)}
+    if isinstance(block.get("segments"), dict) and block.get("document"):
+        return {
+            block["document"]: {
+                "sha256": block.get("sha256"),
+                "imported_at": block.get("imported_at"),
+                "order": 1,
+                "chrf": block.get("chrf"),
+                "ter": block.get("ter"),
+                "document_comments": block.get("document_comments") or [],
+                "outside_text": block.get("outside_text") or [],
+                "overrides": {},
+                "segments": block["segments"],
+            }
+        }
+    return {}
+
+
+def _edit_key(entry: dict[str, Any]) -> tuple[str, str]:
+    return (entry.get("status", UNCHANGED), entry.get("text", ""))
+
+
+def _is_edit(entry: dict[str, Any] | None) -> bool:
+    return isinstance(entry, dict) and entry.get("status", UNCHANGED) != UNCHANGED
+
+
+def _merge(documents: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Segment id → the entry the release uses, merged over the documents (docs/review.md, "Several documents"):
+
+    * a segment edited (or emptied) in one or more documents takes the edit: a document that left it unchanged
+      never overrides another's edit;
+    * edits that disagree: the document whose --override for that segment was given last wins (an override stands
+      while that document keeps the text, even when it is imported again for other rows), else the first
+      imported; the others are listed under `other_edits`;
+    * a segment no document edited: the latest document's entry;
+    * comments and reviewer notes of every document are kept together.
+    """
+    ordered = sorted(documents.items(), key=lambda item: (item[1].get("order", 0), item[0]))
+    ids: list[str] = []
+    for _, record in ordered:
+        ids += [sid for sid in record.get("segments", {}) if sid not in ids]
+    merged: dict[str, dict[str, Any]] = {}
+    for sid in ids:
+        entries = [(name, record, record["segments"][sid]) for name, record in ordered if sid in record.get("segments", {})]
+        edits = [item for item in entries if _is_edit(item[2])]
+        if edits:
+            if len({_edit_key(entry) for _, _, entry in edits}) == 1:
+                winner = edits[-1]
+            else:
+                chosen = []
+                for item in edits:
+                    given = (item[1].get("overrides") or {}).get(sid)
+                    if isinstance(given, dict) and _edit_key(given) == _edit_key(item[2]):
+                        chosen.append((given.get("at", 0), item))
+                winner = max(chosen, key=lambda pair: pair[0])[1] if chosen else edits[0]
+        else:
+            winner = entries[-1]
+        name, _, entry = winner
+        result = dict(entry)
+        result["document"] = name
+        result["comments"] = list(dict.fromkeys(c for _, _, e in entries for c in e.get("comments") or []))
+        result["reviewer_notes"] = list(dict.fromkeys(n for _, _, e in entries for n in e.get("reviewer_notes") or []))
+        others = [
+            {"document": other, "text": e.get("text", ""), "status": e.get("status")}
+            for other, _, e in edits
+            if other != name and _edit_key(e) != _edit_key(entry)
+        ]
+        if others:
+            result["other_edits"] = others
+        merged[sid] = result
+    return merged
+
+
+def _shown(entry: dict[str, Any]) -> str:
+    return "(emptied)" if entry.get("status") == EMPTIED else f"“{_clip(entry.get('text', ''))}”"
+
+
+def _plan(result: DocumentImport, sha256: str, manifest: dict[str, Any], override: bool) -> _Plan:
+    """Merge this document into the run+language's record; refuse it (`ReviewError`) where it would silently
+    replace another document's edit or one of its own earlier edits; the memory entries to add."""
+    from ..memory import NewEntry
+    from ..memory.store import STATUSES, now_iso
 
     data = _read_reviewed_file(result.reviewed_file)
     data.setdefault("release", result.release)
-    block = {
-        "document": result.path.name,
+    run = data["runs"].setdefault(result.run_id, {})
+    block = run.get(result.lang)
+    documents = _documents(block)
+    before = _merge(documents) if documents else {}
+    name = result.path.name
+    by_id = {s.id: s for s in result.segments}
+
+    same = next((other for other, record in documents.items() if record.get("sha256") == sha256), None)
+    if same is not None:
+        # These exact bytes were imported already (under this name or another): nothing to record again.
+        result.already_imported_as = same
+        own = same
+        changed_ids: set[str] = set()
+        merged = before
+    else:
+        own = name
+        earlier = documents.get(name)
+        disagreements: list[str] = []
+        undone: list[str] = []
+        overrides: dict[str, dict[str, Any]] = {}
+        order = max([r.get("order", 0) for r in documents.values()] + [0]) + 1
+        for review in result.segments:
+            mine = _segment_record(review)
+            kept = (earlier or {}).get("segments", {}).get(review.id) if earlier else None
+            if _is_edit(mine):
+                if kept is not None and _edit_key(kept) == _edit_key(mine):
+                    old = (earlier.get("overrides") or {}).get(review.id)
+                    if isinstance(old, dict) and _edit_key(old) == _edit_key(mine):
+                        overrides[review.id] = old  # an override given earlier stands (from then) while the text does
+                    continue  # the same edit as this document's last import: any disagreement was settled then
+                for other, record in documents.items():
+                    theirs = record.get("segments", {}).get(review.id)
+                    if other != name and _is_edit(theirs) and _edit_key(theirs) != _edit_key(mine):
+                        disagreements.append(
+                            f"row {review.row} ({review.id}): {_shown(mine)} here, {_shown(theirs)} in {other} "
+                            f"(imported {str(record.get('imported_at') or '')[:16].replace('T', ' ')})"
+                        )
+                        overrides[review.id] = {"status": mine["status"], "text": mine["text"], "at": order}
+            elif _is_edit(kept):
+                undone.append(f"row {review.row} ({review.id}): {_shown(kept)} before, the machine text now")
+        if (disagreements or undone) and not override:
+            raise _refuse_merge(result, name, disagreements, undone)
+        record = {
+            "sha256": sha256,
+            "imported_at": now_iso(),
+            "order": order,
+            "chrf": result.chrf,
+            "ter": result.ter,
+            "document_comments": result.document_comments,
+            "outside_text": result.outside_text,
+            "overrides": overrides,
+            "segments": {s.id: _segment_record(s) for s in result.segments},
+        }
+        documents = {other: r for other, r in documents.items() if other != name}
+        documents[name] = record
+        merged = _merge(documents)
+        changed_ids = {sid for sid, entry in merged.items() if before.get(sid) != entry}
+
+    # What the report says about segments whose text another document's edit decides.
+    for sid, entry in merged.items():
+        review = by_id.get(sid)
+        mine = _segment_record(review) if review is not None else None
+        if mine is None or entry.get("document") == own or not _is_edit(entry) or _edit_key(entry) == _edit_key(mine):
+            continue
+        other = entry["document"]
+        review.used = f"{other}'s edit " + ("is used (it was imported with --override)" if _is_edit(mine) else "is kept")
+        if review.memory in STATUSES:
+            review.memory = f"not stored: {other}'s edit is used"
+
+    # The memory gets what the release now uses: this document's segments where it decides, and any segment whose
+    # merged entry changed (an override, or a document taking back its own edit).
+    entries = []
+    sources = {s["id"]: s["source"] for s in manifest["segments"]}
+    for sid, entry in merged.items():
+        if sid not in sources or not (entry.get("document") == own or sid in changed_ids):
+            continue
+        if entry.get("memory") not in STATUSES:
+            continue
+        entries.append(
+            NewEntry(
+                source=sources[sid],
+                lang=result.lang,
+                target=entry.get("text", ""),
+                status=entry["memory"],
+                document=entry.get("document"),
+                release=manifest.get("release"),
+                run_id=result.run_id,
+                segment_id=sid,
+                reviewer=", ".join(entry.get("reviewers") or []) or None,
+                comment="\n".join((entry.get("comments") or []) + (entry.get("reviewer_notes") or [])) or None,
+            )
+        )
+    if same is not None:
+        return _Plan(entries, None)
+
+    scored = [e for e in merged.values() if e.get("status") != EMPTIED and e.get("origin") != "verbatim"]
+    _, total_chrf, total_ter = post_edit_scores([(e.get("machine", ""), e.get("text", "")) for e in scored], result.lang)
+    ordered = sorted(documents.items(), key=lambda item: (item[1].get("order", 0), item[0]))
+    new_block = {
+        "imported_at": now_iso(),
+        "document": name,  # the latest document imported (its hash: pipeline/outputs.py `imported_hashes`)
         "sha256": sha256,
-        "chrf": result.chrf,
-        "ter": result.ter,
+        "chrf": total_chrf,
+        "ter": total_ter,
         "metrics": METRIC_NOTE,
         "demo": result.demo,
-        "document_comments": result.document_comments,
-        "segments": {
-            s.id: {
-                "source_hash": s.source_hash,
-                "origin": s.origin,
-                "machine": s.machine,
-                "text": s.text,
-                "status": s.status,
-                "approved": s.approved,
-                "flags": s.flags,
-                "glossary": s.glossary,
-                "comments": s.comments,
-                "reviewer_notes": s.reviewer_notes,
-                "reviewers": s.reviewers,
-                "paragraphs": s.paragraphs,
-                "chrf": s.chrf,
-                "ter": s.ter,
-                "memory": s.memory,
-            }
-            for s in result.segments
-        },
+        "document_comments": list(dict.fromkeys(c for _, r in ordered for c in r.get("document_comments") or [])),
+        "outside_text": [dict(item, document=n) for n, r in ordered for item in r.get("outside_text") or []],
+        "documents": dict(ordered),
+        "segments": merged,
     }
-    run = data["runs"].setdefault(result.run_id, {})
-    previous = run.get(result.lang)
-    if isinstance(previous, dict) and {k: v for k, v in previous.items() if k != "imported_at"} == block:
-        return False
-    run[result.lang] = {"imported_at": now_iso(), **block}
-    atomic_write_text(result.reviewed_file, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    return True
+    run[result.lang] = new_block
+    return _Plan(entries, data)
+
+
+def _refuse_merge(result: DocumentImport, name: str, disagreements: list[str], undone: list[str]) -> ReviewError:
+    lines: list[str] = []
+    if disagreements:
+        lines.append(
+            f"Refused {result.path}: {len(disagreements)} row(s) were edited differently in another review document "
+            f"of run {result.run_id} ({result.lang}); nothing was imported."
+        )
+        lines += [f"  {line}" for line in disagreements[:12]]
+        if len(disagreements) > 12:
+            lines.append(f"  … and {len(disagreements) - 12} more")
+        lines.append(
+            "  Agree on one text and import the corrected document, or import this one again with --override to make "
+            f"its text win for these rows (the other text is kept in {result.reviewed_file.name})."
+        )
+    if undone:
+        lines.append(
+            f"{'Also' if disagreements else f'Refused {result.path}:'} an earlier import of a document named {name} "
+            f"edited {len(undone)} row(s) that this copy has back as the machine text"
+            + ("." if disagreements else "; nothing was imported.")
+        )
+        lines += [f"  {line}" for line in undone[:12]]
+        if len(undone) > 12:
+            lines.append(f"  … and {len(undone) - 12} more")
+        lines.append(
+            "  If this is another reviewer's copy, rename it (e.g. add the reviewer's name) and import it again; if "
+            "the reviewer undid those edits, import it again with --override."
+        )
+    return ReviewError("\n".join(lines))
