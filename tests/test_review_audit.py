@@ -214,3 +214,42 @@ def test_the_latest_override_wins_even_when_an_earlier_winner_is_imported_again(
     merged = block(run)["segments"]
     assert merged[A]["text"] == "兩校優勢互補。" and merged[C]["text"] == "雙方將持續擴大合作。"
     assert current(run, A).target == "兩校優勢互補。"
+
+
+# --------------------------------------------------------------------------------------------- outside the table
+
+
+def test_text_typed_outside_the_table_is_reported_and_kept(run, cli, tmp_path):
+    def type_outside(doc):
+        run_line = next(p for p in doc.paragraphs if p.text.startswith("Run: "))
+        run_line.insert_paragraph_before("Reviewed by Lin on 28 Nov; 人名請再確認。")  # in the header block
+        doc.add_paragraph("整體翻譯品質良好，p05 的語氣請再調整。")  # after the table
+
+    path = reviewed_copy(run, tmp_path / "back" / "rev1.docx", edits={A: A_TEXT}, change=type_outside)
+    result = cli("review", "import", path, "--manifest", run.folder)
+    assert result.exit_code == 0, result.output
+    assert "typed outside the table (before the table), kept with the document: Reviewed by Lin on 28 Nov" in result.output
+    assert "typed outside the table (after the table), kept with the document: 整體翻譯品質良好" in result.output
+    expected = [
+        {"where": "before the table", "text": "Reviewed by Lin on 28 Nov; 人名請再確認。"},
+        {"where": "after the table", "text": "整體翻譯品質良好，p05 的語氣請再調整。"},
+    ]
+    data = block(run)
+    assert data["documents"]["rev1.docx"]["outside_text"] == expected
+    assert data["outside_text"] == [dict(item, document="rev1.docx") for item in expected]
+    report = cli("review", "import", path, "--manifest", run.folder, "--format", "json")
+    assert json.loads(report.output)["imported"][0]["outside_text"] == expected
+
+
+@pytest.mark.parametrize("demo", [False, True], ids=["real-model", "demo-model"])
+def test_the_header_the_run_wrote_is_not_taken_for_reviewer_text(run, translated, cli, tmp_path, demo):
+    """Only what a reviewer typed is reported: the run's own header block (demo banner included) is not."""
+    if demo:
+        run = copy_run(translated, tmp_path / "demo")
+    copy = tmp_path / "elsewhere" / "unedited.docx"  # away from the run's own document
+    copy.parent.mkdir()
+    shutil.copy(run.review("ja"), copy)
+    run.review("ja").unlink()  # the header is rebuilt from the manifest, not read from the original
+    result = cli("review", "import", copy, "--manifest", run.folder, "--accept-unedited", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["imported"][0]["outside_text"] == []

@@ -158,6 +158,8 @@ def _report(result, quiet: bool) -> None:
         click.echo(f"  already imported as {result.already_imported_as} (the same bytes): nothing recorded again")
     state = "updated" if result.reviewed_changed else "already up to date"
     click.echo(f"  review recorded in {result.reviewed_file} ({state})")
+    for item in result.outside_text:
+        click.secho(f"  typed outside the table ({item['where']}), kept with the document: {item['text']}", fg="yellow")
     kept = [s for s in result.segments if s.used]
     if kept and quiet:
         click.echo(f"  {len(kept)} segment(s) keep another document's edit")

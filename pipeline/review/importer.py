@@ -37,7 +37,9 @@ For each document (docs/review.md):
    of a DEMO-model run (their target is a copy of the English, not a translation a reviewer approved).
 
 Comments anchored in a row, and lines a reviewer added to the Notes cell, are kept as the segment's reviewer
-notes (reviewed.json and the memory's `comment`); comments outside the table are kept with the document.
+notes (reviewed.json and the memory's `comment`); comments outside the table are kept with the document, and so
+is text typed outside the table (`outside_text`: every paragraph before or after the table that the run did not
+write itself, `_generated_outside`), which the import also reports.
 """
 
 from __future__ import annotations
@@ -393,6 +395,72 @@ def _generated_notes(segment: dict, lang: str) -> set[str]:
     return {normalize(clean_text(line)[0]) for line in [*lines, CONTROL_NOTE]}
 
 
+# --------------------------------------------------------------------------------------------- outside the table
+
+
+def _line_key(text: str) -> str:
+    return normalize(_cleaned(text))
+
+
+def _generated_outside(manifest: dict[str, Any], manifest_path: Path, lang: str) -> set[str]:
+    """The paragraphs outside the table that the run itself wrote in the `lang` review document (the header block),
+    so that what a reviewer typed there can be told apart and kept.
+
+    The header is rebuilt by the writer from what the manifest recorded (so it follows the writer), with the
+    run's own document (when its bytes are still those the manifest recorded) and the demo banner as well.
+    """
+    from .reader import outside_paragraphs
+    from .writer import DEMO_WARNING
+
+    lines = {_line_key(DEMO_WARNING)}
+    try:
+        doc = _rebuilt_header(manifest, lang)
+        lines |= {_line_key(text) for _, text in outside_paragraphs(doc.element.body)}
+    except Exception:  # the writer or the manifest changed shape: rely on the original document below
+        pass
+    written = ((manifest.get("documents") or {}).get(lang) or {})
+    original = Path(manifest_path).parent / str(written.get("path") or "")
+    try:
+        from ..manifest import file_sha256
+
+        if written.get("path") and original.is_file() and file_sha256(original) == written.get("sha256"):
+            from .reader import read_review_document
+
+            lines |= {_line_key(text) for _, text in read_review_document(original).outside}
+    except (OSError, ReviewError):
+        pass
+    return lines
+
+
+def _rebuilt_header(manifest: dict[str, Any], lang: str):
+    """The `lang` review document the run would write for no segments, from the manifest's records."""
+    from dataclasses import fields
+
+    from ..document import ModelInfo, Release, TranslatedRelease
+    from .writer import build_review_document
+
+    source = (manifest.get("source") or {}).get("path") or manifest.get("release") or "release"
+    release = Release(path=Path(source), paragraphs_text=[], notes=list(manifest.get("notes") or []))
+    known = {f.name for f in fields(ModelInfo)}
+    models = {
+        code: ModelInfo(**{k: v for k, v in model.items() if k in known})
+        for code, model in (manifest.get("models") or {}).items()
+        if isinstance(model, dict)
+    }
+    glossary = manifest.get("glossary") or {}
+    translated = TranslatedRelease(
+        release,
+        {lang: []},
+        models,
+        glossary_path=Path(glossary["path"]) if glossary.get("path") else None,
+        glossary_hash=glossary.get("hash"),
+        uncovered_names=list(glossary.get("uncovered_names") or []),
+    )
+    return build_review_document(
+        translated, lang, generated_at=manifest.get("generated_at", ""), source_label=str(source), run_id=manifest["run_id"]
+    )
+
+
 # --------------------------------------------------------------------------------------------- import
 
 
@@ -550,6 +618,11 @@ def import_review(
         demo=demo,
         document_comments=[f"{c.author}: {c.text}" if c.author else c.text for c in document.comments if c.text],
     )
+    if document.outside:
+        generated = _generated_outside(manifest, manifest_path, lang)
+        result.outside_text = [
+            {"where": where, "text": text} for where, text in document.outside if _line_key(text) not in generated
+        ]
     paths = ReleasePaths(manifest_path.parent, manifest.get("release") or manifest_path.name.split(".")[0])
     with release_lock(paths):
         # Read, merge and check under the lock: another import of this release waits for this one.

@@ -14,6 +14,9 @@ exactly what Word's "Accept All Changes" would leave:
   (`w:pPr/w:rPr/w:del`): accepting that deletion joins the paragraph with the next one;
 * a table row deleted with tracking (`w:trPr/w:del`) is not read; an inserted one is.
 
+Paragraphs outside the review table (the header block, anything typed after the table) are returned too
+(`ReviewDocument.outside`, `outside_paragraphs`), so that the import can keep what a reviewer typed there.
+
 Comments (`word/comments.xml`) are read too and attached to the row whose cell holds their
 `w:commentRangeStart` (or, failing that, their `w:commentReference`); comments anchored outside the table are
 returned separately (`ReviewDocument.comments`).
@@ -42,9 +45,11 @@ __all__ = [
     "ReviewRow",
     "cell_paragraphs",
     "cell_text",
+    "outside_paragraphs",
     "paragraph_text",
     "read_review_document",
     "read_review_rows",
+    "review_table",
 ]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -91,6 +96,10 @@ class ReviewDocument:
     meta: dict
     rows: list[ReviewRow]
     comments: list[ReviewComment]  # comments anchored outside the table
+    outside: list[tuple[str, str]] = field(default_factory=list)  # (where, text): paragraphs outside the table
+
+
+BEFORE_TABLE, AFTER_TABLE = "before the table", "after the table"
 
 
 def paragraph_text(p) -> str:
@@ -300,17 +309,9 @@ def _read(path: Path, document) -> ReviewDocument:
     comments = _comments(document)
     if kind == KIND_PUBLISHED:
         return ReviewDocument(meta, [], list(comments.values()))
-    tables = [t for t in body.iter(W + "tbl")]
-    if not tables:
+    table = review_table(body)
+    if table is None:
         raise ReviewError(f"{path}: no table in the document (expected ID | English | target | Notes)")
-    table = tables[0]
-    for candidate in tables:
-        rows = _table_rows(candidate)
-        if rows:
-            cells = _cells(rows[0])
-            if cells and cell_text(cells[0]).strip().upper() in ("ID", "ENGLISH"):
-                table = candidate
-                break
     anchored: set[str] = set()
     result = []
     table_rows = _table_rows(table)
@@ -340,7 +341,55 @@ def _read(path: Path, document) -> ReviewDocument:
                     row.comments.append(comment)
         result.append(row)
     outside = [c for cid, c in comments.items() if cid not in anchored]
-    return ReviewDocument(meta, result, outside)
+    return ReviewDocument(meta, result, outside, outside_paragraphs(body, table))
+
+
+def review_table(body):
+    """The review table of a document body: the first whose header row starts with "ID" (or "English"), else the
+    first table; None without tables."""
+    tables = [t for t in body.iter(W + "tbl")]
+    if not tables:
+        return None
+    for candidate in tables:
+        rows = _table_rows(candidate)
+        if rows:
+            cells = _cells(rows[0])
+            if cells and cell_text(cells[0]).strip().upper() in ("ID", "ENGLISH"):
+                return candidate
+    return tables[0]
+
+
+def outside_paragraphs(body, table=None) -> list[tuple[str, str]]:
+    """(where, text) of every non-empty paragraph of the body outside the review table, tracked changes accepted:
+    the header block and anything typed after the table (paragraphs of other tables included), in order.
+    `where` is BEFORE_TABLE or AFTER_TABLE."""
+    if table is None:
+        table = review_table(body)
+    found: list[tuple[str, str]] = []
+    where = BEFORE_TABLE
+
+    def visit(container) -> None:
+        nonlocal where
+        for child in container:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            if child is table or (tag == W + "tbl" and any(t is table for t in child.iter(W + "tbl"))):
+                where = AFTER_TABLE
+            elif tag == W + "p":
+                text = paragraph_text(child).strip()
+                if text:
+                    found.append((where, text))
+            elif tag == W + "tbl":
+                for p in child.iter(W + "p"):
+                    text = paragraph_text(p).strip()
+                    if text:
+                        found.append((where, text))
+            elif tag in _CONTAINERS or tag in (W + "ins", W + "moveTo"):
+                visit(child)
+
+    visit(body)
+    return found
 
 
 def read_review_rows(path: Path) -> tuple[dict, list[ReviewRow]]:
