@@ -253,3 +253,25 @@ def test_the_header_the_run_wrote_is_not_taken_for_reviewer_text(run, translated
     result = cli("review", "import", copy, "--manifest", run.folder, "--accept-unedited", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["imported"][0]["outside_text"] == []
+
+
+def test_a_reviewed_json_from_before_the_merge_is_read_as_one_document(run, cli, tmp_path):
+    rev1 = reviewed_copy(run, tmp_path / "r1" / "rev1.docx", edits={A: A_TEXT})
+    assert cli("review", "import", rev1, "--manifest", run.folder).exit_code == 0
+    data = json.loads(run.reviewed.read_text(encoding="utf-8"))
+    lang_block = data["runs"][run.manifest["run_id"]]["zh-TW"]
+    own = lang_block["documents"]["rev1.docx"]
+    data["runs"][run.manifest["run_id"]]["zh-TW"] = {  # the shape an earlier version wrote: one document per block
+        "imported_at": own["imported_at"], "document": "rev1.docx", "sha256": own["sha256"], "chrf": own["chrf"],
+        "ter": own["ter"], "metrics": lang_block["metrics"], "demo": False, "document_comments": [],
+        "segments": own["segments"],
+    }  # fmt: skip
+    run.reviewed.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    rev2 = reviewed_copy(run, tmp_path / "r2" / "rev2.docx", edits={B: B_TEXT})
+    result = cli("review", "import", rev2, "--manifest", run.folder)
+    assert result.exit_code == 0, result.output
+    merged = block(run)["segments"]
+    assert merged[A]["text"] == A_TEXT and merged[B]["text"] == B_TEXT
+    assert list(block(run)["documents"]) == ["rev1.docx", "rev2.docx"]
+    assert current(run, A).target == A_TEXT

@@ -777,7 +777,7 @@ def _plan(result: DocumentImport, sha256: str, manifest: dict[str, Any], overrid
     else:
         own = name
         earlier = documents.get(name)
-        disagreements: list[str] = []
+        disagreements: list[tuple[str, str]] = []  # (other document, the row's line)
         undone: list[str] = []
         overrides: dict[str, dict[str, Any]] = {}
         order = max([r.get("order", 0) for r in documents.values()] + [0]) + 1
@@ -793,10 +793,11 @@ def _plan(result: DocumentImport, sha256: str, manifest: dict[str, Any], overrid
                 for other, record in documents.items():
                     theirs = record.get("segments", {}).get(review.id)
                     if other != name and _is_edit(theirs) and _edit_key(theirs) != _edit_key(mine):
-                        disagreements.append(
+                        disagreements.append((
+                            other,
                             f"row {review.row} ({review.id}): {_shown(mine)} here, {_shown(theirs)} in {other} "
-                            f"(imported {str(record.get('imported_at') or '')[:16].replace('T', ' ')})"
-                        )
+                            f"(imported {str(record.get('imported_at') or '')[:16].replace('T', ' ')})",
+                        ))
                         overrides[review.id] = {"status": mine["status"], "text": mine["text"], "at": order}
             elif _is_edit(kept):
                 undone.append(f"row {review.row} ({review.id}): {_shown(kept)} before, the machine text now")
@@ -875,31 +876,30 @@ def _plan(result: DocumentImport, sha256: str, manifest: dict[str, Any], overrid
     return _Plan(entries, data)
 
 
-def _refuse_merge(result: DocumentImport, name: str, disagreements: list[str], undone: list[str]) -> ReviewError:
-    lines: list[str] = []
+def _refuse_merge(result: DocumentImport, name: str, disagreements: list[tuple[str, str]], undone: list[str]) -> ReviewError:
+    """One line that says what happened and what to do, then the rows."""
+    problems: list[str] = []
+    actions: list[str] = []
     if disagreements:
-        lines.append(
-            f"Refused {result.path}: {len(disagreements)} row(s) were edited differently in another review document "
-            f"of run {result.run_id} ({result.lang}); nothing was imported."
-        )
-        lines += [f"  {line}" for line in disagreements[:12]]
-        if len(disagreements) > 12:
-            lines.append(f"  … and {len(disagreements) - 12} more")
-        lines.append(
-            "  Agree on one text and import the corrected document, or import this one again with --override to make "
-            f"its text win for these rows (the other text is kept in {result.reviewed_file.name})."
+        others = ", ".join(dict.fromkeys(other for other, _ in disagreements))
+        problems.append(f"{len(disagreements)} row(s) were edited differently in {others}")
+        actions.append(
+            "agree on one text and import the corrected document, or import this one again with --override to make "
+            f"its text win (the other text stays in {result.reviewed_file.name})"
         )
     if undone:
-        lines.append(
-            f"{'Also' if disagreements else f'Refused {result.path}:'} an earlier import of a document named {name} "
-            f"edited {len(undone)} row(s) that this copy has back as the machine text"
-            + ("." if disagreements else "; nothing was imported.")
+        problems.append(f"{len(undone)} row(s) the earlier import of a document named {name} had edited are back to the machine text here")
+        actions.append(
+            "if this is another reviewer's copy, rename it (e.g. add the reviewer's name) and import it again; if the "
+            "reviewer undid those edits, import it with --override"
         )
-        lines += [f"  {line}" for line in undone[:12]]
-        if len(undone) > 12:
-            lines.append(f"  … and {len(undone) - 12} more")
-        lines.append(
-            "  If this is another reviewer's copy, rename it (e.g. add the reviewer's name) and import it again; if "
-            "the reviewer undid those edits, import it again with --override."
-        )
+    lines = [
+        f"Refused {result.path} ({result.lang}, run {result.run_id}): {'; '.join(problems)}; nothing was imported — "
+        + "; ".join(actions)
+        + "."
+    ]
+    rows = [line for _, line in disagreements] + undone
+    lines += [f"  {line}" for line in rows[:12]]
+    if len(rows) > 12:
+        lines.append(f"  … and {len(rows) - 12} more")
     return ReviewError("\n".join(lines))
