@@ -888,7 +888,10 @@ def _refuse_merge(result: DocumentImport, name: str, disagreements: list[tuple[s
             f"its text win (the other text stays in {result.reviewed_file.name})"
         )
     if undone:
-        problems.append(f"{len(undone)} row(s) the earlier import of a document named {name} had edited are back to the machine text here")
+        problems.append(
+            f"{len(undone)} row(s) the earlier import of a document named {name} had edited are back to the machine "
+            "text here"
+        )
         actions.append(
             "if this is another reviewer's copy, rename it (e.g. add the reviewer's name) and import it again; if the "
             "reviewer undid those edits, import it with --override"

@@ -9,8 +9,9 @@ Per target language, next to the manifest:
 
 Where each segment's text comes from, in order:
 
-1. the reviewed document imported for this run (`<release>.reviewed.json`, written by `translate review import`):
-   the reviewed text; an emptied cell leaves the sentence out; a pair flagged `glossary-changed` /
+1. the reviewed documents imported for this run (`<release>.reviewed.json`, written by `translate review import`;
+   its `segments` per language are already merged over every document imported: an edit in any of them beats
+   an unchanged row in another, docs/review.md): the reviewed text; an emptied cell leaves the sentence out; a pair flagged `glossary-changed` /
    `glossary-missing` needs glossary review and blocks publication;
 2. the run's own translation when it came from the memory (origin "memory": a reviewer approved it) or was kept
    verbatim (the Chinese dateline: copied, nothing machine-translated);
