@@ -174,7 +174,9 @@ def imported_hashes(paths: ReleasePaths) -> set[str]:
     try:
         runs = json.loads(paths.reviewed.read_bytes().decode("utf-8-sig")).get("runs", {})
         blocks = [block for run in runs.values() for block in run.values()]
-        return {block["sha256"] for block in blocks if isinstance(block.get("sha256"), str)}
+        # Each language block: the latest document's hash, and every merged document's (review/importer.py).
+        records = blocks + [doc for block in blocks for doc in (block.get("documents") or {}).values()]
+        return {record["sha256"] for record in records if isinstance(record.get("sha256"), str)}
     except (OSError, ValueError, AttributeError):
         return set()
 

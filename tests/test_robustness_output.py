@@ -369,6 +369,26 @@ def test_an_imported_review_document_is_replaced_without_force(previous, sample_
     assert edited_path.read_bytes() == again
 
 
+def test_a_document_imported_before_another_copy_is_still_known_as_imported(previous, sample_copy, cli, tmp_path):
+    """Two reviewers' copies imported one after the other: the first (still in the release folder) needs no --force."""
+    out, folder, _ = previous
+    in_folder = folder / f"{NAME}.zh-TW.review.docx"
+    pristine = in_folder.read_bytes()
+    first = _edit_like_a_reviewer(in_folder, row=3)
+    second_copy = tmp_path / f"{NAME}.zh-TW.review.reviewer2.docx"
+    second_copy.write_bytes(pristine)
+    _edit_like_a_reviewer(second_copy, row=5)
+    for document in (in_folder, second_copy):
+        imported = cli("review", "import", document, "--manifest", folder)
+        assert imported.exit_code == 0, imported.output
+    result = cli("run", sample_copy, "--out", out, "--no-glossary")
+    assert result.exit_code == 0, result.output
+    [backup] = folder.glob(f"{NAME}.zh-TW.review.backup-*.docx")
+    assert backup.read_bytes() == first
+    rows = docx.Document(str(in_folder)).tables[0].rows
+    assert all(rows[n].cells[2].text.endswith(" — reviewer's correction") for n in (3, 5))  # both, from memory
+
+
 def test_a_damaged_reviewed_file_never_lets_an_edit_through(previous, sample_copy, cli):
     out, folder, _ = previous
     edited_path = folder / f"{NAME}.zh-TW.review.docx"
