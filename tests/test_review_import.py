@@ -510,3 +510,29 @@ def test_reader_skips_the_furigana_reading_of_ruby_text():
         </w:p></w:tc>"""
     )
     assert cell_text(tc) == "本日、熊本大学と協定を締結しました。"
+
+
+def _replace_in_target(path: Path, segment_id: str, old: str, new: str) -> None:
+    doc = docx.Document(str(path))
+    row = next(r for r in doc.tables[0].rows if r.cells[0].text.strip() == segment_id)
+    paragraph = row.cells[2].paragraphs[0]
+    text = "".join(r.text for r in paragraph.runs)
+    assert old in text
+    for r in paragraph.runs:
+        r._r.getparent().remove(r._r)
+    paragraph.add_run(text.replace(old, new))
+    doc.save(str(path))
+
+
+@pytest.mark.parametrize("lang, form, enforced", [
+    ("ja", "ヒトレトロウイルス学共同研究センター", True),  # the centre's official Japanese name: approved
+    ("zh-TW", "人類反轉錄病毒感染聯合研究中心", False),  # proposed in zh-TW: the reviewer may change it
+])  # fmt: skip
+def test_a_changed_term_is_judged_by_its_status_in_that_language(run, cli, lang, form, enforced):
+    sid = next(s["id"] for s in run.manifest["segments"] if "Human Retrovirus Infection" in s["source"])
+    _replace_in_target(run.review(lang), sid, form, "熊本大学エイズ研究所" if lang == "ja" else "熊本大學愛滋病研究所")
+    result = cli("review", "import", run.review(lang))
+    assert result.exit_code == 0, result.output
+    entry = json.loads(run.reviewed.read_text(encoding="utf-8"))["runs"][run.manifest["run_id"]][lang]["segments"][sid]
+    assert ("glossary-changed" in entry["flags"]) is enforced
+    assert entry["approved"] is not enforced

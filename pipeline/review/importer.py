@@ -346,7 +346,7 @@ def _terms(segment: dict, lang: str, glossary) -> list[tuple[str, str, str]]:
                 continue
             target = match.target(lang)
             if target is not None:
-                result.append((match.text, target, match.status))
+                result.append((match.text, target, match.status_for(lang)))
         return result
     target = (segment.get("targets") or {}).get(lang) or {}
     return [(t["source"], t["target"], t.get("status", "approved")) for t in target.get("terms") or []]
