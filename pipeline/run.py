@@ -134,7 +134,29 @@ def collect_releases(inputs: list[Path]) -> list[Path]:
             releases.extend(found)
         else:
             releases.append(item)
+    unique: dict[Path, Path] = {}
+    for release in releases:
+        unique.setdefault(_identity(release), release)  # a file given twice (or by two paths) is translated once
+    releases = list(unique.values())
+    by_name: dict[str, list[Path]] = {}
+    for release in releases:
+        by_name.setdefault(release.stem.casefold(), []).append(release)  # casefold: macOS and Windows folders
+    clashes = [group for group in by_name.values() if len(group) > 1]
+    if clashes:
+        first = clashes[0]
+        raise InputError(
+            f"{first[0]} and {first[1]} would write the same output folder ({first[0].stem}/): rename one, or "
+            "translate them in separate runs with different --out folders"
+            + (f" ({len(clashes) - 1} more name clash(es))" if len(clashes) > 1 else "")
+        )
     return releases
+
+
+def _identity(path: Path):
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
 
 
 def run_releases(

@@ -142,6 +142,22 @@ def test_folder_of_releases_and_single_language(installed, sample_copy, tmp_path
     assert (out / SAMPLE.stem / f"{SAMPLE.stem}.ja.review.docx").exists()
 
 
+def test_releases_with_the_same_name_are_refused_before_anything_is_written(installed, sample_copy, tmp_path, cli):
+    """rel.txt and rel.docx, or two folders' rel.txt, would write one output folder: the second would replace the
+    first's documents without a word. Refused (exit 3), nothing written; the same file given twice runs once."""
+    other = tmp_path / "elsewhere" / sample_copy.name
+    other.parent.mkdir()
+    other.write_text("A different release.\n\nIt has the same file name.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("run", sample_copy, other, "--out", out)
+    assert result.exit_code == 3, result.output
+    assert str(sample_copy) in result.output and str(other) in result.output and "rename one" in result.output
+    assert not out.exists()
+    twice = cli("run", sample_copy, sample_copy.parent / ".." / sample_copy.parent.name / sample_copy.name, "--out", out)
+    assert twice.exit_code == 0, twice.output
+    assert twice.output.count(f"{sample_copy.name}: 21 segments") == 1
+
+
 def test_no_model_is_a_clear_error_and_writes_nothing(argos_dir, sample_copy, tmp_path, cli):
     out = tmp_path / "out"
     result = cli("run", sample_copy, "--out", out)
