@@ -12,9 +12,11 @@ langdetect is imported inside the functions: loading its profiles takes about 0.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
+from .errors import InputError, PipelineError
 
 if TYPE_CHECKING:
     from .document import Release
@@ -129,6 +131,75 @@ def span_language(text: str) -> str:
 
 # --- language of a whole text --------------------------------------------------------------------------------
 
+# langdetect's own loader (DetectorFactory.load_profile, called by init_factory on the first detect_langs) wraps
+# each profile in a bare `except:` that turns a KeyboardInterrupt into LangDetectException, and init_factory sets
+# its global factory before loading, so a Ctrl-C during the ~0.3 s load left a factory with a few languages that
+# every later call used ("ro"/"fi" for English). So the profiles are loaded here instead, with langdetect's own
+# pieces (LangProfile, DetectorFactory.add_profile) but outside any bare except: Ctrl-C and every other error
+# propagate. The factory is published (here and as langdetect's global) only once it holds every profile file,
+# so an interrupted or failed load leaves nothing behind and the next call loads all profiles again. This needs
+# no signal handler (works in any thread, and for a KeyboardInterrupt from any source).
+_FACTORY: Any = None  # langdetect DetectorFactory with every profile, once loaded
+_FACTORY_LOCK = threading.Lock()
+
+
+def _profile_files() -> list[Any]:
+    from langdetect import detector_factory
+
+    folder = Path(detector_factory.PROFILES_DIRECTORY)
+    try:
+        files = sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_file())
+    except OSError as error:
+        raise PipelineError(f"langdetect's language profiles cannot be read ({folder}): {error}") from error
+    if len(files) < 2:
+        raise PipelineError(
+            f"langdetect's language profiles are missing ({folder} has {len(files)}); reinstall langdetect"
+        )
+    return files
+
+
+def _load_factory() -> Any:
+    """A DetectorFactory holding every profile in langdetect's profile folder, or an exception: never fewer."""
+    import json
+
+    from langdetect import DetectorFactory
+    from langdetect.utils.lang_profile import LangProfile
+
+    files = _profile_files()
+    factory = DetectorFactory()
+    for index, path in enumerate(files):
+        try:
+            profile = LangProfile(**json.loads(path.read_text(encoding="utf-8")))
+            factory.add_profile(profile, index, len(files))
+        except Exception as error:  # not KeyboardInterrupt / SystemExit: those propagate as they are
+            raise PipelineError(
+                f"langdetect's language profile {path} cannot be loaded ({error}); reinstall langdetect"
+            ) from error
+    if len(factory.get_lang_list()) != len(files):  # cannot happen (add_profile raises), checked all the same
+        raise PipelineError(
+            f"langdetect loaded {len(factory.get_lang_list())} of {len(files)} language profiles; reinstall langdetect"
+        )
+    factory.set_seed(SEED)
+    return factory
+
+
+def _langdetect_factory() -> Any:
+    """The complete profile set, loaded once per process (about 0.3 s)."""
+    global _FACTORY
+    if _FACTORY is not None:
+        return _FACTORY
+    from langdetect import detector_factory
+
+    with _FACTORY_LOCK:
+        if _FACTORY is None:
+            # A partial global left by langdetect's own init_factory (another caller interrupted) must not be used.
+            detector_factory._factory = None
+            factory = _load_factory()
+            detector_factory._factory = factory  # plain langdetect.detect_langs callers get the full set too
+            _FACTORY = factory
+    return _FACTORY
+
+
 
 def detect_language(text: str) -> tuple[str, float]:
     """The language of `text` and a confidence in [0, 1], e.g. ("en", 1.0). Deterministic.
@@ -159,15 +230,18 @@ def detect_language(text: str) -> tuple[str, float]:
             lang = "zh"
         return lang, round(cjk / letters, 4)
 
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
+    from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 
-    DetectorFactory.seed = SEED
+    factory = _langdetect_factory()
     probs: dict[str, float] = {}
     for sample in (text, "".join(" " if is_foreign(ch) else ch for ch in text)):
+        detector = factory.create()
+        detector.append(sample)
         try:
-            guesses = detect_langs(sample)
-        except LangDetectException:
+            guesses = detector.get_probabilities()
+        except LangDetectException as error:
+            if error.code != ErrorCode.CantDetectError:  # "No features in text": try the next sample
+                raise
             continue
         for g in guesses:
             code = "zh" if g.lang.startswith("zh") else g.lang

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -225,3 +226,119 @@ def test_stage_modules_import_fast():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- Ctrl-C or a broken profile while langdetect loads its profiles ----------------------------------------
+#
+# langdetect's own loader has a bare `except:` that turned a Ctrl-C into LangDetectException, and left a factory
+# with only the profiles loaded so far that every later call used (the sample came out "fi"/"ro", not English).
+
+
+def _profile_count() -> int:
+    from langdetect import detector_factory
+
+    return sum(1 for p in Path(detector_factory.PROFILES_DIRECTORY).iterdir() if p.is_file() and p.name[0] != ".")
+
+
+@pytest.fixture
+def fresh_langdetect(monkeypatch):
+    """No profiles loaded yet, in this module and in langdetect (as in a new process); restored afterwards."""
+    import pipeline.detect
+    from langdetect import detector_factory
+
+    monkeypatch.setattr(pipeline.detect, "_FACTORY", None, raising=False)
+    monkeypatch.setattr(detector_factory, "_factory", None)
+    return detector_factory
+
+
+def _fail_at_profile(monkeypatch, n: int, action) -> list[int]:
+    """Loading the n-th profile (1-based) calls `action` (which raises) instead of adding the profile."""
+    from langdetect import DetectorFactory
+
+    original = DetectorFactory.add_profile
+    calls: list[int] = []
+
+    def add_profile(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == n:
+            action()
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(DetectorFactory, "add_profile", add_profile)
+    return calls
+
+
+def _raise(error):
+    def action():
+        raise error
+
+    return action
+
+
+def _sigint():
+    import signal
+
+    signal.raise_signal(signal.SIGINT)  # the real Ctrl-C path: Python's default handler raises KeyboardInterrupt
+    raise AssertionError("SIGINT did not interrupt")
+
+
+def test_ctrl_c_while_loading_profiles_propagates_and_the_next_call_loads_all(fresh_langdetect):
+    with pytest.MonkeyPatch.context() as mp:
+        calls = _fail_at_profile(mp, 5, _sigint)
+        with pytest.raises(KeyboardInterrupt):
+            detect_language(SAMPLE_TEXT)
+        assert len(calls) == 5
+    # nothing partial was kept, in this module or as langdetect's global
+    assert fresh_langdetect._factory is None
+    lang, conf = detect_language(SAMPLE_TEXT)
+    assert lang == "en" and conf > 0.9
+    assert len(fresh_langdetect._factory.get_lang_list()) == _profile_count()
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_ctrl_c_while_loading_profiles_ends_the_cli_run_with_130(
+    fresh_langdetect, installed, sample_copy, tmp_path, capsys, cli, n
+):
+    from pipeline.cli import entry
+
+    out = tmp_path / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        _fail_at_profile(mp, n, _raise(KeyboardInterrupt))
+        mp.setattr(sys, "argv", ["translate", "run", str(sample_copy), "--out", str(out), "--no-glossary", "--quiet"])
+        with pytest.raises(SystemExit) as done:
+            entry()
+    err = capsys.readouterr().err
+    assert done.value.code == 130, err
+    assert "Interrupted" in err and "Traceback" not in err and "not English" not in err
+    assert not list(out.glob("*/*.docx"))
+    # the next run detects with every profile
+    result = cli("run", sample_copy, "--out", out, "--no-glossary", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert len(fresh_langdetect._factory.get_lang_list()) == _profile_count()
+
+
+def test_a_broken_profile_is_a_clear_error_not_detection_with_fewer_languages(fresh_langdetect):
+    from pipeline.errors import PipelineError
+
+    with pytest.MonkeyPatch.context() as mp:
+        _fail_at_profile(mp, 5, _raise(ValueError("truncated profile")))
+        with pytest.raises(PipelineError) as info:
+            detect_language(SAMPLE_TEXT)
+    message = info.value.format_message()
+    assert "profile" in message and "truncated profile" in message and "reinstall langdetect" in message
+    assert fresh_langdetect._factory is None
+    assert detect_language(SAMPLE_TEXT)[0] == "en"
+
+
+def test_a_partial_langdetect_factory_left_by_another_caller_is_not_used(fresh_langdetect):
+    from langdetect import DetectorFactory
+    from langdetect.utils.lang_profile import LangProfile
+
+    partial = DetectorFactory()
+    for index, code in enumerate(("fi", "ro")):
+        path = Path(fresh_langdetect.PROFILES_DIRECTORY) / code
+        partial.add_profile(LangProfile(**json.loads(path.read_text(encoding="utf-8"))), index, 2)
+    fresh_langdetect._factory = partial
+    lang, conf = detect_language(SAMPLE_TEXT)
+    assert lang == "en" and conf > 0.9
+    assert len(fresh_langdetect._factory.get_lang_list()) == _profile_count()
