@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -51,8 +52,38 @@ class ReleasePaths:
     def reviewed(self) -> Path:
         return self.folder / f"{self.name}.reviewed.json"
 
+    @property
+    def earlier_runs(self) -> Path:
+        return self.folder / ".runs"
+
+    def earlier_manifest(self, run_id: str) -> Path | None:
+        """Where the manifest of an earlier run `run_id` is kept (None for an id that is no file name of ours)."""
+        if not RUN_ID.fullmatch(run_id):
+            return None
+        return self.earlier_runs / f"{run_id}.json"  # not *.manifest.json: `glossary check --against` skips it
+
 
 JOURNAL_KEEP = 20  # hashes remembered per document
+RUN_ID = re.compile(r"[0-9a-f]{6,64}")
+
+
+def keep_earlier_manifest(paths: ReleasePaths) -> None:
+    """Copy the current manifest to `.runs/<run_id>.json` before a run replaces it.
+
+    Review documents of that run stay importable: a language a `--to` rerun did not write, a reviewer's document
+    that `--force` backed up. Best effort under the release lock: without it only that import is lost, never a
+    document, so a failure here does not stop the run.
+    """
+    from .atomic import atomic_write_text
+
+    try:
+        text = paths.manifest.read_text(encoding="utf-8")
+        target = paths.earlier_manifest(str(json.loads(text).get("run_id")))
+        if target is not None and not target.exists():
+            target.parent.mkdir(exist_ok=True)
+            atomic_write_text(target, text)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _process_start(pid: int) -> str | None:

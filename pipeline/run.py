@@ -13,7 +13,14 @@ from pathlib import Path
 from .checks import run_checks
 from .document import TranslatedRelease
 from .engine.base import Engine
-from .outputs import ReleasePaths, file_sha256, guard_reviewer_edits, record_written, release_lock
+from .outputs import (
+    ReleasePaths,
+    file_sha256,
+    guard_reviewer_edits,
+    keep_earlier_manifest,
+    record_written,
+    release_lock,
+)
 from .translate import MemoryLookup, TermFinder, translate_segments
 
 RELEASE_SUFFIXES = (".txt", ".md", ".docx")
@@ -116,6 +123,7 @@ def write_release(translated: TranslatedRelease, out_dir: Path, force: bool, tim
                 record_written(paths, target.name, recorded[lang]["sha256"])  # before the rename: see outputs.py
                 documents[lang] = target
         manifest = build_manifest(translated, run_id=run_id, generated_at=generated_at, documents=recorded)
+        keep_earlier_manifest(paths)
         write_manifest(paths.manifest, manifest)
     times.add("write", started)
     return ReleaseResult(translated, documents, paths.manifest, backups)

@@ -389,6 +389,29 @@ def test_a_document_imported_before_another_copy_is_still_known_as_imported(prev
     assert all(rows[n].cells[2].text.endswith(" — reviewer's correction") for n in (3, 5))  # both, from memory
 
 
+def test_a_review_document_of_an_earlier_run_stays_importable(previous, sample_copy, cli):
+    """`--to ja` rerun while zh-TW is being reviewed, then a forced rerun: the zh-TW document and its backup still
+    import, against their run's manifest kept in .runs/; the reviewer's text reaches the memory."""
+    out, folder, _ = previous
+    zh = folder / f"{NAME}.zh-TW.review.docx"
+    first_run = json.loads((folder / f"{NAME}.manifest.json").read_text(encoding="utf-8"))["run_id"]
+    _edit_like_a_reviewer(zh, row=3)
+    assert cli("run", sample_copy, "--out", out, "--no-glossary", "--to", "ja", "--quiet").exit_code == 0
+    assert (folder / ".runs" / f"{first_run}.json").is_file()
+    imported = cli("review", "import", zh)
+    assert imported.exit_code == 0, imported.output
+    reviewed = json.loads((folder / f"{NAME}.reviewed.json").read_text(encoding="utf-8"))
+    assert "reviewer's correction" in json.dumps(reviewed["runs"][first_run]["zh-TW"], ensure_ascii=False)
+
+    _edit_like_a_reviewer(zh, row=4)  # edited again, then replaced by a forced run: the backup imports too
+    assert cli("run", sample_copy, "--out", out, "--no-glossary", "--force", "--quiet").exit_code == 0
+    [backup] = folder.glob(f"{NAME}.zh-TW.review.backup-*.docx")
+    again = cli("review", "import", backup, "--manifest", folder)
+    assert again.exit_code == 0, again.output
+    check = cli("glossary", "check", "--against", folder)  # the kept manifests are not linted as current runs
+    assert ".runs" not in check.output
+
+
 def test_a_damaged_reviewed_file_never_lets_an_edit_through(previous, sample_copy, cli):
     out, folder, _ = previous
     edited_path = folder / f"{NAME}.zh-TW.review.docx"

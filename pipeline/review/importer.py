@@ -187,6 +187,28 @@ def load_reviewed(manifest_path: Path, manifest: dict[str, Any]) -> dict[str, di
     return {lang: block.get("segments", {}) for lang, block in run.items() if isinstance(block, dict)}
 
 
+def _earlier_run_manifest(path: Path, meta: dict, manifest_path: Path, manifest: dict, doc_run: str) -> dict:
+    """The manifest of the earlier run that wrote `path`, kept by `translate run` in `.runs/`; else refuse."""
+    from ..manifest import read_manifest
+    from ..outputs import ReleasePaths
+
+    release = manifest.get("release") or ""
+    title = meta.get("title")
+    if title and release and title != release:
+        raise ReviewError(
+            f"Refused {path}: it is a review document of release {title}, and {manifest_path} is release {release}. "
+            f"Import it with {title}'s manifest (--manifest {title}.manifest.json in its output folder)."
+        )
+    kept = ReleasePaths(manifest_path.parent, release).earlier_manifest(doc_run)
+    if kept is None or not kept.is_file():
+        raise ReviewError(
+            f"Refused {path}: it comes from another run ({doc_run}); {manifest_path} is run {manifest['run_id']} and "
+            "that run's manifest is not kept here. Import it with that run's manifest (--manifest), or send the "
+            "reviewer the current document."
+        )
+    return read_manifest(kept)
+
+
 def find_manifest(docx: Path, meta: dict, given: Path | None) -> Path:
     if given is not None:
         given = Path(given)
@@ -516,11 +538,8 @@ def import_review(
             "it is not a review document of this pipeline, or its header was deleted."
         )
     if doc_run != run_id:
-        raise ReviewError(
-            f"Refused {path}: it comes from another run ({doc_run}); {manifest_path} is run {run_id} (the release "
-            "was translated again since). Import it with that run's manifest (--manifest), or send the reviewer "
-            "the current document."
-        )
+        manifest = _earlier_run_manifest(path, meta, manifest_path, manifest, doc_run)
+        run_id = doc_run
     lang = meta.get("language")
     languages = manifest.get("languages") or sorted({k for s in manifest["segments"] for k in (s.get("targets") or {})})
     if not lang or lang not in languages:
