@@ -96,6 +96,11 @@ def run(
             names = "; ".join(result.translated.uncovered_names)
             bar.write(f"  not in the glossary: {names} (listed in the review documents)", file=sys.stderr)
 
+    # A bar per language for the segments of a long release (tqdm redraws at most ~10 times a second).
+    if not quiet and _stderr_is_terminal():
+        for lang, engine in engines.items():
+            engine.progress = _segment_bar(lang)
+
     try:
         run_releases(
             paths,
@@ -122,6 +127,30 @@ def run(
     if timings:
         for stage, seconds in times.seconds.items():
             click.echo(f"{stage:>10}: {seconds:.3f} s", err=True)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _segment_bar(lang: str):
+    from tqdm import tqdm
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None or bar.total != total or done < bar.n:
+            if bar is not None:
+                bar.close()
+            bar = tqdm(total=total, desc=lang, unit="segment", file=sys.stderr, leave=False, mininterval=0.2)
+        bar.update(done - bar.n)
+        if done == total:
+            bar.refresh()  # the last state is drawn even inside tqdm's redraw interval
+            bar.close()
+            bar = None
+
+    return progress
 
 
 def _load_glossary(path: Path | None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from ..document import ModelInfo
 from ..errors import ModelError
@@ -12,7 +13,16 @@ from .script import convert
 
 
 class ArgosEngine(Engine):
-    def __init__(self, package: InstalledPackage, lang: str, converter: str | None, options: DecodeOptions):
+    def __init__(
+        self,
+        package: InstalledPackage,
+        lang: str,
+        converter: str | None,
+        options: DecodeOptions,
+        archive: Path | None = None,
+    ):
+        """`archive`: the .argosmodel file `package` is being installed from (it is still in a staging folder), so
+        that an error names that file rather than the staging folder."""
         import ctranslate2
         import sentencepiece
 
@@ -35,10 +45,7 @@ class ArgosEngine(Engine):
             )
             self._sp = sentencepiece.SentencePieceProcessor(model_file=str(package.sentencepiece_model))
         except (RuntimeError, OSError, ValueError) as exc:
-            raise ModelError(
-                f"Package {package.name} in {package.path.parent} cannot be loaded ({exc}); reinstall it with "
-                f"`translate models install FILE.argosmodel`"
-            ) from exc
+            raise damaged_model_error(package, lang, exc, archive) from exc
         self._target_prefix = self._read_target_prefix()
 
     def _read_target_prefix(self) -> list[str] | None:
@@ -57,6 +64,7 @@ class ArgosEngine(Engine):
 
     def _decode(self, batch: list[list[str]], max_decoding_length: int) -> list[list[str]]:
         prefixes = [self._target_prefix] * len(batch) if self._target_prefix else None
+        progress = self.progress
         results = self._translator.translate_batch(
             batch,
             target_prefix=prefixes,
@@ -65,8 +73,16 @@ class ArgosEngine(Engine):
             max_input_length=0,
             max_decoding_length=max_decoding_length,
             min_decoding_length=self.options.min_decoding_length,
+            # Still one call, batched the same way; asynchronous only so finished examples can be counted.
+            asynchronous=progress is not None,
         )
-        return [list(result.hypotheses[0]) for result in results]
+        if progress is None:
+            return [list(result.hypotheses[0]) for result in results]
+        hypotheses = []
+        for done, pending in enumerate(results, start=1):
+            hypotheses.append(list(pending.result().hypotheses[0]))
+            progress(done, len(results))
+        return hypotheses
 
     def translate(self, texts: list[str]) -> list[str]:
         if not texts:
@@ -91,6 +107,27 @@ class ArgosEngine(Engine):
         return outputs
 
 
+def damaged_model_error(package: InstalledPackage, lang: str, exc: Exception, archive: Path | None = None) -> ModelError:
+    """A package whose model (or tokenizer) cannot be loaded or run: name the .argosmodel file at install, the
+    installed folder at run, and where a good copy comes from (reinstalling the same damaged file would not help)."""
+    if archive is not None:
+        from .packages import _damaged_model
+
+        return _damaged_model(archive, package, exc)
+    if package.demo:
+        fresh = "rebuild it with `translate models build-demo`"
+    else:
+        fresh = (
+            f"install a fresh copy over it: `translate models install --from-index {package.from_code} "
+            f"{package.to_code}` when online, or a newly downloaded .argosmodel file (not the one it came from, "
+            "which may be damaged too)"
+        )
+    return ModelError(
+        f"{lang}: installed package {package.name} ({package.path}) is damaged, its model cannot be loaded ({exc}); "
+        f"{fresh}"
+    )
+
+
 def load_engine(lang: str, options: DecodeOptions, from_code: str = "en", verify: bool = True) -> ArgosEngine:
     """The engine for project language `lang`; unless `verify` is false, checked to write the language its
     package declares (one batch of three short sentences, see `verify.py`): ModelError (exit 4) if not."""
@@ -99,5 +136,5 @@ def load_engine(lang: str, options: DecodeOptions, from_code: str = "en", verify
     if verify:
         from .verify import check_engine
 
-        check_engine(engine, package, f"{lang}: {package.path}")
+        check_engine(engine, package, f"{lang}: {package.path}", lang=lang)
     return engine

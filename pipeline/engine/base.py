@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..document import ModelInfo
@@ -23,6 +24,8 @@ class Engine(ABC):
     """Translates plain text from English into one target language."""
 
     info: ModelInfo
+    # Called as progress(done, total) while one `translate` call runs (the CLI's progress bar); None: not asked.
+    progress: Callable[[int, int], None] | None = None
 
     @abstractmethod
     def translate(self, texts: list[str]) -> list[str]:
