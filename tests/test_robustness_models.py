@@ -14,7 +14,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from pipeline.cli import main
 from pipeline.engine import packages, verify
 from pipeline.engine.packages import installed_packages
 
@@ -293,3 +295,147 @@ def test_verified_package_is_not_rechecked_until_a_file_changes(installed, monke
     metadata.write_text(metadata.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     load_engine("ja", DecodeOptions(threads=1))
     assert len(calls) == 1
+
+
+# --- a read-only or full packages folder ----------------------------------------------------------------------
+
+
+def test_read_only_packages_folder_is_reported_before_disk_space(tmp_path, argos_dir, cli, identity_packages, monkeypatch):
+    """A read-only folder on a small disk: the folder's permissions are the problem, not the (contradictory-looking)
+    free space. The tests run as root, where chmod does not stop writes, so the refusal is simulated."""
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(packages.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(packages.shutil, "disk_usage", lambda path: type("U", (), {"free": 5 * 1024**2})())
+    before = _tree(tmp_path)
+    output = _refused(cli("models", "install", identity_packages["ja"]), "cannot write to the packages folder",
+                      str(argos_dir), "Permission denied", "ARGOS_PACKAGES_DIR")
+    assert "disk space" not in output
+    assert output.strip().count("\n") == 0
+    assert _tree(tmp_path) == before
+
+
+def test_disk_space_message_states_the_margin_it_includes(tmp_path, argos_dir, cli, identity_packages, monkeypatch):
+    """"needs 2 MB, 5 MB free" looked contradictory: the message says the 64 MB kept free besides the package."""
+    monkeypatch.setattr(packages.shutil, "disk_usage", lambda path: type("U", (), {"free": 5 * 1024**2})())
+    output = _refused(cli("models", "install", identity_packages["ja"]), "not enough disk space", "64 MB", "kept free",
+                      "5 MB free")
+    assert output.strip().count("\n") == 0
+    assert list(argos_dir.iterdir()) == []
+
+
+# --- a package whose model is damaged inside (the zip itself is sound) ---------------------------------------
+
+
+def _damaged_model(archive: Path, out: Path, **changes) -> Path:
+    """A copy of an .argosmodel whose model.bin is cut to a third (valid zip, CRCs right; CTranslate2 refuses it)."""
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("/model/model.bin"):
+                data = data[: len(data) // 3]
+            elif info.filename.endswith("/metadata.json"):
+                data = json.dumps({**json.loads(data), **changes}).encode()
+            target.writestr(info, data)
+    return out
+
+
+def test_package_with_a_damaged_model_names_the_package_file_at_install(tmp_path, argos_dir, identity_packages, cli):
+    archive = _damaged_model(identity_packages["ja"], tmp_path / "damaged-model.argosmodel", pipeline_demo=False,
+                             to_name="Japanese")
+    before = _tree(tmp_path)
+    output = _refused(cli("models", "install", archive), f"{archive}: damaged package", "cannot be loaded",
+                      "fresh copy", "--from-index en ja")
+    assert ".install-" not in output  # not the staging folder, which is gone
+    assert "FILE.argosmodel" not in output  # installing the same file again would fail again
+    assert output.strip().count("\n") == 0
+    assert _tree(tmp_path) == before and installed_packages() == []
+
+
+def test_installed_package_with_a_damaged_model_names_the_package_folder_at_run(tmp_path, argos_dir, identity_packages,
+                                                                                sample_copy, cli):
+    archive = _damaged_model(identity_packages["ja"], tmp_path / "damaged-model.argosmodel", pipeline_demo=False,
+                             to_name="Japanese")
+    assert cli("models", "install", "--no-verify", archive).exit_code == 0
+    (package,) = installed_packages()
+    out = tmp_path / "out"
+    output = _refused(cli("run", sample_copy, "--to", "ja", "--out", out), "ja:", package.name, str(package.path),
+                      "damaged", "--from-index en ja")
+    assert "FILE.argosmodel" not in output
+    assert output.strip().count("\n") == 0
+    assert not out.exists()
+
+
+def test_damaged_demo_model_says_to_rebuild_it(tmp_path, argos_dir, identity_packages, sample_copy, cli):
+    archive = _damaged_model(identity_packages["ja"], tmp_path / "damaged-demo.argosmodel")
+    _refused(cli("models", "install", archive), str(archive), "damaged package", "translate models build-demo")
+    assert cli("models", "install", "--no-verify", archive).exit_code == 0
+    _refused(cli("run", sample_copy, "--to", "ja", "--out", tmp_path / "out"), "damaged", "translate models build-demo")
+
+
+# --- an installed package whose metadata.json is damaged ------------------------------------------------------
+
+
+def _break_metadata(argos_dir: Path, to_code: str, text: str = '{"from_code": "en", "to_') -> Path:
+    (folder,) = [p for p in argos_dir.iterdir() if p.name.startswith(f"translate-en_{to_code}")]
+    (folder / "metadata.json").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_models_list_shows_a_package_with_damaged_metadata_as_broken(installed, cli):
+    folder = _break_metadata(installed, "zt")
+    result = cli("models", "list")
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if folder.name in line)
+    assert "BROKEN" in line and "metadata.json" in line and "not valid JSON" in line
+    assert "translate models build-demo" in line  # a demo copy model (its folder name says so) is rebuilt
+    assert any("en→ja" in line for line in result.output.splitlines())  # the good one is still listed
+
+
+def test_run_names_the_broken_package_instead_of_saying_there_is_none(installed, sample_copy, tmp_path, cli):
+    folder = _break_metadata(installed, "zt")
+    out = tmp_path / "out"
+    output = _refused(cli("run", sample_copy, "--to", "zh-TW", "--out", out), "zh-TW", str(folder), "broken",
+                      "metadata.json", "reinstall")
+    assert "No Argos package" not in output
+    assert output.strip().count("\n") == 0
+    assert not out.exists()
+
+
+def test_a_broken_package_that_would_have_been_used_is_warned_about(installed, sample_copy, tmp_path, cli):
+    """A damaged real en→zt package beside a demo copy model: the run goes on with the demo (labelled so), and says
+    why it did not use the real one."""
+    broken = installed / "translate-en_zt-1_9"
+    (broken / "model").mkdir(parents=True)
+    (broken / "metadata.json").write_bytes(b"\x00" * 40)
+    result = CliRunner().invoke(main, ["run", str(sample_copy), "--to", "zh-TW", "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert str(broken) in result.stderr and "broken" in result.stderr and "DEMO" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "files, found",
+    [
+        ({"metadata.json": "{"}, "not valid JSON"),
+        ({"metadata.json": "[1, 2]"}, "not a JSON object"),
+        ({"metadata.json": '{"type": "translate", "from_code": "en"}'}, "no from_code/to_code"),
+        ({"metadata.json": b"\xff\xfe\x00"}, "not UTF-8"),
+        ({"model/model.bin": "x"}, "no metadata.json"),
+        ({"metadata.json": '{"type": "sbd", "from_code": "en"}'}, None),  # another Argos package type: not ours
+        ({"notes.txt": "x"}, None),  # not a package at all
+    ],
+)
+def test_package_folders_that_cannot_be_used(tmp_path, files, found):
+    folder = tmp_path / "translate-en_ja-1_0"
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+    usable, broken = packages.scan_packages(tmp_path)
+    assert usable == []
+    if found is None:
+        assert broken == []
+    else:
+        (only,) = broken
+        assert found in only.reason and (only.from_code, only.to_code) == ("en", "ja")

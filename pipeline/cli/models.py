@@ -20,19 +20,20 @@ def list_models() -> None:
     Example:
       translate models list
     """
-    from ..engine.packages import TARGET_CODES, installed_packages, packages_dir
+    from ..engine.packages import TARGET_CODES, broken_advice, packages_dir, scan_packages
 
     folder = packages_dir()
-    found = installed_packages(folder)
+    found, broken = scan_packages(folder)
     click.echo(f"Packages folder: {folder}")
     if not found:
         click.echo("No translation packages installed. Install one with `translate models install FILE.argosmodel`.")
-        return
     serves = {code: lang for lang, options in TARGET_CODES.items() for code, _ in options}
     for package in found:
         label = " [DEMO copy model: not a translation]" if package.demo else ""
         lang = serves.get(package.to_code, package.to_code)
         click.echo(f"  {package.name:<32} {package.from_code}→{package.to_code}  v{package.version}  serves {lang}{label}")
+    for package in broken:
+        click.echo(f"  {package.name:<32} BROKEN: {package.reason}; {broken_advice(package)}")
 
 
 @models.command("install")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -66,17 +67,57 @@ def packages_dir() -> Path:
     return Path(settings.package_data_dir)
 
 
-def _read_package(path: Path) -> InstalledPackage | None:
+@dataclass
+class BrokenPackage:
+    """A folder in the packages folder that looks like a package but cannot be used: why, and (when its metadata or
+    its Argos-style name tells) the language pair it was meant for."""
+
+    path: Path
+    reason: str
+    from_code: str | None = None
+    to_code: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+# Argos names its package folders translate-<from>_<to>-<version> (e.g. translate-en_zt-1_9).
+_PAIR_IN_NAME = re.compile(r"^translate-([a-z]{2,3})_([a-z]{2,3})(?:-|$)")
+
+
+def _inspect_package(path: Path) -> InstalledPackage | BrokenPackage | None:
+    """The package in `path`; a BrokenPackage when it looks like one but its metadata.json cannot be used; None for a
+    folder that is no translation package (another Argos package type, or not a package at all)."""
+    named = _PAIR_IN_NAME.match(path.name)
+    guess = {"from_code": named.group(1), "to_code": named.group(2)} if named else {}
     metadata_file = path / "metadata.json"
+    if not metadata_file.exists():
+        if (path / "model").is_dir() or (path / "sentencepiece.model").exists():
+            return BrokenPackage(path, "it has no metadata.json", **guess)
+        return None
     try:
         metadata = json.loads(metadata_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(metadata, dict) or metadata.get("type", "translate") != "translate":
+    except OSError as exc:
+        return BrokenPackage(path, f"its metadata.json cannot be read ({exc.strerror or exc})", **guess)
+    except UnicodeDecodeError:
+        return BrokenPackage(path, "its metadata.json is not UTF-8 text (damaged)", **guess)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        return BrokenPackage(path, f"its metadata.json is damaged (not valid JSON at {where})", **guess)
+    except ValueError as exc:
+        return BrokenPackage(path, f"its metadata.json is damaged ({exc})", **guess)
+    if not isinstance(metadata, dict):
+        return BrokenPackage(path, "its metadata.json is not a JSON object", **guess)
+    if metadata.get("type", "translate") != "translate":
         return None
     from_code, to_code = metadata.get("from_code"), metadata.get("to_code")
-    if not isinstance(from_code, str) or not isinstance(to_code, str):
-        return None
+    if not isinstance(from_code, str) or not isinstance(to_code, str) or not from_code or not to_code:
+        if isinstance(from_code, str) and from_code:
+            guess["from_code"] = from_code
+        if isinstance(to_code, str) and to_code:
+            guess["to_code"] = to_code
+        return BrokenPackage(path, "its metadata.json has no from_code/to_code", **guess)
     return InstalledPackage(
         path=path,
         from_code=from_code,
@@ -89,32 +130,88 @@ def _read_package(path: Path) -> InstalledPackage | None:
     )
 
 
-def installed_packages(directory: Path | None = None) -> list[InstalledPackage]:
-    """Translation packages in the packages folder; folders that are not packages are skipped."""
+def _read_package(path: Path) -> InstalledPackage | None:
+    found = _inspect_package(path)
+    return found if isinstance(found, InstalledPackage) else None
+
+
+def scan_packages(directory: Path | None = None) -> tuple[list[InstalledPackage], list[BrokenPackage]]:
+    """The usable translation packages in the packages folder, and the folders that look like packages but whose
+    metadata.json is missing or damaged (`translate models list` shows them; a run names them)."""
     directory = directory or packages_dir()
     if not directory.is_dir():
-        return []
-    found = []
+        return [], []
+    found: list[InstalledPackage] = []
+    broken: list[BrokenPackage] = []
     for child in sorted(directory.iterdir()):
         if child.is_dir() and not child.name.startswith("."):
-            package = _read_package(child)
-            if package is not None:
+            package = _inspect_package(child)
+            if isinstance(package, InstalledPackage):
                 found.append(package)
-    return found
+            elif package is not None:
+                broken.append(package)
+    return found, broken
+
+
+def installed_packages(directory: Path | None = None) -> list[InstalledPackage]:
+    """Translation packages in the packages folder; folders that are not (usable) packages are skipped."""
+    return scan_packages(directory)[0]
+
+
+def broken_advice(broken: BrokenPackage) -> str:
+    """What to do about a broken package folder, in words (the folder itself is named by the caller)."""
+    if broken.name.endswith("-demo"):
+        again = "`translate models build-demo`"
+    elif broken.from_code and broken.to_code:
+        again = f"`translate models install --from-index {broken.from_code} {broken.to_code}` when online, or a fresh .argosmodel file"
+    else:
+        again = "`translate models install` with a fresh .argosmodel file"
+    return f"reinstall the package ({again}) or remove that folder"
 
 
 def find_package(lang: str, from_code: str = "en") -> tuple[InstalledPackage, str | None]:
     """The package that translates into project language `lang`, and the script converter it needs."""
     candidates = TARGET_CODES.get(lang, [(lang, None)])
+    folder = packages_dir()
+    installed, broken = scan_packages(folder)
+    # A broken package that was (or may have been) meant for this language: named when nothing usable is found.
+    codes = {code for code, _ in candidates}
+    relevant = [
+        b for b in broken
+        if (b.from_code in (None, from_code)) and (b.to_code is None or b.to_code in codes)
+    ]
     # A real model always wins over a self-built demo copy model for the same pair.
-    installed = sorted(installed_packages(), key=lambda p: p.demo)
+    installed = sorted(installed, key=lambda p: p.demo)
+    rank = {code: k for k, (code, _) in enumerate(candidates)}
     for to_code, converter in candidates:
         for package in installed:
             if package.from_code == from_code and package.to_code == to_code:
+                # A broken package that would have been used instead of this one (a real package over a demo, en→zt
+                # over en→zh + OpenCC): said, so that a damaged download does not silently lower the quality.
+                sure = [
+                    b for b in relevant
+                    if b.to_code is not None and (package.demo or rank[b.to_code] < rank[to_code])
+                ]
+                if sure:
+                    import click
+
+                    click.echo(
+                        f"Warning: {lang}: using {'the DEMO copy model ' if package.demo else ''}{package.name} "
+                        f"because the package in "
+                        f"{sure[0].path} is broken ({sure[0].reason}); {broken_advice(sure[0])}",
+                        err=True,
+                    )
                 return package, converter
     wanted = " or ".join(f"{from_code}→{code}" for code, _ in candidates)
+    if relevant:
+        first = relevant[0]
+        more = f" (and {len(relevant) - 1} more broken package folder(s); see `translate models list`)" if len(relevant) > 1 else ""
+        raise ModelError(
+            f"No usable Argos package for {lang} ({wanted}): the package folder {first.path} is broken, "
+            f"{first.reason}; {broken_advice(first)}{more}"
+        )
     raise ModelError(
-        f"No Argos package for {lang} ({wanted}) in {packages_dir()}: "
+        f"No Argos package for {lang} ({wanted}) in {folder}: "
         f"run `translate models install translate-{from_code}_{candidates[0][0]}.argosmodel` "
         f"(or `translate models install --from-index {from_code} {candidates[0][0]}` when online; "
         f"`translate models build-demo` for a demo copy model)"
@@ -154,6 +251,10 @@ def _check_archive(archive: Path, zf: zipfile.ZipFile) -> str:
     return top
 
 
+def _mb(size: int) -> str:
+    return f"{size / 1024**2:.0f} MB" if size >= 1024**2 else f"{max(1, round(size / 1024))} kB"
+
+
 def _check_space(archive: Path, zf: zipfile.ZipFile, folder: Path) -> None:
     needed = sum(info.file_size for info in zf.infolist())
     try:
@@ -162,9 +263,30 @@ def _check_space(archive: Path, zf: zipfile.ZipFile, folder: Path) -> None:
         return
     if needed + SPACE_MARGIN_BYTES > free:
         raise ModelError(
-            f"{archive}: not enough disk space in {folder} (needs {needed / 1024**2:.0f} MB, "
-            f"{free / 1024**2:.0f} MB free); free some space or set ARGOS_PACKAGES_DIR to another disk"
+            f"{archive}: not enough disk space in {folder}: the package unpacks to {_mb(needed)} and "
+            f"{_mb(SPACE_MARGIN_BYTES)} are kept free besides (needs {_mb(needed + SPACE_MARGIN_BYTES)}, "
+            f"{_mb(free)} free); free some space or set ARGOS_PACKAGES_DIR to another disk"
         )
+
+
+def _unwritable(archive: Path, folder: Path, exc: OSError) -> ModelError:
+    why = exc.strerror or str(exc)
+    return ModelError(
+        f"{archive}: cannot write to the packages folder {folder} ({why}); make it writable or set "
+        f"ARGOS_PACKAGES_DIR to a folder you can write to"
+    )
+
+
+def _damaged_model(archive: Path, package: InstalledPackage, exc: Exception) -> ModelError:
+    """The model inside a package file that unpacked cleanly cannot be loaded: the file itself is damaged."""
+    if package.demo:
+        fresh = "build a new one with `translate models build-demo`"
+    else:
+        fresh = (
+            f"get a fresh copy from the Argos index (`translate models install --from-index {package.from_code} "
+            f"{package.to_code}` when online) or from wherever this file came from"
+        )
+    return ModelError(f"{archive}: damaged package, its model cannot be loaded ({exc}); this file will not install: {fresh}")
 
 
 def install_package_file(archive: Path, verify: bool = True) -> InstalledPackage:
@@ -173,7 +295,8 @@ def install_package_file(archive: Path, verify: bool = True) -> InstalledPackage
     Nothing is written before every entry has been checked (`_check_archive`); the package is unpacked into a
     hidden staging folder inside the packages folder and renamed into place only once it is complete and, unless
     `verify` is false, its model has been seen to translate into the language its metadata declares
-    (`verify.verify_package`).
+    (`verify.verify_package`). The packages folder is checked to be writable (by creating the staging folder)
+    before its free space is, so a read-only folder is reported as such.
     """
     if not archive.is_file():
         raise ModelError(f"{archive}: no such file; give the path of a .argosmodel package")
@@ -181,12 +304,15 @@ def install_package_file(archive: Path, verify: bool = True) -> InstalledPackage
         raise ModelError(f"{archive}: not an Argos package (not a zip archive); download it again")
     target_root = packages_dir()
     try:
-        target_root.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(archive) as zf:
             top = _check_archive(archive, zf)
-            _check_space(archive, zf, target_root)
-            staging = Path(tempfile.mkdtemp(prefix=".install-", dir=target_root))
             try:
+                target_root.mkdir(parents=True, exist_ok=True)
+                staging = Path(tempfile.mkdtemp(prefix=".install-", dir=target_root))
+            except OSError as exc:
+                raise _unwritable(archive, target_root, exc) from exc
+            try:
+                _check_space(archive, zf, target_root)
                 zf.extractall(staging)
                 unpacked = staging / top
                 package = _read_package(unpacked)
@@ -199,7 +325,7 @@ def install_package_file(archive: Path, verify: bool = True) -> InstalledPackage
 
                 (unpacked / MARKER).unlink(missing_ok=True)  # only our own check may vouch for a package
                 if verify:
-                    verify_package(package, str(archive))
+                    verify_package(package, str(archive), archive=archive)
                 destination = target_root / top
                 if destination.exists():
                     shutil.rmtree(destination)

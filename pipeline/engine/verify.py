@@ -108,8 +108,10 @@ def _remember_verified(folder: Path) -> None:
         pass  # a read-only packages folder: the check simply runs again next time
 
 
-def check_engine(engine, package, where: str) -> None:
-    """Raise ModelError when `package` (loaded in `engine`) does not translate into its declared language."""
+def check_engine(engine, package, where: str, lang: str | None = None, archive: Path | None = None) -> None:
+    """Raise ModelError when `package` (loaded in `engine`) does not translate into its declared language.
+
+    `lang`: the project language a run loads it for; `archive`: the .argosmodel file it is being installed from."""
     if _already_verified(package.path):
         return
     metadata = _metadata(package.path)
@@ -121,8 +123,9 @@ def check_engine(engine, package, where: str) -> None:
         try:
             outputs = engine.translate(sources)
         except Exception as exc:  # a broken model: CTranslate2 raises RuntimeError and others
-            raise ModelError(f"{where}: package {package.name} cannot translate a test sentence ({exc}); "
-                             "get the package again from a trusted source") from exc
+            from .argos import damaged_model_error
+
+            raise damaged_model_error(package, lang or package.to_code, exc, archive) from exc
         problem = output_problem(package.to_code, sources, outputs, package.demo)
     if problem:
         raise ModelError(
@@ -132,13 +135,15 @@ def check_engine(engine, package, where: str) -> None:
     _remember_verified(package.path)
 
 
-def verify_package(package, where: str) -> None:
-    """Load `package` (an InstalledPackage, installed or still in staging) and check it; ModelError if it lies."""
+def verify_package(package, where: str, archive: Path | None = None) -> None:
+    """Load `package` (an InstalledPackage, installed or still in staging) and check it; ModelError if it lies or
+    cannot be loaded. `archive`: the .argosmodel file it is being installed from, named in the errors."""
     from .argos import ArgosEngine
     from .base import DecodeOptions
 
-    engine = ArgosEngine(package, package.to_code, None, DecodeOptions(beam_size=1, max_decoding_length=128))
-    check_engine(engine, package, where)
+    options = DecodeOptions(beam_size=1, max_decoding_length=128)
+    engine = ArgosEngine(package, package.to_code, None, options, archive=archive)
+    check_engine(engine, package, where, archive=archive)
 
 
 def _metadata(folder: Path) -> dict:

@@ -51,6 +51,12 @@ def glossary_hash(files: list[Path], datas: list[bytes] | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
+EMPTY_MESSAGE = (
+    "the glossary has no entries (an empty glossary is almost certainly the wrong file); "
+    "add entries (docs/glossary.md) or give the right file"
+)
+
+
 def read_entries(path: Path, *, cache: bool = True) -> tuple[list[Entry], list[Problem], list[Path]]:
     """Every entry of a file or folder, every parse/schema problem (not raised), and the files read.
 
@@ -82,6 +88,10 @@ def read_entries(path: Path, *, cache: bool = True) -> tuple[list[Entry], list[P
         except OSError as exc:
             problems.append(Problem("parse", f"cannot read: {exc.strerror or exc}", file=str(f), line=1))
             continue
+        if not got and not found:
+            # An empty file, only comments, `entries: []`, a CSV header alone, a TBX without terms: a glossary with no
+            # entries is almost certainly the wrong file, and a run with it would check no name at all.
+            found = [Problem("schema", EMPTY_MESSAGE, file=str(f), line=1)]
         entries += got
         problems += found
     problems += duplicate_ids(entries)
@@ -188,8 +198,14 @@ def load_glossary(path: Path) -> Glossary:
         entries, problems, files = read_entries(path)
     fatal = [p for p in problems if p.fatal]
     if fatal:
+        from .formats.base import one_line
+
         more = f" (and {len(fatal) - 1} more problem{'s' if len(fatal) > 2 else ''}; run `translate glossary check`)"
-        raise GlossaryError(f"{fatal[0]}{more if len(fatal) > 1 else ''}")
+        raise GlossaryError(one_line(f"{fatal[0]}{more if len(fatal) > 1 else ''}"))
     if not files:
-        return Glossary(path, [], hashlib.sha256(b"").hexdigest()[:16], [])
+        # a folder without a single glossary file: as unusable as an empty file
+        raise GlossaryError(
+            f"{path}: no glossary files (.yaml, .yml, .csv, .tbx) in this folder; give the right folder or file "
+            "(`translate run` also takes --no-glossary)"
+        )
     return Glossary(path, entries, glossary_hash(files), files)

@@ -13,9 +13,23 @@ from typing import Any
 
 from ..model import DO_NOT_TRANSLATE, FIELDS, KINDS, LANG_CODE, STATUSES, Entry, Problem
 
-__all__ = ["GlossaryFormat", "Record", "build_entry", "entry_record", "parse_bool"]
+__all__ = ["CONTROL_CHARACTERS", "GlossaryFormat", "Record", "build_entry", "control_character_message", "entry_record", "one_line", "parse_bool"]
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+# Characters no glossary text holds: C0 controls other than tab and line breaks, DEL, C1 controls. A file that has
+# one (a NUL byte above all) is binary, damaged or not what it claims to be.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character_message(char: str) -> str:
+    name = "a NUL byte" if char == "\x00" else f"control character U+{ord(char):04X}"
+    return f"{name} in the file (it looks binary or damaged); open it in a text editor and save it again as UTF-8"
+
+
+def one_line(message: str) -> str:
+    """A parser's message on one line (PyYAML's and lxml's span two or more)."""
+    return re.sub(r"\s*\n\s*", " ", message).strip()
 
 
 class Record:

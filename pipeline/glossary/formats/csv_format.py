@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 
 from ..model import LANG_CODE, Entry, Problem
-from .base import GlossaryFormat, Record, build_entry
+from .base import CONTROL_CHARACTERS, GlossaryFormat, Record, build_entry, control_character_message, one_line
 
 __all__ = ["CsvFormat", "BASE_COLUMNS"]
 
@@ -61,12 +61,16 @@ class CsvFormat(GlossaryFormat):
             return [], [
                 Problem("parse", "not UTF-8 text; in Excel save as 'CSV UTF-8 (Comma delimited)'", file=file, line=line)
             ]
+        bad = CONTROL_CHARACTERS.search(text)
+        if bad is not None:
+            line = text.count("\n", 0, bad.start()) + 1
+            return [], [Problem("parse", control_character_message(bad.group()), file=file, line=line)]
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         problems: list[Problem] = []
         try:
             header = next(reader, None)
         except csv.Error as exc:
-            return [], [Problem("parse", f"CSV error: {exc}", file=file, line=reader.line_num or 1)]
+            return [], [Problem("parse", one_line(f"CSV error: {exc}"), file=file, line=reader.line_num or 1)]
         if header is None:
             return [], []
         columns = {}
@@ -102,7 +106,7 @@ class CsvFormat(GlossaryFormat):
             try:
                 row = next(reader, None)
             except csv.Error as exc:
-                problems.append(Problem("parse", f"CSV error: {exc}", file=file, line=start))
+                problems.append(Problem("parse", one_line(f"CSV error: {exc}"), file=file, line=start))
                 break
             previous_end = reader.line_num
             if row is None:

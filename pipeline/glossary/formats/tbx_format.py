@@ -38,7 +38,7 @@ import unicodedata
 from pathlib import Path
 
 from ..model import Entry, Problem
-from .base import GlossaryFormat, Record, build_entry
+from .base import GlossaryFormat, Record, build_entry, one_line
 
 __all__ = ["TbxFormat", "generated_id", "slug"]
 
@@ -102,7 +102,9 @@ class TbxFormat(GlossaryFormat):
             root = etree.parse(str(path), parser).getroot()
         except etree.XMLSyntaxError as exc:
             line = exc.lineno or 1
-            return [], [Problem("parse", f"XML error: {exc.msg}", file=file, line=line)]
+            # lxml's message ends with "\n, line L, column C" (two lines): the line is in file:line already
+            message = re.sub(r"\s*,\s*line \d+, column \d+\s*$", "", exc.msg or "")
+            return [], [Problem("parse", one_line(f"XML error: {message}"), file=file, line=line)]
         if _local(root.tag) not in ("martif", "tbx"):
             return [], [Problem("parse", f"not a TBX file (root element <{_local(root.tag)}>)", file=file, line=1)]
         problems: list[Problem] = []

@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 
 from ..model import Entry, Problem
-from .base import GlossaryFormat, Record, build_entry, entry_record
+from .base import CONTROL_CHARACTERS as _CONTROL
+from .base import GlossaryFormat, Record, build_entry, control_character_message, entry_record, one_line
 
 __all__ = ["YamlFormat"]
 
@@ -111,6 +112,11 @@ class YamlFormat(GlossaryFormat):
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
             return [], [Problem("parse", "not UTF-8 text; save the file as UTF-8", file=file, line=line)]
+        bad = _CONTROL.search(text)
+        if bad is not None:
+            # YAML refuses these anyway, with a two-line message and a character offset; say it in one line, by line.
+            line = text.count("\n", 0, bad.start()) + 1
+            return [], [Problem("parse", control_character_message(bad.group()), file=file, line=line)]
         try:
             root = yaml.compose(text, Loader=_Loader)
         except yaml.MarkedYAMLError as exc:
@@ -121,9 +127,13 @@ class YamlFormat(GlossaryFormat):
             if context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
                 context += f" (line {exc.context_mark.line + 1})"
             what = " ".join(str(x) for x in (context, exc.problem) if x)
-            return [], [Problem("parse", f"YAML syntax error: {what}", file=file, line=line)]
+            return [], [Problem("parse", one_line(f"YAML syntax error: {what}"), file=file, line=line)]
         except yaml.YAMLError as exc:
-            return [], [Problem("parse", f"YAML error: {exc}", file=file, line=1)]
+            # e.g. a ReaderError: "unacceptable character ...\n  in "<unicode string>", position N"
+            position = getattr(exc, "position", None)
+            line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+            what = getattr(exc, "reason", None) or str(exc).split("\n")[0]
+            return [], [Problem("parse", one_line(f"YAML error: {what}"), file=file, line=line)]
         if root is None:
             return [], []
         items = root
