@@ -464,6 +464,20 @@ def check_segment(
     problems: list[Problem] = []
     comparable = _comparable(text, lang)
     wanted: dict[str, list] = {}  # comparable expected target -> the matches that want it
+
+    def term_problem(code: str, message: str, match, expected: str, **extra) -> Problem:
+        return Problem(
+            code,
+            f"segment {segment_id} ({lang}): {message}",
+            document=document,
+            segment=segment_id,
+            lang=lang,
+            term=match.text,
+            expected=expected,
+            entry=match.entry.id,
+            **extra,
+        )
+
     for match in matches:
         expected = match.target(lang)
         if expected is None:
@@ -472,37 +486,16 @@ def check_segment(
         wanted.setdefault(key, []).append((match, expected))
         if key in comparable:
             continue
-        problems.append(
-            Problem(
-                "term-missing",
-                f"segment {segment_id} ({lang}): {match.text!r} must be rendered {expected!r}",
-                document=document,
-                segment=segment_id,
-                lang=lang,
-                term=match.text,
-                expected=expected,
-                entry=match.entry.id,
-            )
-        )
+        problems.append(term_problem("term-missing", f"{match.text!r} must be rendered {expected!r}", match, expected))
     for key, uses in wanted.items():
         have = comparable.count(key)
         if 0 < have < len(uses):
             match, expected = uses[0]
-            problems.append(
-                Problem(
-                    "term-count",
-                    f"segment {segment_id} ({lang}): the English names {match.entry.english!r} {len(uses)} times, "
-                    f"the translation has {expected!r} {have} time{'s' if have != 1 else ''} "
-                    "(fine if a pronoun stands for it)",
-                    document=document,
-                    segment=segment_id,
-                    lang=lang,
-                    term=match.text,
-                    expected=expected,
-                    entry=match.entry.id,
-                    found=str(have),
-                )
+            message = (
+                f"the English names {match.entry.english!r} {len(uses)} times, the translation has {expected!r} "
+                f"{have} time{'s' if have != 1 else ''} (fine if a pronoun stands for it)"
             )
+            problems.append(term_problem("term-count", message, match, expected, found=str(have)))
     # Wrong forms are looked for outside the expected targets, so that one entry's correct form that happens to
     # contain another's foreign form is not reported.
     masked = comparable
@@ -516,20 +509,8 @@ def check_segment(
                 if (match.entry.id, form) in reported or _comparable(form, lang) not in masked:
                     continue
                 reported.add((match.entry.id, form))
-                problems.append(
-                    Problem(
-                        "wrong-form",
-                        f"segment {segment_id} ({lang}): {match.text!r} is written {form!r}, the {other} form; "
-                        f"the {lang} form is {expected!r}",
-                        document=document,
-                        segment=segment_id,
-                        lang=lang,
-                        term=match.text,
-                        expected=expected,
-                        entry=match.entry.id,
-                        found=form,
-                    )
-                )
+                message = f"{match.text!r} is written {form!r}, the {other} form; the {lang} form is {expected!r}"
+                problems.append(term_problem("wrong-form", message, match, expected, found=form))
     if is_chinese_lang(lang):
         runs = [run for run in kana_runs(text) if run not in source]
         if runs:
