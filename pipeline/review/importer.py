@@ -156,11 +156,13 @@ class DocumentImport:
 
 
 def reviewed_path(manifest: Path) -> Path:
-    """`<release>.reviewed.json` next to `<release>.manifest.json`."""
+    """`<release>.reviewed.json` next to `<release>.manifest.json` (named in one place: outputs.ReleasePaths)."""
+    from ..outputs import ReleasePaths
+
     manifest = Path(manifest)
     name = manifest.name
     stem = name[: -len(".manifest.json")] if name.endswith(".manifest.json") else manifest.stem
-    return manifest.with_name(f"{stem}.reviewed.json")
+    return ReleasePaths(manifest.parent, stem).reviewed
 
 
 def _read_reviewed_file(path: Path) -> dict[str, Any]:
