@@ -66,3 +66,21 @@ def cli():
         return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory):
+    """One headless LibreOffice for the session, driven through UNO (see tests/libreoffice.py for the ops).
+
+    Skipped WITH THE REASON (soffice missing, python3-uno missing for /usr/bin/python3, soffice did not start) where
+    it cannot run; `pytest -ra` (the default addopts) lists the reason in the summary.
+    """
+    from libreoffice import LibreOffice, LibreOfficeUnavailable
+
+    office = LibreOffice(tmp_path_factory.mktemp("libreoffice"))
+    try:
+        office.start()
+    except LibreOfficeUnavailable as why:
+        pytest.skip(f"LibreOffice cannot be driven through UNO here: {why}")
+    yield office
+    office.stop()
