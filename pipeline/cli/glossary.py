@@ -132,9 +132,15 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
     if len(targets) > 1:
         within = {(p.file, p.line) for p in problems if p.code == "schema"}
         problems += [p for p in duplicate_ids(entries) if (p.file, p.line) not in within]
+    from pipeline.glossary.people import lint_people
+    from pipeline.glossary.titles import read_titles
+
+    titles, _, title_problems = read_titles(files)
+    problems += title_problems
     documents = 0
     if not any(p.fatal for p in problems):
         problems += lint(entries, required)
+        problems += lint_people(entries, titles, required)
         if against:
             hash = glossary_hash(files) if files else ""
             found, documents = check_against(Glossary(targets[0], entries, hash, files), list(against))

@@ -208,4 +208,9 @@ def load_glossary(path: Path) -> Glossary:
             f"{path}: no glossary files (.yaml, .yml, .csv, .tbx) in this folder; give the right folder or file "
             "(`translate run` also takes --no-glossary)"
         )
-    return Glossary(path, entries, glossary_hash(files), files)
+    from .titles import read_titles
+
+    titles, house_style, title_problems = read_titles(files)
+    if title_problems:
+        raise GlossaryError(f"{title_problems[0]} (run `translate glossary check`)")
+    return Glossary(path, entries, glossary_hash(files), files, titles, house_style)

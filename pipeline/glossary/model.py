@@ -41,6 +41,8 @@ FIELDS = (
     "note",
     "case_sensitive",
     "allow_traditional_in_ja",
+    "person",
+    "institution_type",
 )
 # BCP 47-ish codes as the project writes them: "ja", "zh-TW", "zh-CN", "zh-Hant", "pt-BR".
 LANG_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
@@ -78,6 +80,10 @@ class Entry:
     # Per-language status where it differs from `status`: {"ja": "approved"} on a proposed entry whose Japanese
     # form is already confirmed. Languages whose status equals `status` are not kept (see `status_for`).
     target_status: dict[str, str] = field(default_factory=dict)
+    # kind: person - family name, its forms per language, titles at institutions (pipeline.glossary.people)
+    person: dict = field(default_factory=dict)
+    # kind: institution - "university", "hospital", ... (pipeline.glossary.titles); "" = guessed from the name
+    institution_type: str = ""
     source: Path | None = field(default=None, compare=False, repr=False)
     line: int = field(default=0, compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # "targets.ja" → line
@@ -243,8 +249,12 @@ class Glossary:
     `find(text)` gives the matches in `text`, non-overlapping, sorted by start.
     """
 
-    def __init__(self, path: Path, entries: list[Entry], hash: str, files: list[Path] | None = None):
+    def __init__(
+        self, path: Path, entries: list[Entry], hash: str, files: list[Path] | None = None, titles=None, house_style=None
+    ):
         self.path = path
+        self._titles = titles  # pipeline.glossary.titles.TitleTable; None: the shipped default table
+        self._house_style = house_style
         self.entries = entries
         self.hash = hash
         self.files = files if files is not None else [path]
@@ -259,6 +269,23 @@ class Glossary:
 
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
+
+    @property
+    def titles(self):
+        """The titles table (`titles:` in a YAML file, else the shipped default): pipeline.glossary.titles."""
+        if self._titles is None:
+            from .titles import default_table
+
+            self._titles = default_table()
+        return self._titles
+
+    @property
+    def house_style(self):
+        if self._house_style is None:
+            from .titles import HouseStyle
+
+            self._house_style = HouseStyle()
+        return self._house_style
 
     def find(self, text: str) -> list[Match]:
         if self._matcher is None:

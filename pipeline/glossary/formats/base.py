@@ -187,6 +187,16 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
         if flags[key] is None:
             bad(key, f"{key!r} must be true or false, not {raw!r}")
 
+    from ..people import build_person
+
+    person = build_person(values.get("person"), bad)
+    institution_type = values.get("institution_type") or ""
+    if institution_type:
+        from ..titles import INSTITUTION_TYPES
+
+        if institution_type not in INSTITUTION_TYPES:
+            bad("institution_type", f"institution_type {institution_type!r} is not one of: {', '.join(INSTITUTION_TYPES)}")
+
     if len(problems) > before:
         return None
     return Entry(
@@ -201,6 +211,8 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
         case_sensitive=flags["case_sensitive"],
         allow_traditional_in_ja=bool(flags["allow_traditional_in_ja"]),
         target_status=target_status,
+        person=person,
+        institution_type=institution_type,
         source=record.file,
         line=record.line,
         lines=dict(lines),
@@ -256,6 +268,11 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         data["case_sensitive"] = entry.case_sensitive
     if entry.allow_traditional_in_ja:
         data["allow_traditional_in_ja"] = True
+    if entry.institution_type:
+        data["institution_type"] = entry.institution_type
+    if entry.person:
+        data["person"] = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
+                          for k, v in entry.person.items()}  # fmt: skip
     if entry.note:
         data["note"] = entry.note
     return data

@@ -31,6 +31,10 @@ BASE_COLUMNS = (
     "allow_traditional_in_ja",
     "note",
 )
+# Only written when an entry uses them (docs/glossary.md, "People and titles"); `titles` has one line per title,
+# "President|kmu" or "Dean|kmu|medical-school" (title | institution id | institution type).
+PEOPLE_COLUMNS = ("institution_type", "family", "given", "titles")
+FAMILY_SUFFIX = " family"
 ABBREVIATIONS_SUFFIX = " abbreviations"
 STATUS_SUFFIX = " status"
 PREFERRED_ORDER = ("zh-TW", "ja", "zh-CN")
@@ -81,9 +85,9 @@ class CsvFormat(GlossaryFormat):
             columns[key] = i
             is_lang = LANG_CODE.match(key) or any(
                 key.endswith(suffix) and LANG_CODE.match(key[: -len(suffix)])
-                for suffix in (ABBREVIATIONS_SUFFIX, STATUS_SUFFIX)
+                for suffix in (ABBREVIATIONS_SUFFIX, STATUS_SUFFIX, FAMILY_SUFFIX)
             )
-            if key not in BASE_COLUMNS and not is_lang:
+            if key not in BASE_COLUMNS and key not in PEOPLE_COLUMNS and not is_lang:
                 problems.append(
                     Problem(
                         "schema",
@@ -134,6 +138,8 @@ class CsvFormat(GlossaryFormat):
                             abbreviations.setdefault(item, {})
                 elif name.endswith(ABBREVIATIONS_SUFFIX):
                     continue  # after the abbreviations column, below
+                elif name in PEOPLE_COLUMNS or (name.endswith(FAMILY_SUFFIX) and LANG_CODE.match(name[: -len(FAMILY_SUFFIX)])):
+                    _person_cell(values, name, cell)
                 elif name.endswith(STATUS_SUFFIX) and name not in BASE_COLUMNS:
                     values.setdefault("target_status", {})[name[: -len(STATUS_SUFFIX)]] = cell.strip()
                 elif name in BASE_COLUMNS:
@@ -172,6 +178,9 @@ class CsvFormat(GlossaryFormat):
         langs = _languages(entries)
         header = list(BASE_COLUMNS) + langs + [lang + ABBREVIATIONS_SUFFIX for lang in langs]
         header += [lang + STATUS_SUFFIX for lang in langs]
+        people = any(e.person or e.institution_type for e in entries)
+        if people:
+            header += list(PEOPLE_COLUMNS) + [lang + FAMILY_SUFFIX for lang in langs]
         out = io.StringIO(newline="")
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(header)
@@ -193,5 +202,37 @@ class CsvFormat(GlossaryFormat):
                 for lang in langs
             ]
             row += [e.target_status.get(lang, "") for lang in langs]
+            if people:
+                person = e.person or {}
+                titles = [
+                    "|".join([t["title"], t.get("of", "")] + ([t["type"]] if t.get("type") else [])).rstrip("|")
+                    for t in person.get("titles", [])
+                ]
+                row += [e.institution_type, person.get("family", ""), person.get("given", ""), "\n".join(titles)]
+                row += [person.get("family_targets", {}).get(lang, "") for lang in langs]
             writer.writerow(row)
         return out.getvalue().encode("utf-8-sig")
+
+
+def _person_cell(values: dict, name: str, cell: str) -> None:
+    """One of the people columns into the record's `institution_type` / `person` values."""
+    if name == "institution_type":
+        values["institution_type"] = cell.strip()
+        return
+    person = values.setdefault("person", {})
+    if name in ("family", "given"):
+        person[name] = cell
+    elif name == "titles":
+        titles = []
+        for line in _lines(cell):
+            title, _, rest = line.partition("|")
+            of, _, kind = rest.partition("|")
+            item = {"title": title.strip()}
+            if of.strip():
+                item["of"] = of.strip()
+            if kind.strip():
+                item["type"] = kind.strip()
+            titles.append(item)
+        person["titles"] = titles
+    else:
+        person.setdefault("family_targets", {})[name[: -len(FAMILY_SUFFIX)]] = cell

@@ -5,6 +5,8 @@ translation tools read. Written and read with lxml so that every field survives 
       <descrip type="subjectField">institution</descrip>    kind
       <admin type="x-caseSensitive">yes</admin>             case_sensitive (only when set)
       <admin type="x-allowTraditionalInJa">yes</admin>      allow_traditional_in_ja (only when set)
+      <admin type="x-institutionType">university</admin>    institution_type (only when set)
+      <admin type="x-person">{"family": "Yu", ...}</admin>   person, as JSON (only when set)
       <note>...</note>                                      note
       <langSet xml:lang="en">
         <tig><term>Kaohsiung Medical University</term>
@@ -141,6 +143,18 @@ class TbxFormat(GlossaryFormat):
             elif name == "admin" and kind == "x-allowTraditionalInJa":
                 values["allow_traditional_in_ja"] = _text(child)
                 lines["allow_traditional_in_ja"] = child.sourceline
+            elif name == "admin" and kind == "x-institutionType":
+                values["institution_type"] = _text(child)
+                lines["institution_type"] = child.sourceline
+            elif name == "admin" and kind == "x-person":
+                # a person's parts (family name and its forms, titles) as JSON: no TBX data category holds them
+                import json
+
+                try:
+                    values["person"] = json.loads(_text(child))
+                except ValueError:
+                    values["person"] = _text(child)  # build_entry reports it as not a mapping
+                lines["person"] = child.sourceline
             elif name == "note":
                 values["note"] = _text(child)
                 lines["note"] = child.sourceline
@@ -242,6 +256,12 @@ class TbxFormat(GlossaryFormat):
                 etree.SubElement(term_entry, "admin", type="x-caseSensitive").text = "yes" if e.case_sensitive else "no"
             if e.allow_traditional_in_ja:
                 etree.SubElement(term_entry, "admin", type="x-allowTraditionalInJa").text = "yes"
+            if e.institution_type:
+                etree.SubElement(term_entry, "admin", type="x-institutionType").text = e.institution_type
+            if e.person:
+                import json
+
+                etree.SubElement(term_entry, "admin", type="x-person").text = json.dumps(e.person, ensure_ascii=False)
             if e.note:
                 etree.SubElement(term_entry, "note").text = e.note
             english = etree.SubElement(term_entry, "langSet", {XML_LANG: SOURCE_LANG})

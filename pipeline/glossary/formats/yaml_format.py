@@ -17,7 +17,7 @@ from .base import GlossaryFormat, Record, build_entry, control_character_message
 
 __all__ = ["YamlFormat"]
 
-TOP_LEVEL = ("version", "name", "description", "entries")
+TOP_LEVEL = ("version", "name", "description", "entries", "titles", "house_style")  # the last two: titles.py
 
 _BOOLS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split())
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
