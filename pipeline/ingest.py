@@ -35,6 +35,7 @@ from pathlib import Path
 from .detect import HAN, HANGUL, KANA, script_of
 from .document import Release
 from .errors import InputError
+from .limits import RELEASE_DOCX_MAX_BYTES, RELEASE_TEXT_MAX_BYTES, LimitExceeded, read_bounded
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -94,10 +95,12 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: no such file; check the path")
     if path.is_dir():
         raise InputError(f"{path} is a folder, not a file; give the release file inside it")
+    docx_file = path.suffix.lower() in DOCX_SUFFIXES
+    limit = RELEASE_DOCX_MAX_BYTES if docx_file else RELEASE_TEXT_MAX_BYTES
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path} cannot be read ({exc.strerror or exc}); check its permissions") from exc
+        return read_bounded(path, limit, "a .docx release" if docx_file else "a text release")
+    except LimitExceeded as exc:
+        raise InputError(f"{path} {exc}; give the release's own file (docs/robustness.md, Limits)") from exc
 
 
 # --- text files ----------------------------------------------------------------------------------------------
@@ -348,11 +351,14 @@ def _docx_paragraphs(path: Path, data: bytes, notes: list[str]) -> list[str]:
     if not data.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(path):
         raise InputError(f"{path} is not a valid .docx (not a ZIP package: damaged or renamed); "
                          "open it in Word and save it again as .docx")
-    import docx  # python-docx: imported here, it takes a while to load
-    from docx.opc.exceptions import PackageNotFoundError
+    from docx.opc.exceptions import PackageNotFoundError  # python-docx: imported here, it takes a while to load
+
+    from .docx_package import DocxRefused, open_docx
 
     try:
-        document = docx.Document(str(path))
+        document = open_docx(path)  # the XML parts only, each bounded; images are never unpacked
+    except DocxRefused as exc:
+        raise InputError(f"{path} {exc}; open it in Word and save it again as .docx") from exc
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
         raise InputError(
             f"{path} is a damaged .docx ({type(exc).__name__}: {' '.join(str(exc).split())}); "

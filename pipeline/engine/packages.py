@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import ModelError
+from ..limits import METADATA_MAX_BYTES, LimitExceeded, read_bounded
 
 # Project language code → Argos target codes to try, in order, with the script converter each needs.
 TARGET_CODES: dict[str, list[tuple[str, str | None]]] = {
@@ -97,7 +98,9 @@ def _inspect_package(path: Path) -> InstalledPackage | BrokenPackage | None:
             return BrokenPackage(path, "it has no metadata.json", **guess)
         return None
     try:
-        metadata = json.loads(metadata_file.read_text(encoding="utf-8"))
+        metadata = json.loads(read_bounded(metadata_file, METADATA_MAX_BYTES, "a metadata.json").decode("utf-8"))
+    except LimitExceeded as exc:
+        return BrokenPackage(path, f"its metadata.json {exc}", **guess)
     except OSError as exc:
         return BrokenPackage(path, f"its metadata.json cannot be read ({exc.strerror or exc})", **guess)
     except UnicodeDecodeError:

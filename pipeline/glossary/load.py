@@ -11,6 +11,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from ..errors import GlossaryError
+from ..limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
 from .model import Entry, Glossary, Problem
 
 __all__ = ["DEFAULT_FOLDER", "default_glossary_path", "glossary_files", "load_glossary", "read_entries"]
@@ -77,7 +78,7 @@ def read_entries(path: Path, *, cache: bool = True) -> tuple[list[Entry], list[P
             )
             continue
         try:
-            data = f.read_bytes()
+            data = read_bounded(f, GLOSSARY_MAX_BYTES, "a glossary file")
             use_cache = cache and len(data) >= CACHE_MIN_BYTES
             got = _cache_get(data, fmt.name, f) if use_cache else None
             found: list[Problem] = []
@@ -87,6 +88,9 @@ def read_entries(path: Path, *, cache: bool = True) -> tuple[list[Entry], list[P
                     _cache_put(data, fmt.name, got)
         except OSError as exc:
             problems.append(Problem("parse", f"cannot read: {exc.strerror or exc}", file=str(f), line=1))
+            continue
+        except LimitExceeded as exc:
+            problems.append(Problem("parse", f"the file {exc}; give the glossary file itself", file=str(f), line=1))
             continue
         if not got and not found:
             # An empty file, only comments, `entries: []`, a CSV header alone, a TBX without terms: a glossary with no

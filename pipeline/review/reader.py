@@ -253,11 +253,17 @@ def _header_value(body, label: str) -> str | None:
 def _open(path: Path):
     import zipfile
 
-    import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from ..docx_package import DocxRefused, open_docx
+    from ..limits import REVIEW_DOCX_MAX_BYTES, LimitExceeded, check_file
+
     try:
-        return docx.Document(str(path))
+        if path.exists():
+            check_file(path, REVIEW_DOCX_MAX_BYTES, "a reviewed .docx")
+        return open_docx(path)  # the XML parts only, each bounded; images are never unpacked
+    except (DocxRefused, LimitExceeded) as exc:
+        raise ReviewError(f"{path} {exc}; refused, ask the reviewer to save the document again") from None
     except FileNotFoundError:
         raise ReviewError(f"{path}: no such file") from None
     except PackageNotFoundError as exc:

@@ -14,6 +14,7 @@ import yaml
 from ..model import Entry, Problem
 from .base import CONTROL_CHARACTERS as _CONTROL
 from .base import GlossaryFormat, Record, build_entry, control_character_message, entry_record, one_line
+from .yaml_bounds import expansion_problem
 
 __all__ = ["YamlFormat"]
 
@@ -134,8 +135,13 @@ class YamlFormat(GlossaryFormat):
             line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
             what = getattr(exc, "reason", None) or str(exc).split("\n")[0]
             return [], [Problem("parse", one_line(f"YAML error: {what}"), file=file, line=line)]
+        except RecursionError:
+            return [], [Problem("parse", "the YAML is nested too deeply; check the file's brackets", file=file, line=1)]
         if root is None:
             return [], []
+        too_costly = expansion_problem(root)  # before anything walks the document as a tree
+        if too_costly is not None:
+            return [], [Problem("parse", too_costly[1], file=file, line=too_costly[0])]
         items = root
         if isinstance(root, yaml.MappingNode):
             items = None
