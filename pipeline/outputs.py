@@ -116,39 +116,106 @@ def _holder_alive(lock_text: str) -> int | None:
 
 @contextmanager
 def release_lock(paths: ReleasePaths):
+    """Hold the release folder's `.lock` for a run or an import (see `_take_lock` for how it is taken)."""
     try:
         paths.folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{paths.folder}: cannot create the output folder ({exc.strerror}); choose another with --out") from exc
-    acquired = False
-    for _ in range(2):
+    handle = _take_lock(paths)
+    try:
+        _remove_stale_temporaries(paths.folder)
+        yield
+    finally:
+        # Unlinked while we still hold the flock: a run waiting on this inode sees it is gone and opens a new one.
+        paths.lock.unlink(missing_ok=True)
+        handle.close()
+
+
+def _lock_content() -> str:
+    start = _process_start(os.getpid())
+    return f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S')}" + (f" start={start}" if start else "") + "\n"
+
+
+def _take_lock(paths: ReleasePaths):
+    """Open `.lock`, hold an exclusive `flock` on it for as long as the run lasts, and write our pid into it.
+
+    The flock, not the file's existence, is what excludes: the kernel drops it when its process dies (kill -9
+    included), so a dead run's lock is simply taken, and a live holder's lock can never be mistaken for a stale
+    one while it is still writing its pid (an empty lock with a live flock is refused). The pid is still written
+    and honoured for a holder that keeps no flock (an older version of this tool, a lock on a file system without
+    flock): a live pid with its recorded start time refuses the run; a dead or recycled one is taken over.
+    """
+    for _ in range(20):
         try:
-            fd = os.open(paths.lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                holder = _holder_alive(paths.lock.read_text())
-            except OSError:
-                holder = None
+            handle = open(paths.lock, "a+", encoding="utf-8")
+        except OSError as exc:
+            raise _lock_error(paths, exc) from exc
+        try:
+            if not _flock(handle):
+                holder = _holder_alive(_read_lock(handle))
+                who = f"pid {holder}" if holder is not None else "starting"
+                raise OutputError(
+                    f"{paths.folder}: another `translate` run ({who}) is writing this release; wait for it to finish"
+                )
+            if not _same_file(handle, paths.lock):
+                handle.close()  # its holder removed it just before we locked it: open the new one
+                continue
+            holder = _holder_alive(_read_lock(handle))
             if holder is not None:
                 raise OutputError(
                     f"{paths.folder}: another `translate` run (pid {holder}) is writing this release; wait for it to finish"
-                ) from None
-            paths.lock.unlink(missing_ok=True)  # left by a run that was killed
-            continue
-        except OSError as exc:
-            raise OutputError(f"{paths.folder}: not writable ({exc.strerror}); fix its permissions or use --out") from exc
-        with os.fdopen(fd, "w") as handle:
-            start = _process_start(os.getpid())
-            handle.write(f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S')}" + (f" start={start}" if start else "") + "\n")
-        acquired = True
-        break
-    if not acquired:
-        raise OutputError(f"{paths.folder}: another `translate` run keeps taking this release's lock; try again")
-    _remove_stale_temporaries(paths.folder)
+                )
+            try:
+                handle.seek(0)
+                handle.truncate()
+                handle.write(_lock_content())
+                handle.flush()
+            except OSError as exc:
+                paths.lock.unlink(missing_ok=True)  # never leave an empty or half-written lock behind
+                raise _lock_error(paths, exc) from exc
+            return handle
+        except BaseException:
+            handle.close()
+            raise
+    raise OutputError(f"{paths.folder}: another `translate` run keeps taking this release's lock; try again")
+
+
+def _lock_error(paths: ReleasePaths, exc: OSError) -> OutputError:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
+        return OutputError(f"{paths.lock}: cannot create the lock, the disk is full (or over quota); free some space and run again")
+    return OutputError(f"{paths.folder}: not writable ({exc.strerror}); fix its permissions or use --out")
+
+
+def _flock(handle) -> bool:
+    """An exclusive, non-blocking flock on the open lock file; False when another open file holds it."""
     try:
-        yield
-    finally:
-        paths.lock.unlink(missing_ok=True)
+        import fcntl
+    except ImportError:  # Windows: no flock; the pid in the file is the only guard
+        return True
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        return True  # a file system without flock (some network mounts): the pid in the file still guards
+    return True
+
+
+def _same_file(handle, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except OSError:
+        return False
+
+
+def _read_lock(handle) -> str:
+    try:
+        handle.seek(0)
+        return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _remove_stale_temporaries(folder: Path) -> None:

@@ -31,7 +31,7 @@ Examples:
 
 Exit codes: 0 ok, 1 check violations, 2 usage or glossary parse error, 3 bad input,
 4 model missing or unusable, 5 output cannot be written safely, 6 review document refused or
-unreviewed segments, 130 interrupted.""",
+unreviewed segments, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).""",
 )
 @click.version_option(__version__, prog_name="translate")
 def main() -> None:
@@ -42,24 +42,63 @@ for command in (run, models, glossary, review, memory, publish):
     main.add_command(command)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what `timeout`, systemd and CI runners send) raised where the program is, like Ctrl-C, so every
+    `finally` and temporary-file clean-up runs; a KeyboardInterrupt so the same handlers catch both."""
+
+
+TERMINATED_EXIT = 143  # 128 + SIGTERM, what a shell reports for a process SIGTERM ended
+
+
+def _on_sigterm(signum, frame) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the clean-up of the first
+    raise Terminated()
+
+
+def _interrupted(error: KeyboardInterrupt) -> None:
+    import sys
+
+    if isinstance(error, Terminated):
+        click.echo("Terminated (SIGTERM): no document was half-written.", err=True)
+        sys.exit(TERMINATED_EXIT)
+    click.echo("Interrupted: no document was half-written.", err=True)
+    sys.exit(130)
+
+
 def entry() -> None:
-    """Console-script entry: like click's standalone mode, but Ctrl-C exits 130 (documented)."""
+    """Console-script entry: like click's standalone mode, but Ctrl-C exits 130 and SIGTERM 143 (documented)."""
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):  # not the main thread (embedded): keep the default
+        previous = None
+    try:
+        _run_main()
+    finally:
+        if previous is not None:  # called in-process (tests): leave the caller's handler as it was
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run_main() -> None:
     import sys
 
     try:
         # Without standalone mode click returns ctx.exit(n)'s code instead of exiting.
         code = main.main(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
-    except click.exceptions.Abort:
-        click.echo("Interrupted: no document was half-written.", err=True)
-        sys.exit(130)
+    except click.exceptions.Abort as abort:
+        # click turns a KeyboardInterrupt inside a command into `Abort() from` it.
+        cause = abort.__cause__ if isinstance(abort.__cause__, KeyboardInterrupt) else KeyboardInterrupt()
+        _interrupted(cause)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Interrupted: no document was half-written.", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as interrupt:
+        _interrupted(interrupt)
     except BrokenPipeError:
         sys.exit(1)

@@ -193,6 +193,8 @@ def _load_all(paths) -> list:
         fatal = [p for p in problems if p.fatal]
         if fatal:
             raise GlossaryError(str(fatal[0]) + (f" (and {len(fatal) - 1} more)" if len(fatal) > 1 else ""))
+        for warning in (p for p in problems if p.severity == "warning"):
+            click.secho(f"Warning: {warning}", fg="yellow", err=True)  # e.g. a formula-like CSV cell
         entries += got
     return entries
 

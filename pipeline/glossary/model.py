@@ -218,7 +218,7 @@ class Problem:
     found: str | None = None  # what the translation holds instead (wrong-form, kana-in-zh, term-count)
 
     FATAL = ("parse", "schema", "usage")
-    WARNINGS = ("term-count",)
+    WARNINGS = ("term-count", "csv-formula")
 
     @property
     def fatal(self) -> bool:

@@ -16,6 +16,7 @@ import io
 from pathlib import Path
 
 from ..model import LANG_CODE, Entry, Problem
+from . import spreadsheet_cells
 from .base import CONTROL_CHARACTERS, GlossaryFormat, Record, build_entry, control_character_message, one_line
 
 __all__ = ["CsvFormat", "BASE_COLUMNS"]
@@ -49,6 +50,23 @@ def _languages(entries: list[Entry]) -> list[str]:
     seen |= {lang for e in entries for own in e.abbreviations.values() for lang in own}
     first = [lang for lang in PREFERRED_ORDER if lang in seen or lang in ("zh-TW", "ja")]
     return first + sorted(seen - set(first))
+
+
+def _cell(column: str, cell: str, file: str, line: int, problems: list[Problem]) -> str:
+    """The cell's text with a formula-guarding `'` taken off; a warning for a formula-like cell without one."""
+    text, risky = spreadsheet_cells.unescape(cell)
+    if risky:
+        problems.append(
+            Problem(
+                "csv-formula",
+                f"column {column!r} starts with {spreadsheet_cells.shown(text[0])} ({text[:30]!r}): Excel and "
+                "LibreOffice may run it as a formula (CSV injection). Kept as text as written; check it is meant. "
+                "`glossary export --format csv` writes such cells with a leading ' so that spreadsheets show text",
+                file=file,
+                line=line,
+            )
+        )
+    return text
 
 
 class CsvFormat(GlossaryFormat):
@@ -123,6 +141,7 @@ class CsvFormat(GlossaryFormat):
                 )
                 continue
             cells = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
+            cells = {name: _cell(name, cell, file, start, problems) for name, cell in cells.items()}
             values: dict = {}
             targets: dict[str, str] = {}
             abbreviations: dict[str, dict[str, str]] = {}
@@ -210,7 +229,7 @@ class CsvFormat(GlossaryFormat):
                 ]
                 row += [e.institution_type, person.get("family", ""), person.get("given", ""), "\n".join(titles)]
                 row += [person.get("family_targets", {}).get(lang, "") for lang in langs]
-            writer.writerow(row)
+            writer.writerow([spreadsheet_cells.escape(cell) for cell in row])  # no formula runs in Excel
         return out.getvalue().encode("utf-8-sig")
 
 
