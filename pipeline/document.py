@@ -112,8 +112,9 @@ class Release:
 class Flag:
     """Something the reviewer must look at; shown in Notes and kept in the manifest."""
 
-    code: str  # "verbatim", "glossary-recovered", "glossary-missing", "number-mismatch", "demo-model", ...
+    code: str  # "verbatim", "glossary-recovered", "glossary-missing", "number-missing", "demo-model", ...
     message: str
+    severity: str | None = None  # "error" | "warning" for a quality-check finding (pipeline/qa); None otherwise
 
 
 @dataclass

@@ -57,7 +57,10 @@ def _target(translation: Translation) -> dict[str, Any]:
     return {
         "text": translation.text,
         "origin": translation.origin,
-        "flags": [{"code": f.code, "message": f.message} for f in translation.flags],
+        "flags": [
+            {"code": f.code, "message": f.message, **({"severity": f.severity} if f.severity else {})}
+            for f in translation.flags
+        ],
         "terms": [
             {
                 "source": t.source,

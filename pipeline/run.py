@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .checks import run_checks
+from .qa import run_checks
 from .document import TranslatedRelease
 from .engine.base import Engine
 from .outputs import (
@@ -82,7 +82,7 @@ def translate_release(
         translations[lang] = translate_segments(release.segments, lang, engine, glossary, memory)
         times.add("translate", started)
         started = time.perf_counter()
-        run_checks(release.segments, translations[lang])
+        run_checks(release.segments, translations[lang], demo=engine.info.demo)
         times.add("checks", started)
     return TranslatedRelease(
         release=release,

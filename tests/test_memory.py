@@ -85,7 +85,7 @@ def test_a_failed_transaction_adds_nothing(store):
 def test_schema_columns(store):
     with sqlite3.connect(store.path) as conn:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(units)")]
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     for column in ("source_hash", "source", "lang", "target", "status", "document", "approved_at", "reviewer", "comment"):
         assert column in columns
 
@@ -341,3 +341,56 @@ def test_tmx_inline_codes_are_stripped_and_reported(tmp_path, cli):
     shown = cli("memory", "import", tmx, "--memory", tmp_path / "cli.sqlite")
     assert shown.exit_code == 0, shown.output
     assert "2 new" in shown.output and "note: tu 1: inline codes removed" in shown.output
+
+
+def test_a_draft_never_replaces_or_demotes_a_reviewers_text(store):
+    from pipeline.memory import DRAFT, NEEDS_REVIEW
+
+    source = "A sentence a reviewer translated."
+    store.add([NewEntry(source, "zh-TW", "審閱者的譯文。")])
+    # Second round: the row was left untouched (machine text, or the same text) and not marked approved.
+    result = store.add([NewEntry(source, "zh-TW", "機器的譯文。", status=DRAFT), NewEntry(source, "zh-TW", "審閱者的譯文。", status=DRAFT)])
+    assert (result.new, result.updated, result.unchanged) == (0, 0, 2)
+    current = store.current(source, "zh-TW")
+    assert current.target == "審閱者的譯文。" and current.approved
+    # A draft of a sentence nobody reviewed is stored, but never reused nor suggested.
+    store.add([NewEntry("Nobody reviewed this.", "ja", "誰も見ていない。", status=DRAFT)])
+    assert store.current("Nobody reviewed this.", "ja").status == DRAFT
+    assert store.lookup(seg("Nobody reviewed this."), "ja") is None
+    assert store.suggest(seg("Nobody reviewed this."), "ja") is None
+    # A reviewer's text with quality-check errors is kept, not reused, and shown as a suggestion saying why.
+    store.add([NewEntry("Twelve of 214 rows.", "ja", "241行。", status=NEEDS_REVIEW)])
+    assert store.lookup(seg("Twelve of 214 rows."), "ja") is None
+    assert "quality checks" in store.suggest(seg("Twelve of 214 rows."), "ja").flags[0].message
+
+
+def test_a_version_1_memory_is_upgraded_in_place_keeping_every_row(tmp_path):
+    from pipeline.memory import DRAFT
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            """
+            CREATE TABLE units (id INTEGER PRIMARY KEY, source_hash TEXT NOT NULL, source_lang TEXT NOT NULL DEFAULT 'en',
+              source TEXT NOT NULL, lang TEXT NOT NULL, target TEXT NOT NULL,
+              status TEXT NOT NULL CHECK (status IN ('approved', 'needs-glossary-review')), document TEXT, release TEXT,
+              run_id TEXT, segment_id TEXT, reviewer TEXT, comment TEXT, origin TEXT NOT NULL DEFAULT 'review',
+              approved_at TEXT NOT NULL, seq INTEGER NOT NULL, UNIQUE (source_hash, lang, target));
+            CREATE INDEX units_current ON units (lang, source_hash, seq);
+            PRAGMA user_version = 1;
+            """
+        )
+        from pipeline.document import content_hash
+
+        conn.execute(
+            "INSERT INTO units (source_hash, source, lang, target, status, approved_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (content_hash("Old sentence."), "Old sentence.", "ja", "古い文。", "approved", "2025-01-01T00:00:00+00:00", 1),
+        )
+    with MemoryStore(path, readonly=True) as readonly:  # read as it is
+        assert readonly.current("Old sentence.", "ja").target == "古い文。"
+    with MemoryStore(path) as upgraded:
+        assert upgraded.current("Old sentence.", "ja").approved
+        upgraded.add([NewEntry("New sentence.", "ja", "新しい文。", status=DRAFT)])
+        assert upgraded.count() == 2
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2

@@ -169,10 +169,25 @@ def _report(result, quiet: bool) -> None:
             f"  {len(flagged)} segment(s) changed a glossary term: stored as needs-glossary-review, not approved",
             fg="yellow",
         )
+    checked = result.qa_flagged
+    if checked:
+        errors = [s for s in checked if s.qa_errors]
+        kinds: dict[str, int] = {}
+        for segment in checked:
+            for finding in segment.qa:
+                kinds[finding["code"]] = kinds.get(finding["code"], 0) + 1
+        click.secho(
+            f"  checks: {len(errors)} row(s) with errors (not approved: fix them and import again), "
+            f"{len(checked) - len(errors)} with warnings only — "
+            + ", ".join(f"{n} {code}" for code, n in kinds.items()),
+            fg="yellow",
+        )
     if quiet:
         return
     for segment in result.segments:
-        if segment.status == "unchanged" and not (segment.flags or segment.comments or segment.reviewer_notes or segment.used):
+        if segment.status == "unchanged" and not (
+            segment.flags or segment.comments or segment.reviewer_notes or segment.used or segment.qa
+        ):
             continue
         figures = ""
         if segment.chrf is not None:
@@ -180,6 +195,7 @@ def _report(result, quiet: bool) -> None:
         extra = []
         if segment.glossary:
             extra.append("glossary: " + "; ".join(segment.glossary))
+        extra += [f"{f['severity']} [{f['code']}] {f['message']}" for f in segment.qa]
         extra += [f"comment {c}" for c in segment.comments]
         extra += [f"note {n}" for n in segment.reviewer_notes]
         if segment.used:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from .store import (
     APPROVED,
+    DRAFT,
     ENV_VAR,
     FUZZY_THRESHOLD,
     NEEDS_GLOSSARY_REVIEW,
+    NEEDS_REVIEW,
     STATUSES,
     AddResult,
     MemoryEntry,
@@ -25,9 +27,11 @@ from .store import (
 
 __all__ = [
     "APPROVED",
+    "DRAFT",
     "ENV_VAR",
     "FUZZY_THRESHOLD",
     "NEEDS_GLOSSARY_REVIEW",
+    "NEEDS_REVIEW",
     "STATUSES",
     "AddResult",
     "MemoryEntry",

@@ -1,14 +1,19 @@
 """The translation memory: one SQLite file (stdlib `sqlite3`), default `output/memory.sqlite`.
 
-Schema (`PRAGMA user_version` = 1), one table `units`, one row per distinct reviewed translation:
+Schema (`PRAGMA user_version` = 2; a version-1 file is upgraded in place, in one transaction, on its first
+write-open: version 2 only widens the `status` values), one table `units`, one row per distinct reviewed translation:
 
     source_hash   pipeline.document.content_hash(source): sha256 of the NORMALIZED English (NFC, whitespace
                   collapsed, trimmed), first 16 hex digits; the key of exact matches
     source        the normalized English;  source_lang "en"
     lang          target language code ("zh-TW", "ja")
     target        the reviewed translation
-    status        "approved" | "needs-glossary-review" (a reviewer changed an approved glossary term: kept, never
-                  reused as is, shown to the next reviewer as a suggestion)
+    status        "approved" (a reviewer edited the row or marked it approved, and it passed the checks)
+                  | "needs-glossary-review" (a reviewer changed an approved glossary term: kept, never reused as
+                  is, shown to the next reviewer as a suggestion)
+                  | "needs-review" (a reviewer's text with quality-check errors, pipeline/qa: kept, never reused)
+                  | "draft" (a row nobody approved: the run's text as it was; never reused, never shown as a
+                  suggestion, and never stored over, nor made current over, any other status: human text wins)
     document, release, run_id, segment_id     where it came from (review document file name, ...)
     reviewer, comment                         tracked-change / comment authors; comments and Notes the reviewer typed
     origin        "review" (translate review import), "tmx", "xliff" (translate memory import)
@@ -51,10 +56,12 @@ from ..errors import InputError, OutputError
 
 APPROVED = "approved"
 NEEDS_GLOSSARY_REVIEW = "needs-glossary-review"
-STATUSES = (APPROVED, NEEDS_GLOSSARY_REVIEW)
+NEEDS_REVIEW = "needs-review"
+DRAFT = "draft"
+STATUSES = (APPROVED, NEEDS_GLOSSARY_REVIEW, NEEDS_REVIEW, DRAFT)
 FUZZY_THRESHOLD = 85.0
 ENV_VAR = "TRANSLATE_MEMORY"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_TIMEOUT = 5.0
 FILE_NAME = "memory.sqlite"
 
@@ -66,7 +73,7 @@ CREATE TABLE units (
     source      TEXT NOT NULL,
     lang        TEXT NOT NULL,
     target      TEXT NOT NULL,
-    status      TEXT NOT NULL CHECK (status IN ('approved', 'needs-glossary-review')),
+    status      TEXT NOT NULL CHECK (status IN ('approved', 'needs-glossary-review', 'needs-review', 'draft')),
     document    TEXT,
     release     TEXT,
     run_id      TEXT,
@@ -236,7 +243,10 @@ class MemoryStore:
 
     def _check_schema(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA_VERSION:
+        if version == SCHEMA_VERSION or (version == 1 and self.readonly):
+            return  # version 1 reads as it is: it holds only statuses version 2 knows
+        if version == 1:
+            self._upgrade_from_1(conn)
             return
         if version > SCHEMA_VERSION:
             raise OutputError(
@@ -256,6 +266,24 @@ class MemoryStore:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _upgrade_from_1(self, conn: sqlite3.Connection) -> None:
+        """Version 1 → 2: the same rows in a table whose CHECK admits the new statuses (SQLite cannot alter a CHECK)."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("ALTER TABLE units RENAME TO units_v1")
+            conn.execute("DROP INDEX IF EXISTS units_current")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            columns = ", ".join(_COLUMNS)
+            conn.execute(f"INSERT INTO units ({columns}) SELECT {columns} FROM units_v1")
+            conn.execute("DROP TABLE units_v1")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
@@ -360,7 +388,8 @@ class MemoryStore:
     def suggest(self, segment: Segment, lang: str) -> Translation | None:
         """A translation to show the reviewer (never to put in the target column), or None."""
         entry = self.current(segment.source, lang)
-        if entry is not None and not entry.approved:
+        if entry is not None and entry.status in (NEEDS_GLOSSARY_REVIEW, NEEDS_REVIEW):
+            why = "changed a glossary term" if entry.status == NEEDS_GLOSSARY_REVIEW else "failed the quality checks"
             return Translation(
                 segment.id,
                 lang,
@@ -369,8 +398,8 @@ class MemoryStore:
                 flags=[
                     Flag(
                         "tm-suggestion",
-                        f"memory holds a reviewer's translation of this sentence ({entry.date}) that changed a "
-                        "glossary term; it needs glossary review and was not reused",
+                        f"memory holds a reviewer's translation of this sentence ({entry.date}) that {why}; "
+                        f"it is marked {entry.status} and was not reused",
                     )
                 ],
             )
@@ -416,6 +445,11 @@ class MemoryStore:
         key = (content_hash(source), entry.lang)
         if not source or not entry.target.strip():
             raise ValueError("a memory entry needs a source and a target")
+        if entry.status == DRAFT and self._conn.execute(
+            "SELECT 1 FROM units WHERE source_hash = ? AND lang = ? AND status != ? LIMIT 1", (*key, DRAFT)
+        ).fetchone():
+            result.unchanged += 1  # a reviewer's text (approved or not) is never replaced by an unapproved row
+            return seq
         row = self._conn.execute(
             "SELECT id, status, comment, seq FROM units WHERE source_hash = ? AND lang = ? AND target = ?",
             (*key, entry.target),

@@ -90,10 +90,19 @@ class SegmentReview:
     ter: float | None = None
     memory: str | None = None  # status stored in the memory, or why not stored ("not stored: ...")
     used: str | None = None  # when the release uses another document's edit of this segment: whose, and why
+    qa: list[dict[str, str]] = field(default_factory=list)  # quality-check findings on the reviewed text (pipeline/qa)
+
+    @property
+    def qa_errors(self) -> list[dict[str, str]]:
+        return [f for f in self.qa if f.get("severity") == "error"]
 
     @property
     def approved(self) -> bool:
-        return self.status != EMPTIED and not ({"glossary-changed", "glossary-missing"} & set(self.flags))
+        return (
+            self.status != EMPTIED
+            and not ({"glossary-changed", "glossary-missing"} & set(self.flags))
+            and not self.qa_errors
+        )
 
 
 @dataclass
@@ -123,6 +132,11 @@ class DocumentImport:
     @property
     def glossary_flagged(self) -> list[SegmentReview]:
         return [s for s in self.segments if {"glossary-changed", "glossary-missing"} & set(s.flags)]
+
+    @property
+    def qa_flagged(self) -> list[SegmentReview]:
+        """Rows whose reviewed text has quality-check errors (not approved) or warnings."""
+        return [s for s in self.segments if s.qa]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -384,6 +398,19 @@ def _contains(text: str, expected: str, lang: str) -> bool:
     return contains_target(text, expected, lang)
 
 
+def _quality(segment: dict, lang: str, text: str, glossary, demo: bool) -> list[dict[str, str]]:
+    """The quality checks (pipeline/qa) on a reviewed text; approved glossary terms are the glossary flags' job."""
+    from ..qa import check_segment, terms_from_glossary, terms_from_manifest
+
+    spans = [(s.get("start", 0), s.get("end", 0)) for s in segment.get("spans") or [] if s.get("kind") == "verbatim"]
+    if glossary is not None:
+        terms = terms_from_glossary(glossary, segment["source"], lang, spans)
+    else:
+        terms = terms_from_manifest((segment.get("targets") or {}).get(lang) or {})
+    findings = check_segment(segment["source"], text, lang, terms, verbatim=spans, demo=demo)
+    return [f.to_dict() for f in findings if f.code != "term-missing"]
+
+
 def _generated_notes(segment: dict, lang: str) -> set[str]:
     """The Notes lines the writer put in this row (so that lines a reviewer added can be told apart)."""
     from .writer import CONTROL_NOTE, clean_text, segment_notes
@@ -607,6 +634,7 @@ def import_review(
                 if code not in review.flags:
                     review.flags.append(code)
                 review.glossary.append(f"{english} → {expected} not in the reviewed text")
+            review.qa = _quality(segment, lang, text, glossary, demo)
         reviews.append(review)
 
     scored = [r for r in reviews if r.status != EMPTIED and r.origin != "verbatim"]
@@ -614,7 +642,7 @@ def import_review(
     for review, (chrf, ter) in zip(scored, per):
         review.chrf, review.ter = chrf, ter
 
-    from ..memory import APPROVED, NEEDS_GLOSSARY_REVIEW
+    from ..memory import APPROVED, NEEDS_GLOSSARY_REVIEW, NEEDS_REVIEW
 
     for review in reviews:
         if review.origin == "verbatim":
@@ -623,8 +651,10 @@ def import_review(
             review.memory = "not stored: emptied"
         elif demo and review.status == UNCHANGED:
             review.memory = "not stored: unchanged demo-model output"
+        elif review.approved:
+            review.memory = APPROVED
         else:
-            review.memory = APPROVED if review.approved else NEEDS_GLOSSARY_REVIEW
+            review.memory = NEEDS_GLOSSARY_REVIEW if review.glossary else NEEDS_REVIEW
 
     result = DocumentImport(
         path=path,
@@ -686,6 +716,7 @@ def _segment_record(s: SegmentReview) -> dict[str, Any]:
         "chrf": s.chrf,
         "ter": s.ter,
         "memory": s.memory,
+        "qa": s.qa,
     }
 
 

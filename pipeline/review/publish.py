@@ -111,7 +111,8 @@ def plan_language(manifest: dict[str, Any], lang: str, reviewed: dict[str, dict]
             elif entry.get("approved", True):
                 result.append(PublishedSegment(**common, text=entry.get("text", ""), how=REVIEWED))
             else:
-                note = "; ".join(entry.get("glossary") or [])
+                problems = [f"{f.get('code')}: {f.get('message')}" for f in entry.get("qa") or [] if f.get("severity") == "error"]
+                note = "; ".join((entry.get("glossary") or []) + problems)
                 result.append(PublishedSegment(**common, text=entry.get("text", ""), how=NEEDS_GLOSSARY, note=note))
             continue
         origin = target.get("origin")

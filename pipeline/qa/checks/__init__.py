@@ -1,0 +1,17 @@
+"""The registry: every check, in the order its findings are shown. A new check is a new file listed here."""
+
+from __future__ import annotations
+
+from ..base import Check
+from . import brackets, empty, numbers, punctuation, script, spaces, terms, untranslated
+
+REGISTRY: dict[str, Check] = {
+    "empty": empty.check,
+    "terms": terms.check,
+    "numbers": numbers.check,
+    "untranslated": untranslated.check,
+    "script": script.check,
+    "punctuation": punctuation.check,
+    "brackets": brackets.check,
+    "spaces": spaces.check,
+}

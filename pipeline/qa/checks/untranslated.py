@@ -1,0 +1,38 @@
+"""Untranslated text: a translation that is the English itself, or, for zh/ja, mostly Latin letters once glossary
+forms (do-not-translate names such as `MOU`), web and e-mail addresses are left out."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..base import ERROR, Finding, cjk
+
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+MIN_WORDS = 4  # fewer Latin words than this (a name, an acronym) never count as untranslated
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def check(source: str, target: str, lang: str, terms) -> list[Finding]:
+    if not target.strip():
+        return []
+    if _WORD.search(source) and _folded(source) == _folded(target):
+        return [Finding("untranslated", ERROR, "the translation is the English text")]
+    if not cjk(lang):
+        return []
+    rest = unicodedata.normalize("NFKC", target)
+    for form in sorted({t.target for t in terms} | {t.source for t in terms}, key=len, reverse=True):
+        if form:
+            rest = rest.replace(unicodedata.normalize("NFKC", form), " ")
+    rest = _ADDRESS.sub(" ", rest)
+    words = _WORD.findall(rest)
+    latin = sum(len(w) for w in words)
+    other = sum(1 for ch in rest if ch.isalpha() and not ch.isascii())
+    if len(words) >= MIN_WORDS and latin > other:
+        sample = " ".join(words[:6]) + (" …" if len(words) > 6 else "")
+        return [Finding("untranslated", ERROR, f"mostly English left in the translation: {sample}")]
+    return []
