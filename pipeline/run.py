@@ -94,7 +94,13 @@ def translate_release(
     )
 
 
-def write_release(translated: TranslatedRelease, out_dir: Path, force: bool, times: StageTimes) -> ReleaseResult:
+# Given a review document's path, the progress(rows done, rows) callback for writing it (or None).
+WriteProgress = Callable[[Path], Callable[[int, int], None] | None]
+
+
+def write_release(
+    translated: TranslatedRelease, out_dir: Path, force: bool, times: StageTimes, write_progress: WriteProgress | None = None
+) -> ReleaseResult:
     """Review documents and manifest, each written to a temporary file and renamed: never half-written."""
     from .atomic import atomic_output
     from .manifest import build_manifest, write_manifest
@@ -117,8 +123,9 @@ def write_release(translated: TranslatedRelease, out_dir: Path, force: bool, tim
                 target = paths.review(lang)
                 temporary = renames.enter_context(atomic_output(target))
                 write_review_docx(
-                    translated, lang, temporary, generated_at=generated_at, source_label=str(release.path), run_id=run_id
-                )
+                    translated, lang, temporary, generated_at=generated_at, source_label=str(release.path), run_id=run_id,
+                    progress=write_progress(target) if write_progress else None,
+                )  # fmt: skip
                 recorded[lang] = {"path": target.name, "sha256": file_sha256(temporary)}
                 record_written(paths, target.name, recorded[lang]["sha256"])  # before the rename: see outputs.py
                 documents[lang] = target
@@ -178,6 +185,7 @@ def run_releases(
     force: bool = False,
     on_release: Callable[[ReleaseResult], None] | None = None,
     times: StageTimes | None = None,
+    write_progress: WriteProgress | None = None,
 ) -> list[ReleaseResult]:
     """Every release is read and checked before anything is written, so a bad file stops the run cleanly."""
     times = times or StageTimes()
@@ -185,7 +193,7 @@ def run_releases(
     results = []
     for release in prepared:
         translated = translate_release(release, engines, glossary, memory, times)
-        result = write_release(translated, out_dir, force, times)
+        result = write_release(translated, out_dir, force, times, write_progress)
         results.append(result)
         if on_release:
             on_release(result)

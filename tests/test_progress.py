@@ -36,3 +36,56 @@ def test_run_draws_a_segment_bar_per_language_on_a_terminal(installed, sample_co
 def test_no_bar_when_stderr_is_not_a_terminal(installed, sample_copy, tmp_path, cli):
     result = cli("run", sample_copy, "--out", tmp_path / "out", "--no-glossary")
     assert result.exit_code == 0 and "20/20" not in result.output and SAMPLE.name in result.output
+
+
+# ---------------------------------------------------------------------------------------------- lines in logs
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_lines_every_interval_and_a_closing_line(capsys):
+    import io
+
+    from pipeline.progress_lines import ProgressLines
+
+    clock, out = FakeClock(), io.StringIO()
+    lines = ProgressLines("write big.ja.review.docx", "rows", stream=out, interval=5, clock=clock)
+    for done in range(1, 10_001):
+        clock.now += 0.003  # 30 s for the whole document
+        lines(done, 10_000)
+    written = out.getvalue().splitlines()
+    assert 5 <= len(written) <= 7  # one every 5 s, and the closing line
+    assert written[0].startswith("write big.ja.review.docx: 1,6") and written[0].endswith("rows (16%), 5 s")
+    assert written[-1] == "write big.ja.review.docx: 10,000/10,000 rows (100%), 30 s, done"
+
+    # A pass that ends within the interval writes nothing; the same callback serves the next pass afresh.
+    out.truncate(0), out.seek(0)
+    for done in range(1, 101):
+        clock.now += 0.01
+        lines(done, 100)
+    assert out.getvalue() == ""
+    for done in range(1, 3):
+        clock.now += 6
+        lines(done, 2)
+    assert out.getvalue().splitlines() == ["write big.ja.review.docx: 2/2 rows (100%), 6 s, done"]  # 1/2 came at 0 s
+
+
+def test_run_logs_progress_lines_when_stderr_is_not_a_terminal(installed, sample_copy, tmp_path, cli, monkeypatch):
+    import pipeline.progress_lines
+
+    monkeypatch.setattr(pipeline.progress_lines, "INTERVAL_SECONDS", 0.0)  # every step is "a few seconds"
+    result = cli("run", sample_copy, "--out", tmp_path / "out", "--no-glossary")
+    assert result.exit_code == 0, result.output
+    name = sample_copy.stem
+    for lang in ("zh-TW", "ja"):
+        assert f"translate {lang}: 20/20 segments (100%)" in result.output
+        assert f"write {name}.{lang}.review.docx: 21/21 rows (100%)" in result.output
+    assert "\r" not in result.output  # lines, not a redrawn bar
+    quiet = cli("run", sample_copy, "--out", tmp_path / "out2", "--no-glossary", "--quiet")
+    assert quiet.exit_code == 0 and "rows" not in quiet.output

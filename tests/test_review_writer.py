@@ -341,8 +341,14 @@ def test_failed_write_keeps_previous_file_and_leaves_no_temp(tmp_path, monkeypat
     write_and_open(tr, "zh-TW", path)
     before = path.read_bytes()
 
+    def half_written(target, data: bytes) -> None:  # the writer saves to a path or, streaming, to a buffer
+        if hasattr(target, "write"):
+            target.write(data)
+        else:
+            Path(target).write_bytes(data)
+
     def broken_save(self, target):
-        Path(target).write_bytes(b"PK\x03\x04half a document")
+        half_written(target, b"PK\x03\x04half a document")
         raise RuntimeError("boom")
 
     monkeypatch.setattr(docx.document.Document, "save", broken_save)
@@ -352,12 +358,37 @@ def test_failed_write_keeps_previous_file_and_leaves_no_temp(tmp_path, monkeypat
     assert sorted(p.name for p in out.iterdir()) == ["kmu.zh-TW.docx"]
 
     def interrupted_save(self, target):
-        Path(target).write_bytes(b"PK")
+        half_written(target, b"PK")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(docx.document.Document, "save", interrupted_save)
     with pytest.raises(KeyboardInterrupt):
         write_and_open(tr, "zh-TW", path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["kmu.zh-TW.docx"]
+
+
+def test_failure_while_rows_stream_into_the_file_keeps_previous_file(tmp_path, monkeypatch):
+    from pipeline.review import docx_stream
+
+    tr = make_release(tmp_path)
+    out = tmp_path / "out"
+    path = out / "kmu.zh-TW.docx"
+    write_and_open(tr, "zh-TW", path)
+    before = path.read_bytes()
+    real = docx_stream._element_bytes
+    written = []
+
+    def fail_on_third_row(element):
+        written.append(element)
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        return real(element)
+
+    monkeypatch.setattr(docx_stream, "_element_bytes", fail_on_third_row)
+    with pytest.raises(OutputError):
+        write_and_open(tr, "zh-TW", path)
+    assert len(written) == 3  # the rows were being written into the temporary file when it failed
     assert path.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["kmu.zh-TW.docx"]
 
@@ -460,3 +491,87 @@ def test_round_trip_arbitrary_text(texts):
 def test_clean_text():
     assert clean_text("a\x00b\x0bc\x1f\ufffe\t\n\r😀") == ("abc\t\n\r😀", True)
     assert clean_text("熊本大學") == ("熊本大學", False)
+
+
+# ---------------------------------------------------------------------------------------------- scale (issue 14)
+
+
+def _long_release(tmp_path: Path, copies: int) -> TranslatedRelease:
+    """`make_release`'s paragraphs repeated `copies` times with new paragraph numbers and ids."""
+    base = make_release(tmp_path)
+    paragraphs, translations = [], {lang: [] for lang in base.translations}
+    by_lang = {lang: {t.segment_id: t for t in ts} for lang, ts in base.translations.items()}
+    for copy_ in range(copies):
+        for paragraph in base.release.paragraphs:
+            number = len(paragraphs) + 1
+            segments = []
+            for s in paragraph.segments:
+                new_id = f"p{number:02d}.s{s.index:02d}"
+                segments.append(Segment(new_id, s.kind, number, s.index, s.source, s.trailing, list(s.spans)))
+                for lang, known in by_lang.items():
+                    t = known[s.id]
+                    translations[lang].append(Translation(new_id, lang, t.text, t.origin, t.flags, t.terms, t.suggestion))
+            paragraphs.append(Paragraph(number, paragraph.kind, segments))
+    release = Release(base.release.path, [p.text for p in paragraphs], paragraphs=paragraphs)
+    return TranslatedRelease(release, translations, base.models)
+
+
+def test_body_rows_do_not_use_python_docx_per_row_table_api(tmp_path, monkeypatch):
+    """table.add_row() and row.cells walk the whole table on each call (quadratic writing, issue 14)."""
+    import docx.table
+
+    calls = {"add_row": 0, "_cells": 0}
+    real_cells = docx.table.Table._cells
+
+    def counting_add_row(self):
+        calls["add_row"] += 1
+        raise AssertionError("the writer must not add body rows through python-docx")
+
+    def counting_cells(self):
+        calls["_cells"] += 1
+        return real_cells.fget(self)
+
+    monkeypatch.setattr(docx.table.Table, "add_row", counting_add_row)
+    monkeypatch.setattr(docx.table.Table, "_cells", property(counting_cells))
+    tr = _long_release(tmp_path, 40)  # 160 segments
+    path = tmp_path / "long.zh-TW.docx"
+    write_review_docx(tr, "zh-TW", path, generated_at="2025-11-28T09:00:00+08:00", source_label="x", run_id="r")
+    assert calls["add_row"] == 0 and calls["_cells"] <= 1  # the header row's cells at most, whatever the length
+    monkeypatch.undo()
+    rows = docx.Document(str(path)).tables[0].rows
+    assert len(rows) == 1 + 160
+
+
+def test_streamed_file_holds_exactly_the_built_document(tmp_path):
+    """write_review_docx streams rows into the file; the parts are byte for byte what python-docx saves."""
+    import zipfile
+
+    tr = _long_release(tmp_path, 5)
+    kw = dict(generated_at="2025-11-28T09:00:00+08:00", source_label="x", run_id="r")
+    for lang in ("zh-TW", "ja"):
+        built = tmp_path / f"built.{lang}.docx"
+        build_review_document(tr, lang, **kw).save(str(built))
+        streamed = tmp_path / f"streamed.{lang}.docx"
+        seen: list[tuple[int, int]] = []
+        write_review_docx(tr, lang, streamed, progress=lambda done, total: seen.append((done, total)), **kw)
+        with zipfile.ZipFile(built) as a, zipfile.ZipFile(streamed) as b:
+            assert a.namelist() == b.namelist()
+            for name in a.namelist():
+                assert a.read(name) == b.read(name), name
+        assert seen == [(n, 20) for n in range(1, 21)]
+
+
+def test_long_release_reads_back_row_for_row(tmp_path):
+    from pipeline.review.reader import read_review_rows
+
+    tr = _long_release(tmp_path, 50)  # 200 segments, 100 paragraphs
+    path = tmp_path / "long.ja.docx"
+    write_review_docx(tr, "ja", path, generated_at="2025-11-28T09:00:00+08:00", source_label="x", run_id="r")
+    meta, rows = read_review_rows(path)
+    assert meta["columns"] == ["ID", "English", "日本語", "Notes"]
+    assert [r.id for r in rows] == [s.id for s in tr.release.segments]
+    assert [r.english for r in rows] == [clean_text(s.source)[0] for s in tr.release.segments]
+    assert [r.target for r in rows] == [clean_text(t.text)[0] for t in tr.translations["ja"]]
+    doc = docx.Document(str(path))
+    bold_ids = [bool(row.cells[0].paragraphs[0].runs[0].bold) for row in doc.tables[0].rows[1:]]
+    assert bold_ids == [s.index == 1 for s in tr.release.segments]  # each paragraph's first row

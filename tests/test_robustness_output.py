@@ -114,20 +114,22 @@ def test_permission_denied_on_rename_exits_5_and_keeps_the_previous_documents(pr
 
 @pytest.mark.parametrize("failing_call", [1, 2], ids=["first-document", "second-document"])
 def test_disk_full_while_saving_a_document_keeps_every_previous_document(previous, sample_copy, cli, failing_call):
+    import pipeline.review.writer
+
     out, folder, before = previous
-    real_save = docx.document.Document.save
+    real_save = pipeline.review.writer.save_streamed  # what writes the review document's file
     calls = []
 
-    def save(self, target):
+    def save(doc, where, rows, target):
         calls.append(target)
         if len(calls) == failing_call:
             with open(target, "wb") as handle:
                 handle.write(b"PK\x03\x04 half a document")  # the disk filled up mid-write
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_save(self, target)
+        return real_save(doc, where, rows, target)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(docx.document.Document, "save", save)
+        mp.setattr(pipeline.review.writer, "save_streamed", save)
         result = cli("run", sample_copy, "--out", out, "--no-glossary")
     assert result.exit_code == 5, result.output
     assert "disk is full" in result.output and "Free some space" in result.output

@@ -96,10 +96,19 @@ def run(
             names = "; ".join(result.translated.uncovered_names)
             bar.write(f"  not in the glossary: {names} (listed in the review documents)", file=sys.stderr)
 
-    # A bar per language for the segments of a long release (tqdm redraws at most ~10 times a second).
+    # A bar per language for the segments of a long release (tqdm redraws at most ~10 times a second); in a log
+    # (stderr not a terminal) a line every few seconds instead, for translating and for writing (issue 14).
+    write_progress = None
     if not quiet and _stderr_is_terminal():
         for lang, engine in engines.items():
             engine.progress = _segment_bar(lang)
+        write_progress = lambda path: _segment_bar(f"write {path.name}")  # noqa: E731
+    elif not quiet:
+        from ..progress_lines import ProgressLines
+
+        for lang, engine in engines.items():
+            engine.progress = ProgressLines(f"translate {lang}", "segments")
+        write_progress = lambda path: ProgressLines(f"write {path.name}", "rows")  # noqa: E731
 
     try:
         run_releases(
@@ -112,6 +121,7 @@ def run(
             force=force,
             on_release=report,
             times=times,
+            write_progress=write_progress,
         )
     finally:
         bar.close()

@@ -20,11 +20,16 @@ What the review import relies on:
 
 Paragraph boundaries: the first row of each source paragraph has a thicker top border across all its cells and
 its ID in bold; no separator rows are added, so every body row is a segment.
+
+Scale: the body rows are built as XML one at a time (`_segment_row`, pipeline/review/table_xml.py) and
+`write_review_docx` streams them into the file (pipeline/review/docx_stream.py), so writing time per segment is
+flat and memory does not grow with the release (benchmarks/RESULTS.md, issue 14).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,12 +41,15 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
 
 from pipeline.atomic import atomic_output
 from pipeline.document import VERBATIM, Segment, TranslatedRelease, Translation
-from pipeline.review.ooxml import TCPR_ORDER, cell_shading, child, row_flags, set_fonts, set_lang
+from pipeline.review.docx_stream import marker, save_streamed
+from pipeline.review.ooxml import cell_shading, row_flags, set_fonts, set_lang
+from pipeline.review.table_xml import RunLooks, cell_element, element, grid_widths, paragraph_element, row_element
+from pipeline.review.table_xml import text_into as _append_text
 
 __all__ = [
     "DEMO_WARNING",
@@ -110,24 +118,6 @@ def _clean(text: str) -> str:
     return clean_text(text)[0]
 
 
-def _append_text(r, text: str) -> None:
-    """Append `text` to run element `r`: `w:t` for text, `w:tab`/`w:br`/`w:cr` for tab, LF and CR."""
-    for part in re.split(r"([\t\n\r])", text):
-        if not part:
-            continue
-        if part == "\t":
-            r.append(OxmlElement("w:tab"))
-        elif part == "\n":
-            r.append(OxmlElement("w:br"))
-        elif part == "\r":
-            r.append(OxmlElement("w:cr"))
-        else:
-            t = OxmlElement("w:t")
-            t.set(qn("xml:space"), "preserve")
-            t.text = part
-            r.append(t)
-
-
 @dataclass(frozen=True)
 class _RunStyle:
     """How one column's runs look; `highlight`/`verbatim` vary within a cell."""
@@ -152,16 +142,18 @@ _VERBATIM_FACES = {
 }
 
 
-def _add_run(
-    p: DocxParagraph,
-    text: str,
-    style: _RunStyle,
-    *,
-    highlight=None,
-    verbatim: bool | str = False,  # True, or the verbatim text's language ("" if unknown)
-    bold: bool | None = None,
-):
-    run = p.add_run()
+@dataclass(frozen=True)
+class _Look:
+    """Everything that decides how one run looks (the key of the table's `RunLooks`)."""
+
+    style: _RunStyle
+    highlight: object = None
+    verbatim: bool | str = False  # True, or the verbatim text's language ("" if unknown)
+    bold: bool | None = None  # None: the style's
+
+
+def _format_run(run: Run, look: _Look) -> None:
+    style, highlight, verbatim, bold = look.style, look.highlight, look.verbatim, look.bold
     rpr = run._r.get_or_add_rPr()
     east_asia_font, east_asia_lang = style.east_asia_font, style.lang_east_asia
     if isinstance(verbatim, str) and verbatim.lower() in _VERBATIM_FACES:
@@ -176,6 +168,20 @@ def _add_run(
     if highlight is not None:
         run.font.highlight_color = highlight
     set_lang(rpr, val=style.lang_val, east_asia=east_asia_lang)
+
+
+def _add_run(
+    p: DocxParagraph,
+    text: str,
+    style: _RunStyle,
+    *,
+    highlight=None,
+    verbatim: bool | str = False,
+    bold: bool | None = None,
+):
+    """A run at the end of python-docx paragraph `p` (header block, footer, header row; body rows: `_segment_row`)."""
+    run = p.add_run()
+    _format_run(run, _Look(style, highlight, verbatim, bold))
     _append_text(run._r, text)
     return run
 
@@ -251,17 +257,18 @@ def _target_pieces(segment: Segment, translation: Translation | None):
     return _pieces(text, highlights, verbatim)
 
 
-def _write_pieces(p: DocxParagraph, pieces, style: _RunStyle) -> bool:
-    """Write pieces as runs; return whether control characters were removed."""
+def _write_pieces(looks: RunLooks, pieces, style: _RunStyle) -> tuple[list, bool]:
+    """A cell's paragraphs holding `pieces` as runs, and whether control characters were removed."""
     removed = False
+    p = paragraph_element()
     for text, highlight, verbatim in pieces:
         cleaned, changed = clean_text(text)
         removed |= changed
         if cleaned:
-            _add_run(p, cleaned, style, highlight=highlight, verbatim=verbatim)
-    if not p.runs:
-        _add_run(p, "", style)  # an empty run still carries the fonts for what the reviewer types
-    return removed
+            looks.run(cleaned, _Look(style, highlight, verbatim), into=p)
+    if not len(p):
+        looks.run("", _Look(style), into=p)  # an empty run still carries the fonts for what the reviewer types
+    return [p], removed
 
 
 # --------------------------------------------------------------------------------------------- notes
@@ -295,15 +302,93 @@ def segment_notes(segment: Segment, translation: Translation | None) -> list[str
 # --------------------------------------------------------------------------------------------- table
 
 
-def _cell_borders_top(cell: _Cell) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    borders = child(tcpr, "w:tcBorders", TCPR_ORDER)
-    top = borders.find(qn("w:top"))
-    if top is None:
-        top = OxmlElement("w:top")
-        borders.insert(0, top)  # w:top is the first child of tcBorders
-    for key, value in PARAGRAPH_BORDER.items():
-        top.set(qn(f"w:{key}"), value)
+# The body rows are lxml elements appended to the table (pipeline/review/table_xml.py): python-docx's
+# table.add_row()/row.cells cost grows with the table, which made long releases quadratic (issue 14).
+#
+# To add a column: give it a width in COLUMN_WIDTHS (they must sum to 261 mm), a header label in `_header_labels`,
+# and a cell in `_segment_row` (a list of `w:p` elements, usually from `_text_cell` or `_write_pieces`) at the
+# same position; the reader finds columns by position (reader.COLUMNS), so a new column goes after Notes unless
+# the reader changes with it.
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """The run styles of one review document's table."""
+
+    english: _RunStyle
+    target: _RunStyle
+    notes: _RunStyle
+    header: _RunStyle
+
+
+def _header_labels(ls: LanguageStyle) -> tuple[str, ...]:
+    return ("ID", "English", ls.column, "Notes")
+
+
+def _paragraph_top_border():
+    """`w:tcBorders` with the thick top line that marks the first row of a source paragraph."""
+    borders = element("tcBorders")
+    borders.append(element("top", **PARAGRAPH_BORDER))
+    return borders
+
+
+def _text_cell(looks: RunLooks, lines: list[str], look: _Look) -> list:
+    """One paragraph per line, each one run; no lines: one empty paragraph."""
+    return [paragraph_element([looks.run(line, look)]) for line in lines]
+
+
+def _segment_row(
+    segment: Segment,
+    translation: Translation | None,
+    *,
+    starts_paragraph: bool,
+    styles: _Styles,
+    looks: RunLooks,
+    widths: list[str],
+    border,
+):
+    """The `w:tr` of one segment: ID | English | target | Notes."""
+    removed = False
+    id_text, changed = clean_text(segment.id)
+    removed |= changed
+    id_cell = _text_cell(looks, [id_text], _Look(styles.english, bold=starts_paragraph))
+    source_cell, changed = _write_pieces(looks, _source_pieces(segment, translation), styles.english)
+    removed |= changed
+    target_cell, changed = _write_pieces(looks, _target_pieces(segment, translation), styles.target)
+    removed |= changed
+
+    lines = []
+    for line in segment_notes(segment, translation):
+        cleaned, changed = clean_text(line)
+        removed |= changed
+        lines.append(cleaned)
+    if removed:
+        lines.append(CONTROL_NOTE)
+    notes_cell = _text_cell(looks, lines, _Look(styles.notes))
+
+    properties = (border,) if starts_paragraph else ()
+    cells = (id_cell, source_cell, target_cell, notes_cell)
+    return row_element(cell_element(width, paragraphs, properties=properties) for width, paragraphs in zip(widths, cells))
+
+
+def _segment_rows(tr: TranslatedRelease, lang: str, styles: _Styles, widths: list[str]) -> Iterator:
+    """The body rows, one per segment in order, made one at a time."""
+    by_id = {t.segment_id: t for t in tr.translations[lang]}
+    looks = RunLooks(_format_run)
+    border = _paragraph_top_border()
+    previous_paragraph = None
+    for segment in tr.release.segments:
+        starts_paragraph = segment.paragraph != previous_paragraph
+        previous_paragraph = segment.paragraph
+        yield _segment_row(
+            segment,
+            by_id.get(segment.id),
+            starts_paragraph=starts_paragraph,
+            styles=styles,
+            looks=looks,
+            widths=widths,
+            border=border,
+        )
 
 
 def _fixed_layout(table) -> None:
@@ -362,10 +447,40 @@ def _add_page_field(p: DocxParagraph, style: _RunStyle) -> None:
     field.append(run._r)  # moves the run inside the field
 
 
+@dataclass
+class _Unfinished:
+    """A review document without its body rows, and the rows, made one by one as they are taken."""
+
+    doc: DocxDocument
+    table: object  # the review table's w:tbl element
+    rows: Iterator
+    total: int
+
+
+def _counted(rows: Iterator, total: int, progress: Callable[[int, int], None] | None) -> Iterator:
+    for done, row in enumerate(rows, 1):
+        yield row
+        if progress is not None:
+            progress(done, total)
+
+
 def build_review_document(
-    tr: TranslatedRelease, lang: str, *, generated_at: str, source_label: str, run_id: str
+    tr: TranslatedRelease,
+    lang: str,
+    *,
+    generated_at: str,
+    source_label: str,
+    run_id: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DocxDocument:
-    """The review document for `lang`, not yet saved."""
+    """The review document for `lang`, not yet saved; `progress(rows done, rows)` is called after each row."""
+    unfinished = _review_document(tr, lang, generated_at=generated_at, source_label=source_label, run_id=run_id)
+    for row in _counted(unfinished.rows, unfinished.total, progress):
+        unfinished.table.append(row)
+    return unfinished.doc
+
+
+def _review_document(tr: TranslatedRelease, lang: str, *, generated_at: str, source_label: str, run_id: str) -> _Unfinished:
     if lang not in tr.translations:
         raise ValueError(f"no translations for {lang!r} in this release (have: {', '.join(tr.translations)})")
     ls = language_style(lang)
@@ -436,51 +551,21 @@ def build_review_document(
     _add_run(legend, "grey italic", notes, verbatim=True)
     _add_run(legend, " = kept verbatim. A thick line starts a new paragraph.", notes)
 
-    # The table.
-    segments = tr.release.segments
-    by_id = {t.segment_id: t for t in tr.translations[lang]}
-    table = doc.add_table(rows=1, cols=4)
+    # The table: the header row through python-docx, the body rows as XML (see `_segment_row`).
+    styles = _Styles(english, target, notes, _RunStyle(ls.east_asia_font, ENGLISH_LANG, ls.east_asia_lang, bold=True))
+    labels = _header_labels(ls)
+    table = doc.add_table(rows=1, cols=len(labels))
     table.style = doc.styles["Table Grid"]
     _fixed_layout(table)
 
     header = table.rows[0]
     row_flags(header, header=True)
-    for cell, label, width in zip(header.cells, ("ID", "English", ls.column, "Notes"), COLUMN_WIDTHS):
+    for cell, label, width in zip(header.cells, labels, COLUMN_WIDTHS):
         cell.width = width
         cell_shading(cell, HEADER_FILL)
-        _add_run(cell.paragraphs[0], label, _RunStyle(ls.east_asia_font, ENGLISH_LANG, ls.east_asia_lang, bold=True))
+        _add_run(cell.paragraphs[0], label, styles.header)
 
-    previous_paragraph = None
-    for segment in segments:
-        translation = by_id.get(segment.id)
-        row = table.add_row()
-        row_flags(row, header=False)
-        cells = row.cells
-        for cell, width in zip(cells, COLUMN_WIDTHS):
-            cell.width = width
-        starts_paragraph = segment.paragraph != previous_paragraph
-        previous_paragraph = segment.paragraph
-        if starts_paragraph:
-            for cell in cells:
-                _cell_borders_top(cell)
-
-        removed = False
-        id_text, changed = clean_text(segment.id)
-        removed |= changed
-        _add_run(cells[0].paragraphs[0], id_text, english, bold=starts_paragraph)
-        removed |= _write_pieces(cells[1].paragraphs[0], _source_pieces(segment, translation), english)
-        removed |= _write_pieces(cells[2].paragraphs[0], _target_pieces(segment, translation), target)
-
-        lines = []
-        for line in segment_notes(segment, translation):
-            cleaned, changed = clean_text(line)
-            removed |= changed
-            lines.append(cleaned)
-        if removed:
-            lines.append(CONTROL_NOTE)
-        for i, line in enumerate(lines):
-            p = cells[3].paragraphs[0] if i == 0 else cells[3].add_paragraph()
-            _add_run(p, line, notes)
+    rows = _segment_rows(tr, lang, styles, grid_widths(table))
 
     # Core properties: what the import checks, and the demo warning where file browsers show it.
     props = doc.core_properties
@@ -495,7 +580,7 @@ def build_review_document(
     when = _parse_time(generated_at)
     if when is not None:
         props.created = props.modified = when
-    return doc
+    return _Unfinished(doc, table._tbl, rows, len(tr.release.segments))
 
 
 def write_review_docx(
@@ -506,8 +591,15 @@ def write_review_docx(
     generated_at: str,
     source_label: str,
     run_id: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Write the review document for `lang` to `path` atomically (the previous file survives any failure)."""
-    doc = build_review_document(tr, lang, generated_at=generated_at, source_label=source_label, run_id=run_id)
+    """Write the review document for `lang` to `path` atomically (the previous file survives any failure).
+
+    The body rows are streamed into the file as they are made (pipeline/review/docx_stream.py): the bytes are
+    those of `build_review_document(...).save(path)`, in memory that does not grow with the release.
+    """
+    unfinished = _review_document(tr, lang, generated_at=generated_at, source_label=source_label, run_id=run_id)
+    where = marker()
+    unfinished.table.append(where)
     with atomic_output(path) as tmp:
-        doc.save(str(tmp))
+        save_streamed(unfinished.doc, where, _counted(unfinished.rows, unfinished.total, progress), tmp)

@@ -1,0 +1,78 @@
+"""A long synthetic release for the review-document benchmarks: the sample release repeated to N segments.
+
+The sample goes through the project's own ingest → segment → glossary → translate stages once (with a copy
+engine, so the "translation" is the English with the glossary's zh-TW / ja terms put in: highlighted terms,
+flags and verbatim spans as a real run has them); its paragraphs are then repeated with new paragraph numbers
+until the release holds `n` segments. Building it costs milliseconds; no model is loaded.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SAMPLE = HERE.parent / "samples" / "kmu-kumamoto-mou-2025.txt"
+GLOSSARY = HERE.parent / "glossaries"
+LANGS = ("zh-TW", "ja")
+
+
+def synthetic_release(n: int, langs=LANGS, source: Path = SAMPLE):
+    """A TranslatedRelease of `n` segments (the sample's paragraphs repeated), translated by a copy engine."""
+    from pipeline.document import ModelInfo, Paragraph, TranslatedRelease
+    from pipeline.engine.base import Engine
+    from pipeline.glossary import load_glossary
+    from pipeline.ingest import read_release
+    from pipeline.segment import segment_release
+    from pipeline.translate import translate_segments
+
+    class Copy(Engine):
+        def __init__(self, lang: str, code: str):
+            self.info = ModelInfo(lang=lang, package=f"bench-copy-en_{code}", version="1", from_code="en", to_code=code)
+
+        def translate(self, texts):
+            return list(texts)
+
+    release = segment_release(read_release(source))
+    glossary = load_glossary(GLOSSARY)
+    codes = {"zh-TW": "zt", "ja": "ja"}
+    engines = {lang: Copy(lang, codes.get(lang, lang)) for lang in langs}
+    base = {lang: {t.segment_id: t for t in translate_segments(release.segments, lang, engines[lang], glossary)}
+            for lang in langs}
+
+    paragraphs, translations = [], {lang: [] for lang in langs}
+    count = 0
+    while count < n:
+        for paragraph in release.paragraphs:
+            if count >= n:
+                break
+            number = len(paragraphs) + 1
+            segments = []
+            for segment in paragraph.segments[: n - count]:
+                new_id = f"p{number:02d}.s{segment.index:02d}"
+                segments.append(replace(segment, id=new_id, paragraph=number, spans=copy.deepcopy(segment.spans)))
+                for lang in langs:
+                    old = base[lang].get(segment.id)
+                    if old is not None:
+                        translations[lang].append(replace(old, segment_id=new_id))
+            count += len(segments)
+            paragraphs.append(Paragraph(number, paragraph.kind, segments))
+    long_release = replace(release, paragraphs=paragraphs,
+                           paragraphs_text=[p.text for p in paragraphs])  # fmt: skip
+    long_release.path = source.with_name(f"{source.stem}-{n}{source.suffix}")
+    return TranslatedRelease(
+        release=long_release,
+        translations=translations,
+        models={lang: engine.info for lang, engine in engines.items()},
+        glossary_path=getattr(glossary, "path", None),
+        glossary_hash=getattr(glossary, "hash", None),
+        uncovered_names=[],
+    )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent))
+    tr = synthetic_release(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
+    print(len(tr.release.segments), {k: len(v) for k, v in tr.translations.items()})
