@@ -63,9 +63,24 @@ def packages_dir() -> Path:
     env = os.environ.get("ARGOS_PACKAGES_DIR")
     if env:
         return Path(env)
-    from argostranslate import settings
+    return Path(argos_module("settings").package_data_dir)
 
-    return Path(settings.package_data_dir)
+
+def argos_module(name: str):
+    """`argostranslate.<name>`, or a one-line error saying how to install it.
+
+    scripts/setup.sh installs argostranslate with --no-deps (requirements/argostranslate.txt: its declared
+    dependencies pull torch, stanza and spaCy for a translate() we never call), so a bare `pip install .` has
+    everything but argostranslate, and an argostranslate upgrade could need something more at import."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"argostranslate.{name}")
+    except ImportError as exc:
+        raise ModelError(
+            f"argostranslate.{name} cannot be imported ({exc}); run `bash scripts/setup.sh`, or "
+            f"`pip install --no-deps -r requirements/argostranslate.txt` in this environment"
+        ) from exc
 
 
 @dataclass
@@ -347,8 +362,8 @@ def install_package_file(archive: Path, verify: bool = True) -> InstalledPackage
 
 def install_from_index(from_code: str, to_code: str) -> InstalledPackage:
     """Download a package from the Argos index (needs the network) and install it with the same checks."""
-    from argostranslate import package as argos_package
-    from argostranslate import settings
+    argos_package = argos_module("package")
+    settings = argos_module("settings")
 
     # update_package_index() logs and returns on a network error; get_available_packages() then recurses
     # forever when no index was ever downloaded, so the index file is checked first.
