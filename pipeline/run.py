@@ -76,10 +76,19 @@ def translate_release(
         started = time.perf_counter()
         uncovered = find_uncovered_names(release.text, glossary)
         times.add("glossary", started)
+    people = None
+    if glossary is not None and hasattr(glossary, "titles"):
+        from .mentions import resolve_people
+
+        started = time.perf_counter()
+        people = resolve_people(release, glossary)  # "President Yu" → the glossary's person, per segment
+        times.add("glossary", started)
     translations = {}
     for lang, engine in engines.items():
         started = time.perf_counter()
-        translations[lang] = translate_segments(release.segments, lang, engine, glossary, memory)
+        translations[lang] = translate_segments(release.segments, lang, engine, people or glossary, memory)
+        if people is not None:
+            people.flag(release.segments, translations[lang], lang)
         times.add("translate", started)
         started = time.perf_counter()
         run_checks(release.segments, translations[lang], demo=engine.info.demo)

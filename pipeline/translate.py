@@ -58,7 +58,9 @@ def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list
         return []
     verbatim = [(s.start, s.end) for s in segment.verbatim_spans()]
     uses = []
-    for match in glossary.find(segment.source):
+    # A release's people (pipeline.mentions) replace the glossary matches their mentions cover.
+    in_segment = getattr(glossary, "find_in_segment", None)
+    for match in in_segment(segment) if in_segment is not None else glossary.find(segment.source):
         if any(match.start < end and start < match.end for start, end in verbatim):
             continue
         target = match.target(lang)

@@ -124,10 +124,12 @@ class TitleTable:
     def __init__(self, titles: list[Title]):
         self.titles = titles
         self._by_form: dict[str, Title] = {}
+        written: dict[str, str] = {}
         for title in titles:
             for form in title.english_forms():
                 self._by_form.setdefault(_key(form), title)
-        forms = sorted(self._by_form, key=len, reverse=True)
+                written.setdefault(form.strip().rstrip("."), form)
+        forms = sorted(written, key=len, reverse=True)
         # "Prof." with its period; a form is a whole word (or words): no letter right after it.
         self._pattern = (
             re.compile("|".join(_form_pattern(f) for f in forms)) if forms else None
