@@ -312,10 +312,10 @@ def _compose_sections(text: str, file: str):
 
     try:
         root = yaml.compose(text, Loader=yaml_format._Loader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return {}, {}, None  # the entries reader reports the syntax error with its line
-    if not isinstance(root, yaml.MappingNode):
-        return {}, {}, None
+    if not isinstance(root, yaml.MappingNode) or yaml_format.expansion_problem(root) is not None:
+        return {}, {}, None  # an alias bomb: the entries reader refuses the file (issue 13's bound)
     data: dict = {}
     lines: dict[str, int] = {}
     for key_node, value_node in root.value:
