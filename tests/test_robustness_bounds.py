@@ -298,3 +298,12 @@ def test_a_review_document_with_100k_extra_rows_is_refused_cheaply(tmp_path, dem
     assert_one_line_error(result, 6, str(review), "table rows")
     assert {p: p.stat().st_mtime_ns for p in review.parent.iterdir()} == before
     assert not (tmp_path / "memory.sqlite").exists()
+
+
+def test_alias_bomb_under_titles_is_refused_once_and_never_walked(tmp_path):
+    bomb = tmp_path / "titles.yaml"
+    bomb.write_text(LAUGHS.replace("entries:\n  - id: x\n    english: [*i]\n", "titles:\n  - english: [*i]\n")
+                    + GOOD_GLOSSARY)
+    result = run_capped(["glossary", "check", bomb], memory=1024**3, timeout=120)
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr[-2000:]
+    assert result.returncode == 2 and result.stdout.count("an alias bomb") == 1, result.stdout

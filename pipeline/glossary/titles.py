@@ -284,10 +284,12 @@ def read_titles(files: list[Path]) -> tuple[TitleTable, HouseStyle, list[Problem
     for path in files:
         if Path(path).suffix.lower() not in (".yaml", ".yml"):
             continue
+        from ..limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
+
         try:
-            text = Path(path).read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # the entries reader reports it
+            text = read_bounded(Path(path), GLOSSARY_MAX_BYTES, "a glossary file").decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError, LimitExceeded):
+            continue  # the entries reader reports it (a FIFO, a file over the limit: never read here either)
         if not _HAS_SECTION.search(text):
             continue  # the common case: no second parse
         data, lines, problem = _compose_sections(text, str(path))
