@@ -249,3 +249,29 @@ def test_libreoffice_renders_the_published_document(run, cli, tmp_path):
         assert pdf.exists() and pdf.stat().st_size > 1000
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert name in text and "小川久雄" in text
+
+
+def test_bilingual_rows_are_built_without_python_docx_per_row_table_api(tmp_path, monkeypatch):
+    """table.add_row()/row.cells walk the whole table on each call: quadratic for a long release (issue 14)."""
+    import docx.table
+
+    from pipeline.review.publish import PublishedSegment, build_bilingual
+
+    def no_add_row(self):
+        raise AssertionError("bilingual body rows must not be added through python-docx")
+
+    monkeypatch.setattr(docx.table.Table, "add_row", no_add_row)
+    segments = [PublishedSegment("p01.s01", "title", 1, "A Title", "", "標題", "reviewed")]
+    for n in range(2, 152):
+        segments.append(PublishedSegment(f"p{n:02d}.s01", "sentence", n, f"Sentence {n}.", " ", f"第{n}句。", "reviewed"))
+        segments.append(PublishedSegment(f"p{n:02d}.s02", "sentence", n, "Tab\there.", "", "", "unreviewed"))
+    path = tmp_path / "long.zh-TW.bilingual.docx"
+    build_bilingual({"release": "long", "run_id": "r", "models": {}}, "zh-TW", segments).save(str(path))
+    monkeypatch.undo()
+    rows = docx.Document(str(path)).tables[0].rows
+    assert len(rows) == 1 + 151  # header + one row per paragraph
+    assert [c.text for c in rows[1].cells] == ["A Title", "標題"]
+    assert rows[1].cells[0].paragraphs[0].runs[0].bold
+    assert rows[2].cells[0].text == "Sentence 2. Tab\there."
+    assert rows[2].cells[1].text == "第2句。"  # an emptied sentence is left out
+    assert rows[2]._tr.find(qn("w:trPr")) is None  # body rows may break across pages, as before

@@ -186,6 +186,13 @@ def _run(paragraph, text: str, east_asia: str | None, lang_tag: str, *, bold=Non
     from .writer import clean_text
 
     run = paragraph.add_run(clean_text(text)[0])
+    _format_run(run, (east_asia, lang_tag, bold, size, color, highlight))
+    return run
+
+
+def _format_run(run, look: tuple) -> None:
+    """`look`: (east_asia, lang_tag, bold, size, color, highlight), as `_run` takes them."""
+    east_asia, lang_tag, bold, size, color, highlight = look
     _fonts(run._r.get_or_add_rPr(), east_asia, lang_tag)
     if bold is not None:
         run.font.bold = bold
@@ -195,7 +202,6 @@ def _run(paragraph, text: str, east_asia: str | None, lang_tag: str, *, bold=Non
         run.font.color.rgb = color
     if highlight is not None:
         run.font.highlight_color = highlight
-    return run
 
 
 def _new_document(lang: str):
@@ -302,7 +308,8 @@ def build_bilingual(manifest: dict, lang: str, segments: list[PublishedSegment])
     from docx.shared import Mm, Pt
 
     from .ooxml import cell_shading, row_flags
-    from .writer import HEADER_FILL, language_style
+    from .table_xml import RunLooks, cell_element, docx_text, paragraph_element, row_element
+    from .writer import HEADER_FILL, clean_text, language_style
 
     unreviewed = [s for s in segments if s.how in BLOCKING]
     doc, east_asia, tag = _new_document(lang)
@@ -323,26 +330,22 @@ def build_bilingual(manifest: dict, lang: str, segments: list[PublishedSegment])
         cell_shading(cell, HEADER_FILL)
         _run(cell.paragraphs[0], label, east_asia, "en-US", bold=True)
     title_text = manifest.get("release", "")
+    # Body rows as XML (table_xml: python-docx's add_row()/row.cells walk the whole table on every call).
+    looks = RunLooks(_format_run, docx_text)
+    twips = [str(width.twips) for width in widths]
+    tbl = table._tbl
     for kind, group in _paragraphs(segments):
         pieces = _pieces(group, lang)
-        row = table.add_row()
-        cells = row.cells
-        for cell, width in zip(cells, widths):
-            cell.width = width
-        _run(cells[0].paragraphs[0], _english(group), east_asia, "en-US", bold=kind == "title")
+        english = looks.run(clean_text(_english(group))[0], (east_asia, "en-US", kind == "title", None, None, None))
         if kind == "title":
             title_text = "".join(text for text, _ in pieces) or title_text
-        if not pieces:
-            _run(cells[1].paragraphs[0], "", east_asia, tag)
-        for text, segment in pieces:
-            _run(
-                cells[1].paragraphs[0],
-                text,
-                east_asia,
-                tag,
-                bold=kind == "title" or None,
-                highlight=WD_COLOR_INDEX.YELLOW if segment.how in BLOCKING else None,
-            )
+        target = [
+            looks.run(clean_text(text)[0], (east_asia, tag, kind == "title" or None, None, None,
+                                            WD_COLOR_INDEX.YELLOW if segment.how in BLOCKING else None))
+            for text, segment in pieces
+        ] or [looks.run("", (east_asia, tag, None, None, None, None))]  # fmt: skip
+        cells = [paragraph_element([english]), paragraph_element(target)]
+        tbl.append(row_element((cell_element(w, [p]) for w, p in zip(twips, cells)), cant_split=False))
     _core(doc, manifest, lang, title_text, CATEGORY_BILINGUAL, banners, bool(unreviewed))
     return doc
 

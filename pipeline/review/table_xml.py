@@ -26,6 +26,7 @@ __all__ = [
     "RunLooks",
     "W_NS",
     "cell_element",
+    "docx_text",
     "grid_widths",
     "paragraph_element",
     "row_element",
@@ -61,8 +62,9 @@ class RunLooks:
     python-docx `Run` that way. Runs with no properties at all get no `w:rPr`, as python-docx writes them.
     """
 
-    def __init__(self, style: Callable[[Run, Hashable], None]) -> None:
+    def __init__(self, style: Callable[[Run, Hashable], None], text: Callable[[object, str], None] | None = None) -> None:
         self._style = style
+        self._text = text or text_into  # how text goes into a run: `text_into`, or python-docx's `docx_text`
         self._made: dict[Hashable, etree._Element | None] = {}
 
     def properties(self, look: Hashable):
@@ -79,7 +81,7 @@ class RunLooks:
         rpr = self.properties(look)
         if rpr is not None:
             r.append(copy.deepcopy(rpr))
-        text_into(r, text)
+        self._text(r, text)
         return r
 
 
@@ -98,6 +100,11 @@ def text_into(r, text: str) -> None:
             t = etree.SubElement(r, _T)
             t.set(_XML_SPACE, "preserve")
             t.text = part
+
+
+def docx_text(r, text: str) -> None:
+    """Text into run element `r` exactly as python-docx's `Run.text` writes it (`xml:space` only where needed)."""
+    r.text = text  # CT_R's setter: keeps w:rPr, w:tab for tabs, w:br for line breaks
 
 
 def paragraph_element(runs: Iterable = ()):
@@ -120,13 +127,15 @@ def cell_element(width: str, paragraphs: list, *, properties: Iterable = ()):
     return tc
 
 
-def row_element(cells: Iterable, *, header: bool = False):
-    """A `w:tr` that is never split across pages (and repeated on every page when `header`)."""
+def row_element(cells: Iterable, *, header: bool = False, cant_split: bool = True):
+    """A `w:tr` never split across pages (unless not `cant_split`), repeated on every page when `header`."""
     tr = _new(_TR)
-    trpr = etree.SubElement(tr, _TRPR)
-    etree.SubElement(trpr, w("cantSplit"))
-    if header:
-        etree.SubElement(trpr, w("tblHeader"))
+    if cant_split or header:
+        trpr = etree.SubElement(tr, _TRPR)
+        if cant_split:
+            etree.SubElement(trpr, w("cantSplit"))
+        if header:
+            etree.SubElement(trpr, w("tblHeader"))
     tr.extend(cells)
     return tr
 
