@@ -6,7 +6,9 @@ Layout of a release:
   characters, not ending in a period, not starting with a dateline. Otherwise every paragraph is body.
 * The first body paragraph may start with a CJK dateline in brackets, glued to the first sentence, as press-wire
   releases do: `(中央社訊息服務20251127 16:22:39)Kaohsiung Medical University ...`. It becomes a segment of
-  its own, kind DATELINE, one VERBATIM span (copied into every translation, never machine-translated).
+  its own, kind DATELINE, one VERBATIM span (copied into every translation, never machine-translated). An English
+  dateline (`KAOHSIUNG, Taiwan, March 12, 2026 —`, `TAIPEI (Nov. 5) —`: `datelines.py`) is a DATELINE segment too,
+  with TEXT spans (translated).
 * Every other paragraph is cut into sentences, kind SENTENCE.
 
 Segment ids are `p{paragraph:02d}.s{sentence:02d}`, both 1-based, over non-empty paragraphs (the title is
@@ -50,6 +52,7 @@ import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
 
+from .datelines import english_dateline_end
 from .detect import bracket_pairs, find_foreign_spans, mostly_cjk, span_language
 from .document import DATELINE, SENTENCE, TEXT, TITLE, VERBATIM, Paragraph, Release, Segment, Span
 
@@ -125,6 +128,11 @@ def segment_release(release: Release) -> Release:
                     )
                 )
                 offset = end + skip
+            elif english_dateline_end(text):  # "KAOHSIUNG, Taiwan, March 12, 2026 —": its own row, translated
+                end = english_dateline_end(text)
+                skip = len(text[end:]) - len(text[end:].lstrip())
+                para.segments.append(_segment(number, 1, DATELINE, text[:end].rstrip(), text[len(text[:end].rstrip()) : end + skip]))
+                offset = end + skip
         for start, stop in split_sentences(text[offset:]):
             piece_end = _next_start(text, offset + stop)
             source = text[offset + start : offset + stop]
@@ -180,6 +188,7 @@ def looks_like_title(text: str) -> bool:
         and text[-1] not in ".。．｡"
         and "\n" not in text
         and not dateline_end(text)
+        and not english_dateline_end(text)
     )
 
 

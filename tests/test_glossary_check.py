@@ -334,4 +334,4 @@ def test_suggest_lists_uncovered_names(tmp_path):
     assert "College of Medicine" in result.stdout
     assert "Kumamoto University" not in result.stdout.replace(str(SAMPLE), "")
     result = run("suggest", "--glossary", str(SHIPPED), "--format", "json", str(SAMPLE))
-    assert json.loads(result.stdout) == {str(SAMPLE): ["College of Medicine"]}
+    assert json.loads(result.stdout) == {str(SAMPLE): {"names": ["College of Medicine"], "people": []}}

@@ -173,12 +173,24 @@ def export_(paths: tuple[Path, ...], fmt: str, output: Path) -> None:
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The YAML file to write.")
 def import_(file: Path, output: Path) -> None:
-    """Convert a CSV or TBX glossary (e.g. edited in Excel) into the project's YAML format."""
+    """Convert a CSV or TBX glossary (e.g. edited in Excel) into the project's YAML format.
+
+    Into an existing YAML file, the entries are merged: changed values are updated in place, new entries added at
+    the end, comments and formatting kept, and the file before is kept as FILE.backup-<time>.
+    """
     from pipeline.glossary.formats import format_for
 
     if format_for(output) is None:
         raise click.UsageError(f"{output}: give the output a .yaml, .csv or .tbx name")
     entries = _load_all((file,))
+    if output.exists() and format_for(output).name == "yaml":
+        # Into the office's own file: comments, order and formatting kept, a backup made (pipeline/glossary/editing.py)
+        from pipeline.glossary.editing import merge_into_yaml
+
+        report = merge_into_yaml(output, entries)
+        backup = f"; the file before is {report.backup}" if report.backup else "; nothing to change"
+        click.echo(f"{output}: {report.summary()}{backup}; check it with `translate glossary check {output}`", err=True)
+        return
     _write(entries, format_for(output).name, output)
     click.echo(f"Wrote {len(entries)} entries to {output}; check it with `translate glossary check {output}`", err=True)
 
@@ -210,24 +222,78 @@ def _write(entries, fmt: str, output: Path) -> None:
 @click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), help="Default: ./glossaries.")
 @click.option("--format", "fmt", type=click.Choice(("human", "json")), default="human", show_default=True)
-def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str) -> None:
-    """List names in releases that the glossary does not cover (capitalised multi-word names, acronyms)."""
-    from pipeline.glossary import default_glossary_path, find_uncovered_names, load_glossary
+@click.option(
+    "--write", "write", type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write what was found as proposed entries (no targets yet: the office fills them in) to this YAML "
+    "file; an existing file gets the new ones added, its comments kept and a backup made.",
+)  # fmt: skip
+def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, write: Path | None) -> None:
+    """List names in releases that the glossary does not cover (capitalised multi-word names, acronyms) and the
+    people named with a title (with their titles and institutions).
 
+    \b
+    Examples:
+      translate glossary suggest release.docx
+      translate glossary suggest release.docx --write glossaries/proposed.yaml
+    """
+    from pipeline.glossary import default_glossary_path, find_uncovered_names, load_glossary
+    from pipeline.glossary.people_suggest import find_people
+
+    if write is not None and write.suffix.lower() not in (".yaml", ".yml"):
+        raise click.UsageError(f"{write}: --write takes a .yaml file")
     path = glossary_path or default_glossary_path()
     loaded = load_glossary(path) if path is not None else None
     result = {}
     for release in releases:
-        result[str(release)] = find_uncovered_names(_release_text(release), loaded)
+        text = _release_text(release)
+        people = find_people(text, loaded)
+        person_names = {p.name for p in people}
+        names = [n for n in find_uncovered_names(text, loaded) if n not in person_names]
+        result[str(release)] = (names, people)
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        payload = {r: {"names": names, "people": [p.to_dict() for p in people]} for r, (names, people) in result.items()}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for release, (names, people) in result.items():
+            click.echo(f"{release}: {len(names)} name{'s' if len(names) != 1 else ''} not in the glossary")
+            for name in names:
+                click.echo(f"  {name}")
+            if people:
+                click.echo(f"{release}: {len(people)} {'person' if len(people) == 1 else 'people'} with a title not in the glossary")
+                for person in people:
+                    click.echo(f"  {person.describe()}")
+    if write is not None:
+        _write_proposed(write, result, loaded)
+
+
+def _write_proposed(write: Path, result: dict, loaded) -> None:
+    from pipeline.glossary.people_suggest import proposed_entries
+
+    existing = {e.id for e in loaded.entries} if loaded is not None else set()
+    entries = []
+    seen: set[str] = set()
+    for release, (names, people) in result.items():
+        found = proposed_entries(people, names, Path(release).name, existing | {e.id for e in entries})
+        entries += [e for e in found if e.english not in seen]
+        seen |= {e.english for e in found}
+    if not entries:
+        click.echo(f"Nothing to propose: {write} not written", err=True)
         return
-    for release, names in result.items():
-        click.echo(f"{release}: {len(names)} name{'s' if len(names) != 1 else ''} not in the glossary")
-        for name in names:
-            click.echo(f"  {name}")
+    if write.exists():
+        from pipeline.glossary.editing import merge_into_yaml
+
+        report = merge_into_yaml(write, entries, update_existing=False)
+        backup = f" (the file before is {report.backup})" if report.backup else ""
+        click.echo(f"{write}: {len(report.added)} proposed entries added{backup}; fill in their targets", err=True)
+        return
+    _write(entries, "yaml", write)
+    click.echo(
+        f"Wrote {len(entries)} proposed entries to {write}: fill in their targets (zh-TW, ja), then "
+        f"`translate glossary check {write}`",
+        err=True,
+    )
 
 
 def _release_text(path: Path) -> str:

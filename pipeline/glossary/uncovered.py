@@ -22,8 +22,12 @@ Where one run of capitalised words holds two names (docs/glossary.md, "Other com
 * `and` splits `Taiwan and Japan`, `WHO and Academia Sinica` (an acronym before it), `Kaohsiung City and Kumamoto
   City` (a head noun such as City, University before it), `John Smith and Mary Jones`, and `University of Tokyo and
   Keio University`; it joins `Ministry of Health and Welfare` and `National Cerebral and Cardiovascular Center`;
-* `of` splits a person from an institution: `Chen of National Taiwan University` → `National Taiwan University`
-  (but `University of Tokyo Hospital`, `College of Medicine` stay whole).
+* `of` splits a person from an institution: `Chen of National Taiwan University` → `National Taiwan University`,
+  `Lin of the College of Nursing` → `College of Nursing` (but `University of Tokyo Hospital`, `College of
+  Medicine` stay whole).
+
+Fragments seen on real releases and left out: an English dateline's place (`KAOHSIUNG, Taiwan, March 12, 2026 —`),
+a currency prefix (`NT$`, `US$`), days and months (`… on Tuesday`), a title after `and` (`Lin and Prof. Lu`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..datelines import english_dateline_end
 from .model import Glossary
 
 __all__ = ["find_uncovered_names"]
@@ -70,6 +75,11 @@ SENTENCE_WORDS = {
     "For", "From", "As", "Both", "Its", "Their", "Our", "His", "Her", "During", "Since", "When", "While",
     "Under", "Through", "And", "But", "Or", "Also", "Today", "Yesterday", "Meanwhile", "According", "Through",
     "To", "Of", "Over", "Following", "Among", "Between", "Each", "Every", "All", "Some", "Many", "More",
+}  # fmt: skip
+# Days and months are not parts of names: "Chen on Tuesday", "Seoul National University in March".
+CALENDAR = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December",
 }  # fmt: skip
 _SENTENCE_END = re.compile(r"[.!?:;][\"”’')\]]*\s+[\"“‘(]*$")
 _LAST_WORD = re.compile(r"[^\W_]+(?=[^\w]*$)")
@@ -150,9 +160,12 @@ def _splits_at_and(left: list[_Word], right: list[_Word]) -> bool:
     return not left_has_connector  # "John Smith and Mary Jones" | "College of Engineering and Computer Science"
 
 
-def _splits_at_of(left: list[_Word], right: list[_Word]) -> bool:
-    """`Chen of National Taiwan University`: a person (no head noun before `of`) of an institution."""
-    return bool(left) and left[-1].word not in HEADS and len(right) >= 2 and right[-1].word in INSTITUTION_HEADS
+def _splits_at_of(left: list[_Word], right: list[_Word], the: bool = False) -> bool:
+    """`Chen of National Taiwan University`, `Lin of the College of Nursing`: a person (no head noun before `of`) of
+    an institution."""
+    if not left or left[-1].word in HEADS:
+        return False
+    return (the and bool(right)) or (len(right) >= 2 and right[-1].word in INSTITUTION_HEADS)
 
 
 def _names_in_run(words: list[_Word], sentence_start: bool) -> list[list[_Word]]:
@@ -181,9 +194,15 @@ def _names_in_run(words: list[_Word], sentence_start: bool) -> list[list[_Word]]
                 i = end
                 continue
         if word.connector and word.word in ("and", "of"):
-            right = _upto_connector(words[i + 1 :])
-            split = _splits_at_and if word.word == "and" else _splits_at_of
-            if split(parts[-1], right):
+            rest = words[i + 1 :]
+            the = bool(rest) and rest[0].word == "the"
+            right = _upto_connector(rest[1:] if the and word.word == "of" else rest)
+            if word.word == "and":
+                # "Chen-Hsiung Lin and Prof. Mei-Hua Lu": a title after `and` starts another name
+                split = _title_end(rest, 0) > 0 or _splits_at_and(parts[-1], right)
+            else:
+                split = _splits_at_of(parts[-1], right, the)
+            if split:
                 parts.append([])
                 i += 1
                 continue
@@ -213,15 +232,20 @@ def find_uncovered_names(text: str, glossary: Glossary | None) -> list[str]:
     m = 0
     for paragraph in masked_text.split("\n"):
         end_of_paragraph = offset + len(paragraph)
+        dateline = english_dateline_end(paragraph)  # "KAOHSIUNG, Taiwan, March 12, 2026 —" names nothing
+        if dateline:
+            paragraph = "\x00" * dateline + paragraph[dateline:]
         tokens = list(_TOKEN.finditer(paragraph))
         headline = _looks_like_headline(paragraph, tokens)
         words: list[_Word] = []
         for token in tokens:
             word, possessive = _strip_possessive(token.group())
-            if _ACRONYM.match(word) and word not in _ROMAN:
+            currency = paragraph.startswith("$", token.end())  # NT$, US$, HK$
+            if _ACRONYM.match(word) and word not in _ROMAN and not currency:
                 found.append((offset + token.start(), word))
             start = offset + token.start()
-            words.append(_Word(word, start, start + len(word), offset + token.end(), possessive, _is_cap(word)))
+            cap = _is_cap(word) and word not in CALENDAR
+            words.append(_Word(word, start, start + len(word), offset + token.end(), possessive, cap))
         while m < len(matches) and matches[m].start < end_of_paragraph:
             match = matches[m]
             m += 1
