@@ -90,8 +90,8 @@ class Mention:
 
     def target(self, lang: str) -> str | None:
         title = self.title_form(lang)
-        if self.person is None:
-            return title
+        if self.person is None or (title is None and self.title is not None):
+            return title  # no form of the title in `lang`: the mention is left to the glossary's own matches
         name = None
         if self.later and self.style.later_mentions == "family":
             name = self.person.family_form(lang)
@@ -103,6 +103,8 @@ class Mention:
 
     def note(self, lang: str) -> Flag | None:
         rendered = self.target(lang)
+        if self.person is not None and rendered is None:
+            return None  # nothing rendered in `lang` (no form): the glossary's own terms and Notes apply
         if self.person is not None:
             where = f", {self.title.english} of {self.institution_name}" if self.title and self.institution_name else ""
             return Flag(_FLAG_LINKED, f"“{self.text}” = {self.person.english} ({self.person.id}{where}) → {rendered}")
@@ -136,8 +138,12 @@ class PeopleInRelease:
     def find(self, text: str) -> list:
         return self.glossary.find(text)
 
-    def find_in_segment(self, segment: Segment) -> list:
+    def find_in_segment(self, segment: Segment, lang: str | None = None) -> list:
+        """The glossary's matches in `segment`, with the mentions in place of those they cover. With `lang`, a
+        mention the titles table has no form for in `lang` is left out (the glossary's own matches stay)."""
         mentions = self.mentions.get(segment.id, [])
+        if lang is not None:
+            mentions = [m for m in mentions if m.target(lang) is not None]
         matches = self.glossary.find(segment.source)
         if not mentions:
             return matches

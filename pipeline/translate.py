@@ -60,7 +60,7 @@ def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list
     uses = []
     # A release's people (pipeline.mentions) replace the glossary matches their mentions cover.
     in_segment = getattr(glossary, "find_in_segment", None)
-    for match in in_segment(segment) if in_segment is not None else glossary.find(segment.source):
+    for match in in_segment(segment, lang) if in_segment is not None else glossary.find(segment.source):
         if any(match.start < end and start < match.end for start, end in verbatim):
             continue
         target = match.target(lang)

@@ -194,3 +194,20 @@ def test_sample_president_yu_is_the_glossary_person_with_the_university_title(tm
     first = {t.segment_id: t.text for t in translated.translations["zh-TW"]}
     assert any("高醫余明隆校長" in text and "熊本大學小川久雄校長" in text for text in first.values())
     assert not re.search("總統|大統領", " ".join(t.text for ts in translated.translations.values() for t in ts))
+
+
+def test_a_language_without_title_forms_keeps_the_plain_glossary_terms(tmp_path):
+    """zh-CN: the person has a form, the titles table has none: the title is left to the model, the name and the
+    institution stay glossary terms (never the name alone in place of "KMU President Ming-Lung Yu")."""
+    path = tmp_path / "g.yaml"
+    text = SHIPPED.read_text(encoding="utf-8").replace("      zh-TW: 余明隆\n", "      zh-TW: 余明隆\n      zh-CN: 余明隆\n", 1)
+    path.write_text(text, encoding="utf-8")
+    glossary = load_glossary(path)
+    release = release_of(tmp_path, "KMU President Ming-Lung Yu spoke. President Yu thanked everyone.\n")
+    engine = e.ScriptedEngine(to_code="zh", lang="zh-CN")
+    translated = translate_release(release, {"zh-CN": engine}, glossary, None, StageTimes())
+    first, second = translated.translations["zh-CN"]
+    assert first.text == "KMU President 余明隆 spoke."
+    assert second.text == "President Yu thanked everyone."  # no form: not rendered, and not flagged as linked
+    assert "President" in engine.calls[0][0]
+    assert not [f for t in (first, second) for f in t.flags if f.code.startswith("person")]
