@@ -43,6 +43,7 @@ class _Known:
     family: str
     entry: object | None
     titles: set[str] = field(default_factory=set)  # title keys used with the person in this release
+    offices: set[str] = field(default_factory=set)  # those of them that are offices (not Prof., Dr., Mr.)
     segment: str = ""  # where first named
 
 
@@ -172,15 +173,16 @@ def resolve_people(release: Release, glossary) -> PeopleInRelease:
         by_family.setdefault(person.family.casefold(), []).append(person)
     known: list[_Known] = []
     result: dict[str, list[Mention]] = {}
+    offices = {form.rstrip(".").casefold() for t in table.titles if not t.courtesy for form in [t.english]}
 
     def remember(english: str, family: str, entry, title_key: str | None, segment_id: str) -> bool:
         """Add a person to those named in the release; whether they had been named before."""
         for k in known:
             if (entry is not None and k.entry is entry) or (entry is None and k.entry is None and k.english == english):
-                if title_key:
-                    k.titles.add(title_key)
+                _add_title(k, title_key, offices)
                 return True
-        known.append(_Known(english, family, entry, {title_key} if title_key else set(), segment_id))
+        known.append(_Known(english, family, entry, segment=segment_id))
+        _add_title(known[-1], title_key, offices)
         return False
 
     for segment in release.segments:
@@ -283,7 +285,7 @@ def resolve_people(release: Release, glossary) -> PeopleInRelease:
                 continue
             surname = _POSSESSIVE.sub("", tokens[0].group())
             end = tokens[0].start() + len(surname)
-            person, problem = _link_surname(surname, title_key, known, by_family, person_of)
+            person, problem = _link_surname(surname, office, title_key, known, by_family, person_of)
             start = title_span[0] if person is not None else first.start
             if person is not None:
                 inst, inst_type, inst_name = _institution(person, office, before, None, glossary, institution_type_of)
@@ -337,8 +339,12 @@ def _institution(person, office, in_text, after_of, glossary, institution_type_o
     return in_text, None, ""
 
 
-def _link_surname(surname: str, title_key: str, known: list[_Known], by_family: dict, person_of):
-    """(the glossary person a "Title Surname" reference is to, or None; what was found when it is None)."""
+def _link_surname(surname: str, office, title_key: str | None, known: list[_Known], by_family: dict, person_of):
+    """(the glossary person a "Title Surname" reference is to, or None; what was found when it is None).
+
+    `office` is the reference's title (an office, or a courtesy title: Prof., Dr., Mr.). A person named in the
+    release with other offices, or a glossary person whose titles are others, is not taken for a reference with
+    an office they do not hold: "Vice President Yu" is not President Ming-Lung Yu."""
     folded = surname.casefold()
     named = [k for k in known if k.family.casefold() == folded]
     if named:
@@ -352,7 +358,12 @@ def _link_surname(surname: str, title_key: str, known: list[_Known], by_family: 
         k = named[0]
         if k.entry is None:
             return None, f"{k.english} (named in {k.segment}) is not in the glossary"
-        return person_of(k.entry), ""
+        person = person_of(k.entry)
+        held = k.offices | {t.title.casefold() for t in person.titles}
+        if not office.courtesy and held and title_key not in held:
+            return None, (f"{k.english} (named in {k.segment}) is {_offices(k.offices, person)}, not "
+                          f"{office.english}: another {surname}?")  # fmt: skip
+        return person, ""
     candidates = by_family.get(folded, [])
     if len(candidates) > 1:
         with_title = [p for p in candidates if p.title_named(title_key)]
@@ -361,5 +372,21 @@ def _link_surname(surname: str, title_key: str, known: list[_Known], by_family: 
         names = ", ".join(p.english for p in candidates)
         return None, f"{len(candidates)} people named {surname} in the glossary ({names}) and none named in the release"
     if candidates:
-        return candidates[0], ""
+        person = candidates[0]
+        if not office.courtesy and person.titles and person.title_named(title_key) is None:
+            return None, (f"the glossary's {person.english} is {_offices(set(), person)}, not {office.english}: "
+                          f"another {surname}?")  # fmt: skip
+        return person, ""
     return None, f"no one named {surname} in this release or the glossary"
+
+
+def _add_title(known: _Known, key: str | None, offices: set[str]) -> None:
+    if key:
+        known.titles.add(key)
+        if key in offices:
+            known.offices.add(key)
+
+
+def _offices(named_with: set[str], person) -> str:
+    titles = list(dict.fromkeys([t.title for t in person.titles] + sorted(t.title() for t in named_with)))
+    return " / ".join(titles) if titles else "named without that title"

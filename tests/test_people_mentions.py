@@ -211,3 +211,18 @@ def test_a_language_without_title_forms_keeps_the_plain_glossary_terms(tmp_path)
     assert second.text == "President Yu thanked everyone."  # no form: not rendered, and not flagged as linked
     assert "President" in engine.calls[0][0]
     assert not [f for t in (first, second) for f in t.flags if f.code.startswith("person")]
+
+
+def test_a_surname_with_an_office_the_person_does_not_hold_is_flagged(glossary, tmp_path):
+    """"Vice President Yu" after "KMU President Ming-Lung Yu" is probably another Yu: flagged, not linked."""
+    text = "KMU President Ming-Lung Yu and Vice President Yu attended. Prof. Yu spoke. President Yu closed.\n"
+    people = resolve_people(release_of(tmp_path, text), glossary)
+    zh = by_text(people, "zh-TW")
+    assert zh["Vice President"] == "副校長"
+    (note,) = [n for n in notes_of(people, "zh-TW") if n.startswith("“Vice President Yu”")]
+    assert "Ming-Lung Yu" in note and "not Vice President" in note
+    assert zh["Prof. Yu"] == "余教授" and zh["President Yu"] == "余校長"  # a courtesy title, the office he holds
+    # and from the glossary alone, with no one named before
+    people = resolve_people(release_of(tmp_path, "Vice President Yu attended.\n", "alone.txt"), glossary)
+    (note,) = notes_of(people, "ja")
+    assert "the glossary's Ming-Lung Yu is President, not Vice President" in note
