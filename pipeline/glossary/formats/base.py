@@ -187,9 +187,11 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
         if flags[key] is None:
             bad(key, f"{key!r} must be true or false, not {raw!r}")
 
-    from ..people import build_person
+    person: dict = {}
+    if values.get("person") is not None:
+        from ..people import build_person
 
-    person = build_person(values.get("person"), bad)
+        person = build_person(values["person"], bad)
     institution_type = values.get("institution_type") or ""
     if institution_type:
         from ..titles import INSTITUTION_TYPES
