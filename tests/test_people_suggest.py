@@ -155,3 +155,22 @@ def test_import_into_a_broken_yaml_names_the_line_and_changes_nothing(tmp_path):
     assert "YAML syntax error" in result.output and "nothing was changed" in result.output
     assert "Traceback" not in result.output
     assert target.read_text(encoding="utf-8") == text and not list(tmp_path.glob("*.backup-*"))
+
+
+def test_import_of_a_whole_folder_export_into_one_file_leaves_other_files_entries_alone(tmp_path):
+    folder = tmp_path / "glossaries"
+    folder.mkdir()
+    shutil.copy(SHIPPED / "kmu.yaml", folder / "kmu.yaml")
+    (folder / "extra.yaml").write_text(
+        "entries:\n  - id: ncku\n    english: National Cheng Kung University\n    kind: institution\n"
+        "    targets: {zh-TW: 國立成功大學, ja: 国立成功大学}\n",
+        encoding="utf-8",
+    )
+    exported = tmp_path / "all.csv"
+    assert run("export", str(folder), "--format", "csv", "-o", str(exported)).exit_code == 0
+    before = (folder / "kmu.yaml").read_bytes()
+    result = run("import", str(exported), "-o", str(folder / "kmu.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "0 updated, 0 added" in result.output and "1 left to the other files" in result.output
+    assert (folder / "kmu.yaml").read_bytes() == before
+    assert run("check", str(folder)).exit_code == 0

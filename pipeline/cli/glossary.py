@@ -187,12 +187,27 @@ def import_(file: Path, output: Path) -> None:
         # Into the office's own file: comments, order and formatting kept, a backup made (pipeline/glossary/editing.py)
         from pipeline.glossary.editing import merge_into_yaml
 
-        report = merge_into_yaml(output, entries)
+        elsewhere = _ids_in_other_files(output, file)  # an export of the whole folder, imported into one of its files
+        skipped = [e for e in entries if e.id in elsewhere]
+        report = merge_into_yaml(output, [e for e in entries if e.id not in elsewhere])
         backup = f"; the file before is {report.backup}" if report.backup else "; nothing to change"
-        click.echo(f"{output}: {report.summary()}{backup}; check it with `translate glossary check {output}`", err=True)
+        other = f"; {len(skipped)} left to the other files of {output.parent} that hold them" if skipped else ""
+        click.echo(f"{output}: {report.summary()}{other}{backup}; check it with `translate glossary check {output}`", err=True)
         return
     _write(entries, format_for(output).name, output)
     click.echo(f"Wrote {len(entries)} entries to {output}; check it with `translate glossary check {output}`", err=True)
+
+
+def _ids_in_other_files(output: Path, source: Path) -> set[str]:
+    """Entry ids of the other glossary files in `output`'s folder (not `source`, the file being imported)."""
+    from pipeline.glossary.load import glossary_files, read_entries
+
+    ids: set[str] = set()
+    for other in glossary_files(output.parent):
+        if other.resolve() not in (output.resolve(), source.resolve()):
+            got, _, _ = read_entries(other)
+            ids |= {e.id for e in got}
+    return ids
 
 
 def _load_all(paths) -> list:
