@@ -151,3 +151,25 @@ def test_own_titles_table_replaces_the_default(tmp_path):
     plain = tmp_path / "plain.yaml"
     plain.write_text(HEAD, encoding="utf-8")
     assert load_glossary(plain).titles.get("President").form("ja", "hospital") == "病院長"
+
+
+def test_shipped_titles_table_is_the_code_default():
+    """glossaries/kmu.yaml ships the table a glossary without `titles:` gets: the two never drift apart."""
+    from pipeline.glossary.titles import default_table
+
+    def rows(table):
+        return {(t.english, tuple(t.variants), repr(t.forms), t.courtesy) for t in table.titles}
+
+    assert rows(load_glossary(SHIPPED).titles) == rows(default_table())
+
+
+def test_longest_title_wins():
+    titles = load_glossary(SHIPPED).titles
+    text = "Chair Professor Wen-Chang Lin met Professor Emeritus John Smith and Vice Superintendent Chen."
+    found = [(u.text, u.title.english) for u in titles.finditer(text)]
+    assert found == [
+        ("Chair Professor", "Chair Professor"),
+        ("Professor Emeritus", "Professor Emeritus"),
+        ("Vice Superintendent", "Deputy Superintendent"),
+    ]
+    assert titles.get("Chair Professor").form("zh-TW", None) == "講座教授"

@@ -234,7 +234,7 @@ DEFAULT_TITLES: list[tuple[str, list[str], dict[str, dict[str, str]], bool]] = [
         "medical-school": {"zh-TW": "副院長", "ja": "副医学部長"},
     }, False),
     ("Superintendent", [], {"hospital": {"zh-TW": "院長", "ja": "病院長"}}, False),
-    ("Deputy Superintendent", [], {"hospital": {"zh-TW": "副院長", "ja": "副病院長"}}, False),
+    ("Deputy Superintendent", ["Vice Superintendent"], {"hospital": {"zh-TW": "副院長", "ja": "副病院長"}}, False),
     ("Director", [], {
         _U: {"zh-TW": "主任", "ja": "部長"},
         "hospital": {"zh-TW": "主任", "ja": "部長"},
@@ -251,6 +251,14 @@ DEFAULT_TITLES: list[tuple[str, list[str], dict[str, dict[str, str]], bool]] = [
     ("Mayor", [], {"city": {"zh-TW": "市長", "ja": "市長"}}, False),
     ("Minister", [], {"government": {"zh-TW": "部長", "ja": "大臣"}}, False),
     ("Provost", [], {_U: {"zh-TW": "教務長", "ja": "副学長"}}, False),
+    ("Deputy Minister", ["Vice Minister"], {"government": {"zh-TW": "次長", "ja": "副大臣"}}, False),
+    ("Secretary General", [], {
+        _U: {"zh-TW": "主任秘書", "ja": "事務局長"},
+        "other": {"zh-TW": "秘書長", "ja": "事務総長"},
+    }, False),
+    ("Chair Professor", [], {_U: {"zh-TW": "講座教授", "ja": "特任教授"}}, True),
+    ("Distinguished Professor", [], {_U: {"zh-TW": "特聘教授", "ja": "特別教授"}}, True),
+    ("Professor Emeritus", ["Emeritus Professor"], {_U: {"zh-TW": "名譽教授", "ja": "名誉教授"}}, True),
     ("Professor", ["Prof."], {_U: {"zh-TW": "教授", "ja": "教授"}}, True),
     ("Associate Professor", ["Assoc. Prof."], {_U: {"zh-TW": "副教授", "ja": "准教授"}}, True),
     ("Assistant Professor", ["Asst. Prof."], {_U: {"zh-TW": "助理教授", "ja": "助教"}}, True),
