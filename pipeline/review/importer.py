@@ -25,7 +25,8 @@ For each document (docs/review.md):
 5. Post-edit figures between the machine output (hypothesis) and the reviewed text (reference), with sacrebleu:
    chrF (character n-grams, order 6, β 2) and TER (case-sensitive). For zh and ja TER is computed on characters
    (every non-space character is a token; sacrebleu's own tokenizers split CJK poorly), for other languages on
-   words. Per segment, and in total (corpus-level); emptied and verbatim segments are left out.
+   words. Per segment, and in total (corpus-level); emptied and verbatim segments are left out. Each pair is
+   scored once and unchanged pairs not at all; segments over 100 tokens get TER without shifts (pipeline/review/scores.py).
 6. Merge with the other documents of the same run and language already imported (`_merge`; docs/review.md,
    "Several documents"): per segment, an edit beats an unchanged row whatever the order; two documents that edited
    a segment to different texts refuse the later one (`ReviewError`) unless `override`; a document imported again
@@ -52,7 +53,8 @@ from typing import Any
 
 from ..document import Flag, Segment, Span, TermUse, Translation, normalize
 from ..errors import ReviewError
-from .typography import is_cjk_lang, join_pieces
+from .scores import METRIC_NOTE, post_edit_scores  # scored once per pair, cached (issue 14)
+from .typography import join_pieces
 
 __all__ = [
     "DocumentImport",
@@ -67,7 +69,6 @@ __all__ = [
 
 REVIEWED_SCHEMA = 1
 UNCHANGED, EDITED, EMPTIED = "unchanged", "edited", "emptied"
-METRIC_NOTE = "chrF (sacrebleu, char order 6, beta 2); TER (sacrebleu, case-sensitive) on characters for zh/ja, on words otherwise"
 
 
 @dataclass
@@ -268,36 +269,6 @@ def _cleaned(text: str) -> str:
 def _clip(text: str, width: int = 60) -> str:
     text = text.replace("\n", "⏎")
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _ter_tokens(text: str, lang: str) -> str:
-    if is_cjk_lang(lang):
-        return " ".join(ch for ch in text if not ch.isspace())
-    return text
-
-
-def post_edit_scores(pairs: list[tuple[str, str]], lang: str) -> tuple[list[tuple[float, float]], float | None, float | None]:
-    """(per-pair (chrF, TER), total chrF, total TER) for (machine, reviewed) pairs; see the module docstring."""
-    if not pairs:
-        return [], None, None
-    from sacrebleu.metrics import CHRF, TER
-
-    chrf, ter = CHRF(), TER(case_sensitive=True)
-    per = [
-        (
-            round(chrf.sentence_score(machine, [reviewed]).score, 2),
-            round(ter.sentence_score(_ter_tokens(machine, lang), [_ter_tokens(reviewed, lang)]).score, 2),
-        )
-        for machine, reviewed in pairs
-    ]
-    machines = [m for m, _ in pairs]
-    references = [r for _, r in pairs]
-    total_chrf = round(chrf.corpus_score(machines, [references]).score, 2)
-    total_ter = round(
-        ter.corpus_score([_ter_tokens(m, lang) for m in machines], [[_ter_tokens(r, lang) for r in references]]).score,
-        2,
-    )
-    return per, total_chrf, total_ter
 
 
 # --------------------------------------------------------------------------------------------- checks
