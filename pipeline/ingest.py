@@ -35,7 +35,8 @@ from pathlib import Path
 from .detect import HAN, HANGUL, KANA, script_of
 from .document import Release
 from .errors import InputError
-from .limits import RELEASE_DOCX_MAX_BYTES, RELEASE_TEXT_MAX_BYTES, LimitExceeded, read_bounded
+from .xml_entities import run_text
+from .limits import RELEASE_DOCX_MAX_BYTES, RELEASE_TEXT_MAX_BYTES, LimitExceeded, read_bounded, undecodable_name
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -64,6 +65,10 @@ _SAVE_AS_UTF8 = "save it as UTF-8 (e.g. in Notepad: File → Save as → Encodin
 def read_release(path: Path) -> Release:
     """Read `path` (.txt, .md or .docx) into a Release with its paragraphs; InputError if it cannot be used."""
     path = Path(path)
+    shown = undecodable_name(path)
+    if shown is not None:
+        raise InputError(f"{shown}: the file name is not valid UTF-8 text; rename the file (e.g. with only English "
+                         "letters) and run again")
     data = _read_bytes(path)
     suffix = path.suffix.lower()
     notes: list[str] = []
@@ -466,7 +471,7 @@ def _paragraph_text(p, counts: dict[str, int]) -> str:
             if tag in (_W + "ins", _W + "moveTo"):
                 counts["changes"] += 1
             if tag == _W + "t":
-                parts.append(child.text or "")
+                parts.append(run_text(child))  # with any entity reference in it, and the text after it
             elif tag == _W + "tab" and el.tag == _W + "r":
                 parts.append("\t")
             elif tag in (_W + "br", _W + "cr"):

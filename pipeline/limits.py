@@ -116,3 +116,15 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
     if len(data) > limit:
         raise LimitExceeded(f"grew past the {human_size(limit)} limit for {what} while it was read")
     return data
+
+
+def undecodable_name(path: Path | str) -> str | None:
+    """The path written with its non-UTF-8 bytes escaped (``caf\\xe9.txt``) when its name is not valid UTF-8, else
+    None. Linux file names are bytes; Python keeps undecodable ones as lone surrogates, which no UTF-8 file (a
+    manifest, reviewed.json) and no Word document can hold."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None

@@ -131,8 +131,17 @@ def build_manifest(
 
 
 def write_manifest(path: str | os.PathLike[str], manifest: dict[str, Any]) -> None:
-    """Write `manifest` as UTF-8 JSON, atomically."""
-    atomic_write_text(path, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    """Write `manifest` as UTF-8 JSON, atomically.
+
+    A file name that is not valid UTF-8 (Linux names are bytes; Python keeps the bad ones as lone surrogates) cannot
+    be written as UTF-8 text: then every non-ASCII character is written as a JSON escape (`\\udce9`), which `json`
+    reads back as the same string, so the name still opens the same file."""
+    text = json.dumps(manifest, ensure_ascii=False, indent=2)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(manifest, ensure_ascii=True, indent=2)
+    atomic_write_text(path, text + "\n")
 
 
 def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from .outputs import (
     record_written,
     release_lock,
 )
+from .preflight import check_output_paths
 from .translate import MemoryLookup, TermFinder, translate_segments
 
 RELEASE_SUFFIXES = (".txt", ".md", ".docx")
@@ -199,6 +200,7 @@ def run_releases(
     """Every release is read and checked before anything is written, so a bad file stops the run cleanly."""
     times = times or StageTimes()
     prepared = [prepare_release(path, source_lang, times) for path in paths]
+    check_output_paths(out_dir, [release.name for release in prepared], list(engines))  # before any model runs
     results = []
     for release in prepared:
         translated = translate_release(release, engines, glossary, memory, times)

@@ -195,6 +195,12 @@ def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> 
 
 
 def _note_split(item: _Work, count: int, engine: Engine) -> None:
+    cut_off = getattr(engine, "cut_off", None)  # outputs the model could not decode in full (engine/argos.py)
+    sent = {item.segment.source, item.protected.text if item.protected is not None else None}
+    if cut_off and not sent.isdisjoint(cut_off) and not any(f.code == "cut-off" for f in item.flags):
+        item.flags.append(Flag("cut-off", "The model stopped at its longest output and could not decode further "
+                               f"({getattr(engine, 'cut_off_reason', '')}): the end of this translation may be "
+                               "missing; check it against the English"))
     if count > 1 and not any(f.code == "split-long" for f in item.flags):
         item.flags.append(
             Flag(

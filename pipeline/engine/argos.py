@@ -89,14 +89,28 @@ class ArgosEngine(Engine):
             return []
         batch = self._sp.encode(texts, out_type=str)
         limit = self.options.max_decoding_length
-        hypotheses = self._decode(batch, limit)
+        try:
+            hypotheses = self._decode(batch, limit)
+        except (RuntimeError, ValueError, IndexError, MemoryError) as exc:  # CTranslate2's errors while decoding
+            raise ModelError(
+                f"{self.info.lang}: the model of package {self.info.package} failed while translating "
+                f"({type(exc).__name__}: {' '.join(str(exc).split())[:300]}); try --batch-size 1 or --beam-size 1, "
+                "or install a fresh copy of the package"
+            ) from exc
+        self.cut_off = set()
         if self.options.min_decoding_length < limit:
             # A translation as long as max_decoding_length was cut off there (or the model loops): CTranslate2 says
             # nothing. Those are decoded once more with twice the room, so a long output is not silently truncated.
             cut = [k for k, pieces in enumerate(hypotheses) if len(pieces) >= limit]
             if cut:
-                for k, pieces in zip(cut, self._decode([batch[k] for k in cut], 2 * limit)):
-                    hypotheses[k] = pieces
+                try:
+                    for k, pieces in zip(cut, self._decode([batch[k] for k in cut], 2 * limit)):
+                        hypotheses[k] = pieces
+                except (RuntimeError, ValueError, IndexError) as exc:
+                    # A model with learned positions cannot decode past them (CTranslate2 raises): it has given all
+                    # it can. Keep those outputs, and have the translate stage flag each one (`cut_off`).
+                    self.cut_off = {texts[k] for k in cut}
+                    self.cut_off_reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
         outputs = []
         for pieces in hypotheses:
             if self._target_prefix and pieces[: len(self._target_prefix)] == self._target_prefix:

@@ -239,12 +239,14 @@ def _banners(doc, lines: list[str], east_asia, tag) -> None:
 
 
 def _core(doc, manifest: dict, lang: str, title: str, category: str, banners: list[str], unreviewed: bool) -> None:
+    from .writer import clean_text  # a release name that is not valid UTF-8 holds lone surrogates XML cannot hold
+
     props = doc.core_properties
-    props.title = title[:255]
+    props.title = clean_text(title)[0][:255]
     props.language = lang
     props.identifier = manifest.get("run_id", "")
     props.category = category
-    props.subject = f"{manifest.get('release', '')} → {lang}"[:255]
+    props.subject = clean_text(f"{manifest.get('release', '')} → {lang}")[0][:255]
     props.content_status = UNREVIEWED_STATUS if unreviewed else "reviewed"
     props.keywords = f"{category}; {lang}; run {manifest.get('run_id', '')}" + ("; unreviewed" if unreviewed else "")
     props.comments = " ".join(banners)[:255]

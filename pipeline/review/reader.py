@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReviewError
+from ..xml_entities import run_text
 
 __all__ = [
     "KIND_BILINGUAL",
@@ -112,7 +113,7 @@ def paragraph_text(p) -> str:
             if not isinstance(tag, str) or tag in _SKIP or tag == _MC_FALLBACK:
                 continue
             if tag == W + "t":
-                parts.append(child.text or "")
+                parts.append(run_text(child))  # with any entity reference in it, and the text after it
             elif tag in _CHARS:
                 parts.append(_CHARS[tag])
             elif tag == W + "sym":
@@ -153,14 +154,32 @@ def _paragraphs(container) -> list:
     return _children(container, W + "p", _CONTAINERS + (W + "ins", W + "moveTo"))
 
 
+def _block_paragraphs(container) -> list:
+    """The `w:p` of a cell in reading order, those of a table nested in it included (row by row, cell by cell;
+    rows deleted with tracking skipped): a reviewer who pasted a table into a cell typed that text too."""
+    found = []
+    for child in container:
+        tag = child.tag
+        if tag == W + "p":
+            found.append(child)
+        elif tag == W + "tbl":
+            for tr in _table_rows(child):
+                if not _row_deleted(tr):
+                    for tc in _cells(tr):
+                        found += _block_paragraphs(tc)
+        elif tag in _CONTAINERS or tag in (W + "ins", W + "moveTo"):
+            found += _block_paragraphs(child)
+    return found
+
+
 def cell_paragraphs(tc) -> list[str]:
-    """The paragraphs of a table cell (`w:tc`) with tracked changes accepted.
+    """The paragraphs of a table cell (`w:tc`) with tracked changes accepted, a nested table's included.
 
     A paragraph whose mark was deleted with tracking is joined to the next one, as accepting the deletion does.
     """
     result: list[str] = []
     joined = False
-    for p in _paragraphs(tc):
+    for p in _block_paragraphs(tc):
         text = paragraph_text(p)
         if joined and result:
             result[-1] += text
