@@ -159,13 +159,34 @@ def _profile_files() -> list[Any]:
 
 
 def _load_factory() -> Any:
-    """A DetectorFactory holding every profile in langdetect's profile folder, or an exception: never fewer."""
+    """A DetectorFactory holding every profile in langdetect's profile folder, or an exception: never fewer.
+
+    From the cache of the built table when there is a sound one (detect_profiles.py: ~20 ms instead of ~0.3 s, the
+    same numbers); otherwise built from the profiles here, and the cache written for the next run."""
+    from langdetect import DetectorFactory
+
+    from . import detect_profiles
+
+    files = _profile_files()
+    key = detect_profiles.profiles_key(files)
+    cached = detect_profiles.load_cached(key, len(files))
+    if cached is not None:
+        factory = DetectorFactory()
+        factory.langlist, factory.word_lang_prob_map = cached
+        factory.set_seed(SEED)
+        return factory
+    factory = _build_factory(files)
+    if detect_profiles.cache_dir() is not None:
+        detect_profiles.store(key, detect_profiles.sparse_table(factory.langlist, factory.word_lang_prob_map))
+    return factory
+
+
+def _build_factory(files: list[Any]) -> Any:
     import json
 
     from langdetect import DetectorFactory
     from langdetect.utils.lang_profile import LangProfile
 
-    files = _profile_files()
     factory = DetectorFactory()
     for index, path in enumerate(files):
         try:
@@ -184,7 +205,7 @@ def _load_factory() -> Any:
 
 
 def _langdetect_factory() -> Any:
-    """The complete profile set, loaded once per process (about 0.3 s)."""
+    """The complete profile set, loaded once per process (about 0.3 s to build, ~20 ms from the cache)."""
     global _FACTORY
     if _FACTORY is not None:
         return _FACTORY

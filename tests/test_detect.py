@@ -248,6 +248,7 @@ def fresh_langdetect(monkeypatch):
 
     monkeypatch.setattr(pipeline.detect, "_FACTORY", None, raising=False)
     monkeypatch.setattr(detector_factory, "_factory", None)
+    monkeypatch.setenv("TRANSLATE_CACHE_DIR", "")  # build from the profiles (the cache: test_detect_profiles.py)
     return detector_factory
 
 

@@ -63,6 +63,9 @@ def run(
 
     times = StageTimes()
     paths = collect_releases(list(releases))
+    from .. import warmup
+
+    warmup.start(targets)  # python-docx, OpenCC's tables while the models load
     glossary = None if no_glossary else _load_glossary(glossary_path)
     options = DecodeOptions(beam_size=beam_size, threads=threads, max_batch_size=batch_size)
     targets = tuple(dict.fromkeys(targets))

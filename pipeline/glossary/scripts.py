@@ -41,14 +41,29 @@ def _ideograph(ch: str) -> bool:
     )
 
 
+@lru_cache(maxsize=None)
+def _table(config: str) -> dict[str, str] | None:
+    """OpenCC's answers for single ideographs, cached between runs (char_tables.py): no converter is built."""
+    from .char_tables import table
+
+    return table(config)
+
+
+def _convert_char(config: str, ch: str) -> str:
+    found = _table(config) if _ideograph(ch) else None
+    if found is None:
+        return _converter(config).convert(ch)
+    return found.get(ch, ch)
+
+
 @lru_cache(maxsize=65536)
 def _s2t(ch: str) -> str:
-    return _converter("s2t").convert(ch)
+    return _convert_char("s2t", ch)
 
 
 @lru_cache(maxsize=65536)
 def _t2jp(ch: str) -> str:
-    return _converter("t2jp").convert(ch)
+    return _convert_char("t2jp", ch)
 
 
 def simplified_in_zh_tw(text: str) -> list[tuple[str, str]]:
