@@ -69,9 +69,15 @@ class Mention:
 
     @property
     def entry(self):
+        """The person's glossary entry; for a title alone, an entry made of the title's forms for this mention's
+        institution type (so that checks comparing forms across languages work on it as on any entry)."""
         if self.person is not None:
             return self.person.entry
-        return _TitleEntry(f"title:{self.title.english}" if self.title else "title")
+        from .glossary.model import Entry
+
+        langs = {lang for forms in self.title.forms.values() for lang in forms}
+        targets = {lang: form for lang in sorted(langs) if (form := self.title_form(lang))}
+        return Entry(id=f"title:{self.title.english}", english=self.title.english, targets=targets)
 
     @property
     def id(self) -> str:
@@ -113,16 +119,6 @@ class Mention:
             title = f"title rendered {rendered}; " if rendered else ""
             return Flag(_FLAG_UNRESOLVED, f"{self.problem}; {title}the name is left to the model: check it")
         return None
-
-
-@dataclass(frozen=True)
-class _TitleEntry:
-    id: str
-    kind: str = "title"
-    status: str = "approved"
-
-    def status_for(self, lang: str) -> str:
-        return self.status
 
 
 class PeopleInRelease:

@@ -226,3 +226,29 @@ def test_a_surname_with_an_office_the_person_does_not_hold_is_flagged(glossary, 
     people = resolve_people(release_of(tmp_path, "Vice President Yu attended.\n", "alone.txt"), glossary)
     (note,) = notes_of(people, "ja")
     assert "the glossary's Ming-Lung Yu is President, not Vice President" in note
+
+
+def test_glossary_check_against_checks_person_references(tmp_path):
+    """`glossary check --against` knows "President Yu" must be 余校長 (zh-TW) / 余学長 (ja), and a title alone its
+    form: a model's 于總統 or a reviewer's 總統 is reported."""
+    import json
+
+    from click.testing import CliRunner
+
+    from pipeline.cli.glossary import glossary as glossary_cli
+
+    manifest = tmp_path / "r.manifest.json"
+    segments = [
+        {"id": "p01.s01", "source": "KMU President Ming-Lung Yu spoke.",
+         "targets": {"zh-TW": {"text": "高醫余明隆校長致詞。"}, "ja": {"text": "KMUの余明隆学長が挨拶した。"}}},
+        {"id": "p01.s02", "source": "President Yu thanked the guests.",
+         "targets": {"zh-TW": {"text": "于總統感謝來賓。"}, "ja": {"text": "余学長は来賓に感謝した。"}}},
+        {"id": "p01.s03", "source": "He served as President of the National Cerebral and Cardiovascular Center (NCVC).",
+         "targets": {"zh-TW": {"text": "他曾任日本國立循環器病研究中心（NCVC）總統。"}}},
+    ]  # fmt: skip
+    manifest.write_text(json.dumps({"segments": segments}, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(glossary_cli, ["check", str(SHIPPED), "--against", str(manifest), "--format", "json"])
+    problems = json.loads(result.stdout)
+    missing = {(p["segment"], p["lang"], p["expected"]) for p in problems if p["code"] == "term-missing"}
+    assert missing == {("p01.s02", "zh-TW", "余校長"), ("p01.s03", "zh-TW", "理事長")}
+    assert result.exit_code == 1

@@ -388,13 +388,40 @@ def check_against(glossary: Glossary, paths: list[Path]) -> tuple[list[Problem],
                 problems.append(Problem("parse", f"{path}: cannot read ({type(exc).__name__}: {exc})", document=document))
                 continue
             checked += 1
+            people = _people(glossary, segments)  # "President Yu" must be 余校長 too (pipeline/mentions.py)
             for segment_id, source, verbatim, targets in segments:
                 matches = [
                     m for m in glossary.find(source) if not any(m.start < e and s < m.end for s, e in verbatim)
                 ]
                 for lang, text in targets.items():
-                    problems += check_segment(document, segment_id, source, matches, lang, text)
+                    these = matches
+                    if people is not None and people.mentions.get(segment_id):
+                        these = [
+                            m for m in people.find_in_segment(people.segments[segment_id], lang)
+                            if not any(m.start < e and s < m.end for s, e in verbatim)
+                        ]  # fmt: skip
+                    problems += check_segment(document, segment_id, source, these, lang, text)
     return problems, checked
+
+
+def _people(glossary: Glossary, segments):
+    """The people mentions of a document's segments (in order), or None for a glossary without person entries."""
+    if not any(e.kind == "person" for e in glossary.entries):
+        return None
+    from types import SimpleNamespace
+
+    from ..document import TEXT, VERBATIM, Segment, Span
+    from ..mentions import resolve_people
+
+    built = []
+    for k, (segment_id, source, verbatim, _) in enumerate(segments):
+        spans = [Span(s, e, VERBATIM) for s, e in verbatim]
+        if spans and not (len(spans) == 1 and spans[0].start == 0 and spans[0].end == len(source)):
+            spans.append(Span(0, 0, TEXT))  # a partly verbatim segment is not a verbatim segment
+        built.append(Segment(segment_id, "sentence", 0, k, source, spans=spans))
+    people = resolve_people(SimpleNamespace(segments=built), glossary)
+    people.segments = {s.id: s for s in built}
+    return people
 
 
 # Hiragana, katakana (with the iteration marks and the small katakana of U+31F0-31FF) and half-width katakana.
