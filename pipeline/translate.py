@@ -50,7 +50,7 @@ class _Work:
     flags: list[Flag] = field(default_factory=list)
     protected: Protected | None = None
     result: str | None = None
-    suggestion: str | None = None  # an approved memory translation the current glossary no longer agrees with
+    kept: Translation | None = None  # a reviewer's approved translation the current glossary no longer agrees with
 
 
 def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list[TermUse]:
@@ -92,7 +92,9 @@ def _outdated_memory(remembered: Translation, terms: list[TermUse], lang: str) -
     """A flag when an approved memory translation lacks a form the glossary now requires, else None.
 
     The glossary is the source of truth: a translation approved before an entry changed (or before it existed)
-    is not reused as is. Presence, not count: a reviewer may have put a pronoun for a repeated name.
+    is not reused as approved. But it is a reviewer's work: it stays in the target column with the term flagged,
+    so the reviewer fixes one term, not a whole sentence; the machine translation with the current glossary is
+    offered in Notes (`machine-version`). Presence, not count: a reviewer may have put a pronoun for a repeated name.
     """
     from .glossary.check import contains_target
 
@@ -102,9 +104,10 @@ def _outdated_memory(remembered: Translation, terms: list[TermUse], lang: str) -
     approved = next((f.message for f in remembered.flags if f.code == "memory"), "from memory")
     return Flag(
         "memory-outdated",
-        f"An approved translation ({approved}) lacks the glossary form of "
+        f"A reviewer's approved translation ({approved}) lacks the glossary form of "
         + "; ".join(f"{t.source} → {t.target}" for t in stale.values())
-        + ": machine-translated instead; the memory's text is the TM suggestion",
+        + ": kept here for you to fix the term (the machine translation is in Notes); not publishable until fixed",
+        "error",
     )
 
 
@@ -307,8 +310,9 @@ def translate_segments(
             continue
         item = _Work(segment, _shields(segment, terms), terms)
         if outdated is not None:
-            item.flags.append(outdated)
-            item.suggestion = remembered.text
+            item.kept = remembered
+            remembered.terms = terms
+            remembered.flags.append(outdated)
         work.append(item)
 
     failed = _attempt(engine, work, 0, cjk) if work else []
@@ -319,12 +323,17 @@ def translate_segments(
         _recover_unprotected(engine, failed)
     suggest = getattr(memory, "suggest", None)
     for item in work:
+        if item.kept is not None:
+            # The reviewer's text stays; the model's translation with the current glossary is only offered.
+            machine = item.result or ""
+            if machine and machine != item.kept.text:
+                item.kept.flags.append(Flag("machine-version", f"Machine translation with the current glossary: {machine}"))
+            translations[item.segment.id] = item.kept
+            continue
         translation = Translation(item.segment.id, lang, item.result or "", "machine", item.flags, item.terms)
-        hint = suggest(item.segment, lang) if suggest is not None and item.suggestion is None else None
+        hint = suggest(item.segment, lang) if suggest is not None else None
         if hint is not None and hint.text and hint.text != translation.text:
             translation.suggestion = hint.text
             translation.flags.extend(hint.flags)
-        elif item.suggestion is not None and item.suggestion != translation.text:
-            translation.suggestion = item.suggestion
         translations[item.segment.id] = translation
     return [translations[s.id] for s in segments]

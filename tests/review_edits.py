@@ -29,6 +29,15 @@ def target_cell(doc, segment_id: str):
     return row_of(doc, segment_id).cells[2]
 
 
+def mark_ok(doc, segment_id: str, mark: str = "OK") -> None:
+    """Type `mark` in the row's OK? (approval) cell, as a reviewer approving the row as it is."""
+    cell = row_of(doc, segment_id).cells[4]
+    paragraph = cell.paragraphs[0]
+    for r in list(paragraph.runs):
+        r._r.getparent().remove(r._r)
+    paragraph.add_run(mark)
+
+
 def _mark(tag: str, author: str = AUTHOR):
     element = OxmlElement(tag)
     element.set(qn("w:id"), str(next(_ids)))

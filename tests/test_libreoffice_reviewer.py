@@ -52,7 +52,7 @@ def test_the_harness_reads_the_review_table_as_written(run, libreoffice):
     size, header, first_id, first_target = libreoffice.edit(
         run.review("zh-TW"), op.table_size(), op.cell_text(0, 0), op.cell_text(1, 0), op.cell_text(1, TARGET)
     )
-    assert size == [len(run.manifest["segments"]) + 1, 4]
+    assert size == [len(run.manifest["segments"]) + 1, 5]
     assert header == "ID" and first_id == run.manifest["segments"][0]["id"]
     assert first_target == run.manifest["segments"][0]["targets"]["zh-TW"]["text"]
 

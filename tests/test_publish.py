@@ -142,7 +142,9 @@ def test_a_glossary_change_blocks_publication(run, cli, tmp_path):
     assert cli("review", "import", reviewed, "--manifest", run.folder).exit_code == 0
     result = cli("publish", run.folder, "--to", "zh-TW")
     assert result.exit_code == 6
-    assert "zh-TW: 1 need glossary review: p03.s01" in result.output
+    row = 2 + [s["id"] for s in run.manifest["segments"]].index("p03.s01")
+    assert f"zh-TW row {row} (p03.s01, needs-glossary-review): term-missing" in result.output
+    assert f"fix it in row {row} of zh.docx and import the document again" in result.output
 
 
 def test_published_documents_hold_exactly_the_reviewed_text(run, cli, tmp_path):
@@ -150,7 +152,7 @@ def test_published_documents_hold_exactly_the_reviewed_text(run, cli, tmp_path):
     for lang in LANGS:
         path = tmp_path / "back" / f"{lang}.docx"
         edits[lang] = review_keeping_glossary(run, lang, path)
-        result = cli("review", "import", path, "--manifest", run.folder)
+        result = cli("review", "import", path, "--manifest", run.folder, "--approve-all")
         assert result.exit_code == 0 and "changed a glossary term" not in result.output, result.output
     result = cli("publish", run.folder)
     assert result.exit_code == 0, result.output

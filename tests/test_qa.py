@@ -112,3 +112,9 @@ def test_empty_target_and_verbatim_text():
     source = "The motto 醫学 2024 was read."
     spans = [(source.index("醫"), source.index("2024") + 4)]
     assert codes(source, "標語「醫学 2024」被朗讀。", verbatim=spans) == set()
+
+
+def test_characters_taiwan_writes_are_not_simplified():
+    """OpenCC's s2t turns 床 into 牀 and 峰 into 峯; Taiwan writes 床 and 峰 (s2tw keeps them)."""
+    assert codes("Clinical research summit.", "臨床研究峰會與秘書群組。") == set()
+    assert ("simplified-in-zh-TW", ERROR) in codes("Clinical research.", "临床研究。")

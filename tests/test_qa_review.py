@@ -21,7 +21,7 @@ def test_typed_errors_are_caught_per_row_and_in_the_summary_and_not_approved(run
         YEN: names(run, YEN) + "培育了北里柴三郎，他也出現在日本千円紙鈔上。",  # 1,000-yen as 千円: correct
         ENGLISH: run.segment(ENGLISH)["source"],  # left in English
     }
-    path = reviewed_copy(run, tmp_path / "back" / "zh.docx", edits=edits)
+    path = reviewed_copy(run, tmp_path / "back" / "zh.docx", edits=edits, marks=[ENGLISH])  # approved in English
     result = cli("review", "import", path, "--manifest", run.folder)
     assert result.exit_code == 0, result.output
     assert "checks: " in result.output and "number-missing" in result.output

@@ -43,11 +43,16 @@ def run(translated, tmp_path, monkeypatch) -> Run:
     return run
 
 
-def reviewed_copy(run: Run, path: Path, lang: str = "zh-TW", edits: dict[str, str] | None = None, change=None) -> Path:
-    """A copy of the run's review document with `edits` (segment id → new target text) made, saved at `path`."""
+def reviewed_copy(
+    run: Run, path: Path, lang: str = "zh-TW", edits: dict[str, str] | None = None, change=None, marks=()
+) -> Path:
+    """A copy of the run's review document with `edits` (segment id → new target text) made and the rows in `marks`
+    marked OK (approved as they are), saved at `path`."""
     doc = docx.Document(run.review(lang))
     for sid, text in (edits or {}).items():
         edit.replace_text(edit.target_cell(doc, sid), text)
+    for sid in marks:
+        edit.mark_ok(doc, sid)
     if change is not None:
         change(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +187,13 @@ def test_the_same_document_reimported_after_further_edits_replaces_its_own_value
     assert block(run)["segments"][A]["text"] == A_OTHER
     result = cli("review", "import", third, "--manifest", run.folder, "--override")
     assert result.exit_code == 0, result.output
-    assert block(run)["segments"][A]["status"] == "unchanged" and current(run, A).target == run.machine(A)
+    # Taken back, but not approved (no OK mark): a draft, which never replaces the reviewer's text in the memory.
+    assert block(run)["segments"][A]["status"] == "unchanged" and current(run, A).target == A_OTHER
+    # Marked OK: the reviewer approves the machine text, which becomes the memory's current entry.
+    fourth = reviewed_copy(run, tmp_path / "v4" / "rev1.docx", edits={B: B_TEXT}, marks=[A])
+    result = cli("review", "import", fourth, "--manifest", run.folder, "--override")
+    assert result.exit_code == 0, result.output
+    assert block(run)["segments"][A]["approval"] == "marked" and current(run, A).target == run.machine(A)
 
 
 def test_identical_bytes_from_another_path_are_a_no_op(run, cli, tmp_path):

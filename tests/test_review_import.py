@@ -395,7 +395,7 @@ def test_damaged_documents_are_refused_clearly(run, cli, tmp_path):
 
 def test_an_unedited_document_is_not_a_review(run, cli):
     result = cli("review", "import", run.review("ja"))
-    refused(result, "exactly the document", "--accept-unedited")
+    refused(result, "exactly the document", "--approve-all")
     accepted = cli("review", "import", run.review("ja"), "--accept-unedited")
     assert accepted.exit_code == 0, accepted.output
     assert f"{len(run.manifest['segments'])} unchanged" in accepted.output

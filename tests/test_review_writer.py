@@ -146,7 +146,7 @@ def test_one_table_header_plus_one_row_per_segment(zh_doc):
     table = doc.tables[0]
     segments = tr.release.segments
     assert len(table.rows) == 1 + len(segments)
-    assert [c.text for c in table.rows[0].cells] == ["ID", "English", "繁體中文", "Notes"]
+    assert [c.text for c in table.rows[0].cells] == ["ID", "English", "繁體中文", "Notes", "OK?"]
     assert table.style.name == "Table Grid"
     first_trpr = table.rows[0]._tr.trPr
     assert first_trpr is not None and first_trpr.find(qn("w:tblHeader")) is not None
@@ -568,7 +568,7 @@ def test_long_release_reads_back_row_for_row(tmp_path):
     path = tmp_path / "long.ja.docx"
     write_review_docx(tr, "ja", path, generated_at="2025-11-28T09:00:00+08:00", source_label="x", run_id="r")
     meta, rows = read_review_rows(path)
-    assert meta["columns"] == ["ID", "English", "日本語", "Notes"]
+    assert meta["columns"] == ["ID", "English", "日本語", "Notes", "OK?"]
     assert [r.id for r in rows] == [s.id for s in tr.release.segments]
     assert [r.english for r in rows] == [clean_text(s.source)[0] for s in tr.release.segments]
     assert [r.target for r in rows] == [clean_text(t.text)[0] for t in tr.translations["ja"]]

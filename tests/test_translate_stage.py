@@ -205,13 +205,16 @@ def test_memory_translation_that_keeps_the_glossary_form_is_reused():
     assert len(engine.calls[0]) == 2  # the remembered sentence never reached the model
 
 
-def test_memory_translation_the_glossary_no_longer_agrees_with_is_not_reused():
-    """Approved before the glossary said 熊本大學 (here it holds 熊本大学): the model translates, the old text is
-    the suggestion, and Notes say why."""
+def test_memory_translation_the_glossary_no_longer_agrees_with_is_kept_with_the_term_flagged():
+    """Approved before the glossary said 熊本大學 (here it holds 熊本大学): the reviewer's text stays in the target
+    column (human work is never demoted), flagged as an error naming the term; the machine translation with the
+    current glossary is offered in Notes."""
     engine = e.ScriptedEngine(lambda s: s)
     memory = FakeMemory({SENTENCES[1]: "他在2017年訪問了熊本大学。"})
     out = translate_segments([seg(s, i + 1) for i, s in enumerate(SENTENCES)], "zh-TW", engine, FakeGlossary(), memory)
-    assert out[1].origin == "machine" and out[1].text == "He visited 熊本大學 in 2017."
-    assert out[1].suggestion == "他在2017年訪問了熊本大学。"
+    assert out[1].origin == "memory" and out[1].text == "他在2017年訪問了熊本大学。"
     [flag] = [f for f in out[1].flags if f.code == "memory-outdated"]
     assert "Kumamoto University → 熊本大學" in flag.message and "approved 2025-11-01" in flag.message
+    assert flag.severity == "error"
+    [offered] = [f for f in out[1].flags if f.code == "machine-version"]
+    assert offered.message.endswith("He visited 熊本大學 in 2017.")

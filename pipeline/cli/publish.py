@@ -18,19 +18,38 @@ from .options import memory_options
     help="Publish a draft with unreviewed segments, marked as unreviewed machine translation (banner, highlights, "
     "document properties).",
 )
+@click.option(
+    "--glossary",
+    "glossary_path",
+    type=click.Path(path_type=Path),
+    help="Glossary the gate checks every segment against [default: the run's glossary file, else ./glossaries].",
+)
+@click.option("--no-glossary", is_flag=True, help="Check only the terms the run recorded in its manifest.")
 @memory_options(
     "Approved translations for segments not reviewed in this release [default: $TRANSLATE_MEMORY, else "
     "memory.sqlite in the run's output folder, if it exists].",
     "Use only this release's reviewed documents.",
 )
-def publish(release: Path, targets: tuple[str, ...], allow_unreviewed: bool, memory_path: Path | None, no_memory: bool) -> None:
+def publish(
+    release: Path,
+    targets: tuple[str, ...],
+    allow_unreviewed: bool,
+    glossary_path: Path | None,
+    no_glossary: bool,
+    memory_path: Path | None,
+    no_memory: bool,
+) -> None:
     """Write the publishable documents of RELEASE (its output folder, or its manifest).
 
     Per language: <release>.<lang>.docx (title, dateline, paragraphs; typeset: full-width punctuation, 「」
     quotes, no spaces between CJK characters) and <release>.<lang>.bilingual.docx (English / target, paragraph
     by paragraph). Text comes from the imported reviewed documents, from segments the run took from the
-    translation memory, and from approved memory entries. Refuses (exit 6), listing the segments, when any
-    segment is unreviewed, unless --allow-unreviewed.
+    translation memory, and from approved memory entries.
+
+    The gate: every segment is checked again against the current glossary and the quality checks (numbers,
+    untranslated text, script, punctuation, brackets). A language with an error, or with unreviewed segments
+    (unless --allow-unreviewed), is refused (exit 6): each row is named with its problem and what to do; the
+    other languages are still published.
 
     \b
     Examples:
@@ -50,7 +69,14 @@ def publish(release: Path, targets: tuple[str, ...], allow_unreviewed: bool, mem
         return store
 
     try:
-        result = publish_release(release, langs=list(targets) or None, allow_unreviewed=allow_unreviewed, memory=open_memory)
+        result = publish_release(
+            release,
+            langs=list(targets) or None,
+            allow_unreviewed=allow_unreviewed,
+            memory=open_memory,
+            glossary_path=glossary_path,
+            use_glossary=not no_glossary,
+        )
     finally:
         for store in opened:
             store.close()
@@ -60,6 +86,11 @@ def publish(release: Path, targets: tuple[str, ...], allow_unreviewed: bool, mem
             counts[segment.how] = counts.get(segment.how, 0) + 1
         summary = ", ".join(f"{n} {how}" for how, n in counts.items())
         click.echo(f"{lang}: {document}, {bilingual} ({summary})")
+        warned = [s for s in result.segments[lang] if s.warnings]
+        for segment in warned[:10]:
+            click.echo(f"  warning {segment.id}: {'; '.join(segment.warnings)}")
+        if len(warned) > 10:
+            click.echo(f"  … {len(warned) - 10} more row(s) with warnings")
         if lang in result.unreviewed:
             click.secho(
                 f"  marked as containing unreviewed machine translation: {len(result.unreviewed[lang])} segment(s)",

@@ -54,7 +54,16 @@ def memory_opener(memory_path: Path | None, disabled: bool):
     help="Glossary whose approved terms the reviewed text must keep [default: the run's glossary].",
 )
 @click.option("--no-glossary", is_flag=True, help="Check only the terms the run recorded in its manifest.")
-@click.option("--accept-unedited", is_flag=True, help="Import a document that is byte-identical to what the run wrote.")
+@click.option(
+    "--accept-unedited",
+    is_flag=True,
+    help="Import a document that is byte-identical to what the run wrote (its rows stay drafts unless --approve-all).",
+)
+@click.option(
+    "--approve-all",
+    is_flag=True,
+    help="The reviewer approved the whole document: every row counts as approved as it stands, marked OK or not.",
+)
 @click.option(
     "--override",
     is_flag=True,
@@ -72,6 +81,7 @@ def import_(
     glossary_path: Path | None,
     no_glossary: bool,
     accept_unedited: bool,
+    approve_all: bool,
     override: bool,
     fmt: str,
     quiet: bool,
@@ -110,6 +120,7 @@ def import_(
                     use_glossary=not no_glossary,
                     accept_unedited=accept_unedited,
                     override=override,
+                    approve_all=approve_all,
                 )
             except ReviewError as error:
                 refused.append((document, error.format_message()))
@@ -132,6 +143,26 @@ def import_(
         )
     if refused:
         sys.exit(ReviewError.exit_code)
+
+
+def _approval_report(result) -> None:
+    from ..review.approval import APPROVE_ALL, EDITED, MARKED, STATUS_COLUMN
+
+    rows = [s for s in result.segments if s.origin != "verbatim"]
+    by = {how: sum(1 for s in rows if s.approval == how) for how in (EDITED, MARKED, APPROVE_ALL)}
+    parts = [f"{by[EDITED]} edited", f"{by[MARKED]} marked OK"] + ([f"{by[APPROVE_ALL]} by --approve-all"] if by[APPROVE_ALL] else [])
+    click.echo(f"  approved: {', '.join(parts)}")
+    drafts = result.unapproved
+    if drafts:
+        ids = ", ".join(s.id for s in drafts[:15]) + (" …" if len(drafts) > 15 else "")
+        click.secho(
+            f"  {len(drafts)} row(s) not approved (kept as drafts, not published): {ids} — type OK in their "
+            f"{STATUS_COLUMN} column (or edit them) and import again, or import with --approve-all",
+            fg="yellow",
+        )
+    unclear = [s for s in rows if "mark-not-understood" in s.flags]
+    for segment in unclear:
+        click.secho(f"  {segment.id}: {STATUS_COLUMN} holds “{segment.mark}”, not an approval mark (type OK)", fg="yellow")
 
 
 def _report(result, quiet: bool) -> None:
@@ -169,6 +200,7 @@ def _report(result, quiet: bool) -> None:
             f"  {len(flagged)} segment(s) changed a glossary term: stored as needs-glossary-review, not approved",
             fg="yellow",
         )
+    _approval_report(result)
     checked = result.qa_flagged
     if checked:
         errors = [s for s in checked if s.qa_errors]

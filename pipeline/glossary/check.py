@@ -349,12 +349,16 @@ def _segments_from_manifest(path: Path) -> list[tuple[str, str, list[tuple[int, 
 
 
 def _segments_from_docx(path: Path) -> list[tuple[str, str, list[tuple[int, int]], dict[str, str]]]:
-    from ..review.reader import read_review_rows
+    from ..review.reader import KIND_PUBLISHED, read_review_rows
 
     meta, rows = read_review_rows(path)
     lang = meta.get("language")
     if not lang:
         raise ValueError("the document does not say its target language (File → Properties → Language)")
+    if meta.get("kind") == KIND_PUBLISHED:
+        from .published import published_segments
+
+        return published_segments(path, meta, lang)
     return [(row.id, row.english, [], {lang: row.target}) for row in rows]
 
 

@@ -3,8 +3,9 @@ forms in a Japanese target where Japanese writes its own (學 → 学, 醫 → �
 
 Both use OpenCC's character tables (imported when first needed):
 
-* zh-TW: a character is Simplified-only when OpenCC's `s2t` changes it and it is not itself one of the
-  Traditional forms OpenCC lists for it. `ALSO_TRADITIONAL` holds the characters that `s2t` changes but that are
+* zh-TW: a character is Simplified-only when OpenCC's `s2t` changes it, OpenCC's `s2tw` (Taiwan standard forms)
+  changes it too, and it is not itself one of the Traditional forms OpenCC lists for it. `s2t` alone maps some
+  characters Taiwan writes every day to older variants (床 → 牀, 峰 → 峯, 群 → 羣, 秘 → 祕); `s2tw` keeps them. `ALSO_TRADITIONAL` holds the characters that `s2t` changes but that are
   correct Traditional characters too (台 beside 臺, 余 beside 餘, 里 beside 裏, 干 beside 乾/幹 ...): it is the
   set of keys of OpenCC's STCharacters table whose candidate list contains the key itself but not first
   (generated from OpenCC 1.1 data with `opencc_dict -i STCharacters.ocd2 -o st.txt -f ocd2 -t text`).
@@ -62,6 +63,11 @@ def _s2t(ch: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def _s2tw(ch: str) -> str:
+    return _converter("s2tw").convert(ch)
+
+
+@lru_cache(maxsize=65536)
 def _t2jp(ch: str) -> str:
     return _convert_char("t2jp", ch)
 
@@ -73,8 +79,8 @@ def simplified_in_zh_tw(text: str) -> list[tuple[str, str]]:
         if ch in found or not _ideograph(ch) or ch in ALSO_TRADITIONAL:
             continue
         traditional = _s2t(ch)
-        if traditional != ch:
-            found[ch] = traditional
+        if traditional != ch and _s2tw(ch) != ch:
+            found[ch] = _s2tw(ch)
     return list(found.items())
 
 

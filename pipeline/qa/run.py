@@ -87,7 +87,7 @@ def check_translation(segment: Segment, translation: Translation, *, demo: bool 
 
 
 # Flags the translate stage already raised that say what a finding would say again.
-_SAID_BY = {"term-missing": ("glossary-missing",), "empty": ()}
+_SAID_BY = {"term-missing": ("glossary-missing", "memory-outdated"), "empty": ()}
 
 
 def run_checks(segments: list[Segment], translations: list[Translation], *, demo: bool = False) -> None:

@@ -53,6 +53,7 @@ from typing import Any
 
 from ..document import Flag, Segment, Span, TermUse, Translation, normalize
 from ..errors import ReviewError
+from .approval import approval_of, read_mark
 from .scores import METRIC_NOTE, post_edit_scores  # scored once per pair, cached (issue 14)
 from .typography import join_pieces
 
@@ -92,6 +93,8 @@ class SegmentReview:
     memory: str | None = None  # status stored in the memory, or why not stored ("not stored: ...")
     used: str | None = None  # when the release uses another document's edit of this segment: whose, and why
     qa: list[dict[str, str]] = field(default_factory=list)  # quality-check findings on the reviewed text (pipeline/qa)
+    approval: str | None = None  # how the reviewer approved the row (approval.py: edited, marked, approve-all), or None
+    mark: str = ""  # what the row's OK? cell holds, as typed
 
     @property
     def qa_errors(self) -> list[dict[str, str]]:
@@ -101,6 +104,7 @@ class SegmentReview:
     def approved(self) -> bool:
         return (
             self.status != EMPTIED
+            and self.approval is not None
             and not ({"glossary-changed", "glossary-missing"} & set(self.flags))
             and not self.qa_errors
         )
@@ -135,6 +139,11 @@ class DocumentImport:
         return [s for s in self.segments if {"glossary-changed", "glossary-missing"} & set(s.flags)]
 
     @property
+    def unapproved(self) -> list[SegmentReview]:
+        """Rows nobody approved (not edited, no OK mark, no --approve-all): drafts."""
+        return [s for s in self.segments if s.approval is None and s.origin != "verbatim"]
+
+    @property
     def qa_flagged(self) -> list[SegmentReview]:
         """Rows whose reviewed text has quality-check errors (not approved) or warnings."""
         return [s for s in self.segments if s.qa]
@@ -148,6 +157,7 @@ class DocumentImport:
             "manifest": str(self.manifest),
             "reviewed": str(self.reviewed_file),
             "counts": {k: self.count(k) for k in (UNCHANGED, EDITED, EMPTIED)},
+            "unapproved": [s.id for s in self.unapproved],
             "chrf": self.chrf,
             "ter": self.ter,
             "metrics": METRIC_NOTE,
@@ -510,6 +520,7 @@ def import_review(
     use_glossary: bool = True,
     accept_unedited: bool = False,
     override: bool = False,
+    approve_all: bool = False,
 ) -> DocumentImport:
     """Import one reviewed document (see the module docstring).
 
@@ -517,6 +528,8 @@ def import_review(
     `override`: where another document of the same run and language edited a segment to a different text, this
     document's text wins (else `ReviewError`); and a document re-imported under the same name may take back its
     own earlier edits.
+    `approve_all`: every row is approved as it stands (the reviewer approved the whole document; approval.py);
+    without it a row is approved by an edit or by an OK mark in its OK? cell, and the others are drafts.
     """
     from ..manifest import file_sha256, read_manifest
     from ..outputs import ReleasePaths, release_lock
@@ -549,10 +562,10 @@ def import_review(
         )
     written = ((manifest.get("documents") or {}).get(lang) or {}).get("sha256")
     sha256 = file_sha256(path)
-    if written and written == sha256 and not accept_unedited:
+    if written and written == sha256 and not (accept_unedited or approve_all):
         raise ReviewError(
             f"Refused {path}: it is exactly the document run {run_id} wrote (nobody saved it, so it was not "
-            "reviewed). If the reviewer approved it as it is, pass --accept-unedited."
+            "reviewed). If the reviewer approved it as it is, pass --approve-all."
         )
     segments = manifest["segments"]
     column = language_style(lang).column
@@ -588,6 +601,10 @@ def import_review(
             review.paragraphs = list(row.target_paragraphs)
         if row.tracked:
             review.flags.append("tracked-changes")
+        review.approval = approval_of(status, row.mark, approve_all) if origin != "verbatim" else None
+        review.mark = row.mark
+        if row.mark and not read_mark(row.mark)[0]:
+            review.flags.append("mark-not-understood")
         review.comments = [f"{c.author}: {c.text}" if c.author else c.text for c in row.comments if c.text]
         generated = _generated_notes(segment, lang)
         review.reviewer_notes = [
@@ -613,7 +630,7 @@ def import_review(
     for review, (chrf, ter) in zip(scored, per):
         review.chrf, review.ter = chrf, ter
 
-    from ..memory import APPROVED, NEEDS_GLOSSARY_REVIEW, NEEDS_REVIEW
+    from ..memory import APPROVED, DRAFT, NEEDS_GLOSSARY_REVIEW, NEEDS_REVIEW
 
     for review in reviews:
         if review.origin == "verbatim":
@@ -624,6 +641,8 @@ def import_review(
             review.memory = "not stored: unchanged demo-model output"
         elif review.approved:
             review.memory = APPROVED
+        elif review.approval is None:
+            review.memory = DRAFT
         else:
             review.memory = NEEDS_GLOSSARY_REVIEW if review.glossary else NEEDS_REVIEW
 
@@ -688,6 +707,8 @@ def _segment_record(s: SegmentReview) -> dict[str, Any]:
         "ter": s.ter,
         "memory": s.memory,
         "qa": s.qa,
+        "approval": s.approval,
+        "mark": s.mark,
     }
 
 
@@ -754,7 +775,9 @@ def _merge(documents: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
                         chosen.append((given.get("at", 0), item))
                 winner = max(chosen, key=lambda pair: pair[0])[1] if chosen else edits[0]
         else:
-            winner = entries[-1]
+            # No edit: the latest document that approved the row (an OK mark) wins over one that left it a draft.
+            approved = [item for item in entries if item[2].get("approval", "legacy") is not None]
+            winner = approved[-1] if approved else entries[-1]
         name, _, entry = winner
         result = dict(entry)
         result["document"] = name

@@ -18,8 +18,12 @@ Where each segment's text comes from, in order:
 3. an approved translation of the same source in the memory (`--memory`; reviewed in another release);
 4. otherwise the segment is UNREVIEWED machine translation.
 
-Unreviewed (or needs-glossary-review) segments make `publish` refuse (`ReviewError`, exit 6, the segment ids
-listed) before anything is written, unless `allow_unreviewed`: then the documents say so in a red banner at the
+A row nobody approved (approval.py: not edited, no OK mark, no --approve-all) counts as not imported.
+
+The gate (gate.py): every segment to publish, whatever its origin, is checked again against the current glossary
+and the quality checks (pipeline/qa). A language with an error, or with unreviewed (or needs-glossary-review)
+segments unless `allow_unreviewed`, is not written; the other languages are; then `ReviewError` (exit 6) names
+each refused row, its problem and the next step. With `allow_unreviewed` then the documents say so in a red banner at the
 top, the unreviewed sentences are highlighted, and the core properties carry it (content status "contains
 unreviewed machine translation", keywords, comments). A demo-model run gets a banner too.
 Every document is written to a temporary file and renamed (pipeline.atomic), under the release's lock.
@@ -63,6 +67,9 @@ class PublishedSegment:
     text: str  # before typesetting
     how: str  # reviewed, memory, verbatim, emptied, unreviewed, needs-glossary-review
     note: str = ""
+    document: str = ""  # the review document the text was imported from (reviewed, needs-glossary-review)
+    problems: list[str] = field(default_factory=list)  # the gate's errors (gate.py): they refuse the language
+    warnings: list[str] = field(default_factory=list)  # the gate's warnings: shown, never refuse
 
 
 @dataclass
@@ -71,6 +78,7 @@ class PublishResult:
     run_id: str
     manifest: Path
     documents: dict[str, tuple[Path, Path]] = field(default_factory=dict)  # lang → (document, bilingual)
+    glossary: str = ""  # what the gate checked against (gate.current_glossary)
     segments: dict[str, list[PublishedSegment]] = field(default_factory=dict)
     unreviewed: dict[str, list[PublishedSegment]] = field(default_factory=dict)
 
@@ -105,15 +113,22 @@ def plan_language(manifest: dict[str, Any], lang: str, reviewed: dict[str, dict]
             source=segment["source"],
             trailing=segment.get("trailing", ""),
         )
-        if isinstance(entry, dict) and entry.get("source_hash") in (None, "", segment.get("hash")):
+        if (
+            isinstance(entry, dict)
+            and entry.get("source_hash") in (None, "", segment.get("hash"))
+            and entry.get("approval", "legacy") is not None  # a row nobody approved is a draft: as if not imported
+        ):
+            document = str(entry.get("document") or "")
             if entry.get("status") == EMPTIED:
-                result.append(PublishedSegment(**common, text="", how=EMPTIED))
+                result.append(PublishedSegment(**common, text="", how=EMPTIED, document=document))
             elif entry.get("approved", True):
-                result.append(PublishedSegment(**common, text=entry.get("text", ""), how=REVIEWED))
+                result.append(PublishedSegment(**common, text=entry.get("text", ""), how=REVIEWED, document=document))
             else:
                 problems = [f"{f.get('code')}: {f.get('message')}" for f in entry.get("qa") or [] if f.get("severity") == "error"]
                 note = "; ".join((entry.get("glossary") or []) + problems)
-                result.append(PublishedSegment(**common, text=entry.get("text", ""), how=NEEDS_GLOSSARY, note=note))
+                result.append(
+                    PublishedSegment(**common, text=entry.get("text", ""), how=NEEDS_GLOSSARY, note=note, document=document)
+                )
             continue
         origin = target.get("origin")
         if origin in (MEMORY, VERBATIM):
@@ -355,26 +370,21 @@ def build_bilingual(manifest: dict, lang: str, segments: list[PublishedSegment])
 # --------------------------------------------------------------------------------------------- command
 
 
-def _describe(unreviewed: dict[str, list[PublishedSegment]]) -> str:
-    parts = []
-    for lang, segments in unreviewed.items():
-        plain = [s.id for s in segments if s.how == UNREVIEWED]
-        glossary = [f"{s.id} ({s.note})" if s.note else s.id for s in segments if s.how == NEEDS_GLOSSARY]
-        if plain:
-            parts.append(f"{lang}: {len(plain)} unreviewed: {', '.join(plain)}")
-        if glossary:
-            parts.append(f"{lang}: {len(glossary)} need glossary review: {'; '.join(glossary)}")
-    return "\n  ".join(parts)
-
-
 def publish_release(
     target: Path,
     *,
     langs: list[str] | None = None,
     allow_unreviewed: bool = False,
     memory=None,
+    glossary_path: Path | None = None,
+    use_glossary: bool = True,
 ) -> PublishResult:
-    """Write the publishable documents of a release folder or manifest (see the module docstring)."""
+    """Write the publishable documents of a release folder or manifest (see the module docstring).
+
+    The gate (gate.py) checks every segment against the current glossary (`glossary_path`, else the run's glossary
+    file, else ./glossaries) and the quality checks; the languages it refuses are not written, the others are, and
+    then `ReviewError` names the refused rows."""
+    from .gate import check_language, current_glossary, describe
     from ..atomic import atomic_output
     from ..manifest import read_manifest
     from ..outputs import ReleasePaths, release_lock
@@ -394,23 +404,20 @@ def publish_release(
         memory = memory(manifest_path)
     reviewed = load_reviewed(manifest_path, manifest)
     result = PublishResult(manifest.get("release", ""), manifest["run_id"], manifest_path)
+    glossary, result.glossary = current_glossary(manifest, glossary_path, use_glossary)
+    refusals = []
     for lang in langs:
         planned = plan_language(manifest, lang, reviewed.get(lang, {}), memory)
         result.segments[lang] = planned
+        refusals += check_language(manifest, lang, planned, glossary, allow_unreviewed=allow_unreviewed)
         blocking = [s for s in planned if s.how in BLOCKING]
         if blocking:
             result.unreviewed[lang] = blocking
-    if result.unreviewed and not allow_unreviewed:
-        raise ReviewError(
-            f"Not published: {manifest_path.parent} has segments that were not reviewed; nothing was written.\n  "
-            + _describe(result.unreviewed)
-            + "\n  Import the reviewed documents (translate review import), or pass --allow-unreviewed for a "
-            "draft marked as unreviewed machine translation."
-        )
+    refused = {r.lang for r in refusals}
     folder = manifest_path.parent
     name = manifest.get("release") or manifest_path.name.split(".")[0]
     with release_lock(ReleasePaths(folder, name)):
-        for lang in langs:
+        for lang in [lang for lang in langs if lang not in refused]:
             document = folder / f"{name}.{lang}.docx"
             bilingual = folder / f"{name}.{lang}.bilingual.docx"
             for path, build in ((document, build_publication), (bilingual, build_bilingual)):
@@ -418,6 +425,8 @@ def publish_release(
                 with atomic_output(path) as temporary:
                     doc.save(str(temporary))
             result.documents[lang] = (document, bilingual)
+    if refusals:
+        raise ReviewError(describe(refusals, result.segments, result.documents, folder))
     return result
 
 

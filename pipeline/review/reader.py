@@ -22,7 +22,7 @@ Comments (`word/comments.xml`) are read too and attached to the row whose cell h
 returned separately (`ReviewDocument.comments`).
 
 The table is the one whose header row starts with "ID" (else the first table); its header row is skipped.
-Columns: ID | English | <target> | Notes.
+Columns: ID | English | <target> | Notes | OK? (the approval mark; older documents have no OK? column).
 
 Published documents (`translate publish`) are recognised by their core property `category`: a bilingual one
 ("published-bilingual") reads as rows `p01`, `p02`, ... of English | target paragraphs (so that
@@ -65,7 +65,7 @@ _TRACKED = (W + "ins", W + "del", W + "moveTo", W + "moveFrom")
 KIND_REVIEW = "review"
 KIND_PUBLISHED = "published"
 KIND_BILINGUAL = "published-bilingual"
-COLUMNS = ("ID", "English", "target", "Notes")
+COLUMNS = ("ID", "English", "target", "Notes", "OK?")
 
 
 @dataclass
@@ -90,6 +90,7 @@ class ReviewRow:
     comments: list[ReviewComment] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)  # authors of tracked changes in the target cell
     tracked: bool = False  # the target cell holds tracked changes
+    mark: str = ""  # the OK? (approval) cell, tracked changes accepted; "" in a document without that column
 
 
 @dataclass
@@ -349,10 +350,10 @@ def _read(path: Path, document) -> ReviewDocument:
         if kind == KIND_BILINGUAL:
             tcs = [None, *tcs]  # no ID column: rows are paragraphs p01, p02, ...
         paragraphs = [cell_paragraphs(tc) if tc is not None else [] for tc in tcs]
-        paragraphs += [[] for _ in range(4 - len(paragraphs))]
+        paragraphs += [[] for _ in range(5 - len(paragraphs))]
         texts = ["\n".join(ps) for ps in paragraphs]
         row_id = texts[0].strip() if kind == KIND_REVIEW else f"p{len(result) + 1:02d}"
-        row = ReviewRow(row_id, texts[1], texts[2], texts[3], number, target_paragraphs=paragraphs[2])
+        row = ReviewRow(row_id, texts[1], texts[2], texts[3], number, target_paragraphs=paragraphs[2], mark=texts[4].strip())
         if len(tcs) > 2 and tcs[2] is not None:
             row.tracked, row.authors = _tracked_authors(tcs[2])
         for column, tc in zip(COLUMNS, tcs):

@@ -5,7 +5,8 @@ Layout (A4 landscape):
 * a header block: title, source file, generation date, run id, model package and version (and converter),
   glossary file and hash, things ingest skipped, and - for a demo model - a red banner saying the target column
   is NOT a translation;
-* one table, columns ID | English | <target language> | Notes, the header row repeated on every page, every row
+* one table, columns ID | English | <target language> | Notes | OK? (the row's approval mark, approval.py), the
+  header row repeated on every page, every row
   kept on one page, exactly one row per segment, in segment order, and no other rows.
 
 What the review import relies on:
@@ -46,6 +47,7 @@ from docx.text.run import Run
 
 from pipeline.atomic import atomic_output
 from pipeline.document import VERBATIM, Segment, TranslatedRelease, Translation
+from pipeline.review.approval import STATUS_COLUMN
 from pipeline.review.docx_stream import marker, save_streamed
 from pipeline.review.ooxml import cell_shading, row_flags, set_fonts, set_lang
 from pipeline.review.table_xml import RunLooks, cell_element, element, grid_widths, paragraph_element, row_element
@@ -74,7 +76,7 @@ DEMO_COLOR = RGBColor(0xC0, 0x00, 0x00)
 
 # A4 landscape, widths of ID | English | target | Notes (sum = page width - margins = 261 mm).
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(297), Mm(210), Mm(18)
-COLUMN_WIDTHS = (Mm(24), Mm(96), Mm(96), Mm(45))
+COLUMN_WIDTHS = (Mm(22), Mm(92), Mm(93), Mm(40), Mm(14))  # ID | English | target | Notes | OK? (approval.py)
 BODY_SIZE, NOTES_SIZE = Pt(10), Pt(8.5)
 PARAGRAPH_BORDER = {"val": "single", "sz": "12", "space": "0", "color": "404040"}  # 1.5 pt
 HEADER_FILL = "D9D9D9"
@@ -322,7 +324,7 @@ class _Styles:
 
 
 def _header_labels(ls: LanguageStyle) -> tuple[str, ...]:
-    return ("ID", "English", ls.column, "Notes")
+    return ("ID", "English", ls.column, "Notes", STATUS_COLUMN)
 
 
 def _paragraph_top_border():
@@ -347,7 +349,7 @@ def _segment_row(
     widths: list[str],
     border,
 ):
-    """The `w:tr` of one segment: ID | English | target | Notes."""
+    """The `w:tr` of one segment: ID | English | target | Notes | OK? (empty: the reviewer types OK to approve)."""
     removed = False
     id_text, changed = clean_text(segment.id)
     removed |= changed
@@ -367,7 +369,8 @@ def _segment_row(
     notes_cell = _text_cell(looks, lines, _Look(styles.notes))
 
     properties = (border,) if starts_paragraph else ()
-    cells = (id_cell, source_cell, target_cell, notes_cell)
+    status_cell = _text_cell(looks, [""], _Look(styles.english))  # one empty run: what is typed gets its fonts
+    cells = (id_cell, source_cell, target_cell, notes_cell, status_cell)
     return row_element(cell_element(width, paragraphs, properties=properties) for width, paragraphs in zip(widths, cells))
 
 
@@ -543,7 +546,8 @@ def _review_document(tr: TranslatedRelease, lang: str, *, generated_at: str, sou
     legend.paragraph_format.space_before = Pt(4)
     legend.paragraph_format.space_after = Pt(6)
     _add_run(legend, f"Edit the {ls.column} column only (Track Changes welcome); keep the ID column and the rows as "
-             "they are. Glossary terms: ", notes)  # fmt: skip
+             f"they are. An edited row is approved; to approve a row as it is, type OK in its {STATUS_COLUMN} column "
+             "(rows left alone stay drafts). Glossary terms: ", notes)  # fmt: skip
     _add_run(legend, "approved", notes, highlight=APPROVED_HIGHLIGHT)
     _add_run(legend, ", ", notes)
     _add_run(legend, "proposed", notes, highlight=PROPOSED_HIGHLIGHT)
