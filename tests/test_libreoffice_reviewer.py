@@ -105,3 +105,91 @@ def test_import_of_unaccepted_changes_equals_libreoffices_own_accept_all(run, cl
     mine, theirs = imported(run), imported(other)
     assert {sid: s["text"] for sid, s in mine.items()} == {sid: s["text"] for sid, s in theirs.items()}
     assert sum("tracked-changes" in s["flags"] for s in mine.values()) >= 2
+
+
+# Characters a reviewer types on purpose (see test_review_editors.py): 神 U+FA19, 﨑 U+FA11, U+3000, NBSP, tab.
+KAMI, SAKI, IDEO_SPACE, NBSP, TAB = "\ufa19", "\ufa11", "\u3000", "\u00a0", "\t"
+
+
+def plain_rows(run: Run, lang: str, count: int) -> list[str]:
+    """Sentences with no glossary term: editing them never needs glossary review, so publish takes them."""
+    found = [
+        s["id"] for s in run.manifest["segments"][2:]
+        if not s["targets"][lang]["terms"] and s["targets"][lang]["origin"] == "machine"
+    ]  # fmt: skip
+    assert len(found) >= count
+    return found[:count]
+
+
+@pytest.mark.parametrize("save_type", [WORD_2007, OOXML_TEXT], ids=["word-2007-365", "ooxml-text-transitional"])
+def test_characters_typed_in_libreoffice_are_stored_and_published_exactly(run, cli, libreoffice, save_type):
+    lang = "ja"
+    typed_in, replaced, tracked = plain_rows(run, lang, 3)
+    name = f"山{SAKI}{IDEO_SPACE}{KAMI}太郎"
+    machine = {sid: run.segment(sid)["targets"][lang]["text"] for sid in (typed_in, replaced, tracked)}
+    saved = run.folder / f"{SAMPLE.stem}.{lang}.review (LibreOffice).docx"
+    libreoffice.edit(
+        run.review(lang),
+        op.author(AUTHOR),
+        op.type_in_cell(row(run, typed_in), TARGET, f"{NBSP}{name}{TAB}教授", at="start"),
+        op.set_cell(row(run, replaced), TARGET, f"{IDEO_SPACE}本日、{name}氏が{KAMI}戸を訪問。"),
+        op.track_changes(),
+        op.type_in_cell(row(run, tracked), TARGET, f"（{name}）"),  # tracked, left unaccepted
+        op.save(saved, save_type),
+    )
+    result = import_ok(cli, run, saved)
+    assert "3 edited" in result.output, result.output
+    segments = imported(run, lang)
+    assert segments[typed_in]["text"] == f"{NBSP}{name}{TAB}教授" + machine[typed_in]
+    assert segments[replaced]["text"] == f"{IDEO_SPACE}本日、{name}氏が{KAMI}戸を訪問。"
+    assert segments[tracked]["text"] == machine[tracked] + f"（{name}）"
+
+    published = cli("publish", run.folder, "--to", lang, "--allow-unreviewed")
+    assert published.exit_code == 0, published.output
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(run.folder / f"{SAMPLE.stem}.{lang}.docx").paragraphs)
+    for piece in (f"{NBSP}{name}{TAB}教授", f"本日、{name}氏が{KAMI}戸を訪問。", f"（{name}）"):
+        assert piece in text, piece
+    assert "山崎" not in text and "\u795e戸" not in text
+
+
+def test_formats_other_than_docx_saved_by_libreoffice_are_refused_with_how_to_save(run, cli, libreoffice, tmp_path):
+    from libreoffice import DOC, ODT
+
+    odt, doc = tmp_path / "review.odt", tmp_path / "review.doc"
+    libreoffice.edit(run.review("zh-TW"), op.save(odt, ODT), op.save(doc, DOC))
+    for path, what in ((odt, "OpenDocument Text (.odt)"), (doc, "Word 97–2003 (.doc)")):
+        result = cli("review", "import", path, "--manifest", run.folder)
+        assert result.exit_code == 6, result.output
+        assert what in result.output and "Save As" in result.output and "Traceback" not in result.output
+        assert len([line for line in result.output.splitlines() if line.strip()]) == 1
+
+
+def test_ctrl_end_and_typing_lands_after_the_table_not_in_the_last_notes_cell(run, cli, libreoffice, tmp_path):
+    saved = tmp_path / "typed-at-end.docx"
+    last = run.manifest["segments"][-1]["id"]
+    before, = libreoffice.edit(run.review("zh-TW"), op.cell_text(len(run.manifest["segments"]), NOTES))
+    libreoffice.edit(run.review("zh-TW"), op.type_at_end("整體意見：請再確認日期"), op.save(saved, WORD_2007))
+    after, = libreoffice.edit(saved, op.cell_text(len(run.manifest["segments"]), NOTES))
+    assert after == before  # the last row's Notes cell is untouched
+    result = cli("review", "import", saved, "--manifest", run.folder, "--accept-unedited")
+    assert result.exit_code == 0, result.output
+    assert "typed outside the table (after the table), kept with the document: 整體意見：請再確認日期" in result.output
+    assert imported(run)[last]["reviewer_notes"] == []
+
+
+def test_changes_by_a_libreoffice_user_with_no_name_are_said_once(run, cli, libreoffice, tmp_path):
+    saved = tmp_path / "anonymous.docx"
+    ids = [s["id"] for s in run.manifest["segments"][3:5]]
+    libreoffice.edit(
+        run.review("zh-TW"),
+        op.author(""),
+        op.track_changes(),
+        *[op.type_in_cell(row(run, sid), TARGET, "（校）") for sid in ids],
+        op.save(saved, WORD_2007),
+    )
+    libreoffice.edit(run.review("zh-TW"), op.author(AUTHOR))  # later tests get a named reviewer again
+    result = import_ok(cli, run, saved)
+    assert result.output.count("Unknown Author") == 1, result.output
+    assert f"2 row(s) ({', '.join(ids)})" in result.output

@@ -103,9 +103,13 @@ def import_(
       translate review import output/kmu-kumamoto-mou-2025/kmu-kumamoto-mou-2025.zh-TW.review.docx
       translate review import ~/Downloads/*.review.docx --manifest output/kmu-kumamoto-mou-2025/
     """
-    from ..errors import ReviewError
+    from ..errors import InputError, ReviewError
     from ..review.importer import import_review
 
+    for document in documents:  # before importing any: a mistyped name is exit 3 (unreadable input), not a refusal
+        if not document.exists() or document.is_dir():
+            what = "a folder, not a file" if document.is_dir() else "no such file"
+            raise InputError(f"{document}: {what}; nothing was imported")
     open_for, opened = memory_opener(memory_path, no_memory)
     results = []
     refused: list[tuple[Path, str]] = []
@@ -187,6 +191,15 @@ def _report(result, quiet: bool) -> None:
         click.echo("  not stored: " + ", ".join(f"{n} {reason}" for reason, n in not_stored.items()))
     if result.already_imported_as:
         click.echo(f"  already imported as {result.already_imported_as} (the same bytes): nothing recorded again")
+    if result.unnamed_author_rows:
+        rows = result.unnamed_author_rows
+        click.secho(
+            f"  {len(rows)} row(s) ({', '.join(rows[:5])}{', …' if len(rows) > 5 else ''}) were changed with Track "
+            "Changes by “Unknown Author”: the editor had no user name set (LibreOffice: Tools → Options → LibreOffice → "
+            "User Data; Word: File → Options → General), so the reviewer is taken from the document's last-saved-by, "
+            "if any",
+            fg="yellow",
+        )
     state = "updated" if result.reviewed_changed else "already up to date"
     click.echo(f"  review recorded in {result.reviewed_file} ({state})")
     for item in result.outside_text:

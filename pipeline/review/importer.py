@@ -15,8 +15,11 @@ For each document (docs/review.md):
    Nothing is imported from a refused document.
 3. Per segment, the reviewed text: the target cell's paragraphs (and line breaks) joined as the language writes
    them — nothing between CJK text in zh/ja, a space otherwise (`typography.join_pieces`): a reviewer's Enter
-   inside a cell never becomes a line break in the published text; runs of whitespace collapsed. Status:
-   unchanged / edited / emptied (compared after `normalize`).
+   inside a cell never becomes a line break in the published text (the paragraphs are kept as read). Every
+   character the reviewer typed is stored as typed: no Unicode normalisation (神 U+FA19 and 﨑 U+FA11 in a name
+   stay), U+3000, no-break spaces and tabs kept; only ASCII spaces and line breaks at the ends of a piece go.
+   Status: unchanged / edited / emptied, comparing copies with runs of ASCII spaces collapsed (`_same_text`), so a
+   changed character, even one NFC would fold, is an edit.
 4. Glossary: every APPROVED glossary term in the English (the glossary from `--glossary`, else the run's
    glossary file if it still exists, else the terms the manifest recorded) must keep its target form
    (`glossary.check.contains_target`: width and spacing tolerant). If not: flag `glossary-changed` (the machine
@@ -66,6 +69,7 @@ __all__ = [
     "post_edit_scores",
     "reviewed_path",
     "reviewed_text",
+    "unnamed_author",
 ]
 
 REVIEWED_SCHEMA = 1
@@ -125,6 +129,7 @@ class DocumentImport:
     document_comments: list[str] = field(default_factory=list)
     outside_text: list[dict[str, str]] = field(default_factory=list)  # {"where", "text"}: typed outside the table
     already_imported_as: str | None = None  # these exact bytes were imported before, under this file name
+    unnamed_author_rows: list[str] = field(default_factory=list)  # tracked changes by "Unknown Author" (no user name)
     memory_new: int = 0
     memory_updated: int = 0
     memory_unchanged: int = 0
@@ -171,6 +176,7 @@ class DocumentImport:
             },
             "reviewed_changed": self.reviewed_changed,
             "already_imported_as": self.already_imported_as,
+            "unnamed_author_rows": self.unnamed_author_rows,
             "document_comments": self.document_comments,
             "outside_text": self.outside_text,
             "segments": [asdict(s) for s in self.segments],
@@ -267,7 +273,27 @@ def find_manifest(docx: Path, meta: dict, given: Path | None) -> Path:
 def reviewed_text(paragraphs: list[str], lang: str) -> str:
     """A target cell's paragraphs (and line breaks) as one segment text (see the module docstring)."""
     pieces = [piece for paragraph in paragraphs for piece in re.split(r"[\r\n\v\f\u2028\u2029]+", paragraph)]
-    return normalize(join_pieces([normalize(p) for p in pieces], lang))
+    return join_pieces(pieces, lang)
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal for the review's status: only runs of ASCII spaces are folded (never NFC: 神 U+FA19 ≠ 神 U+795E)."""
+    return re.sub(" +", " ", a).strip(" ") == re.sub(" +", " ", b).strip(" ")
+
+
+def _written(text: str) -> str:
+    """The target text as the writer put it in the cell (control characters removed), not normalised."""
+    from .writer import clean_text
+
+    return clean_text(text)[0]
+
+
+UNNAMED_AUTHORS = {"", "unknown author"}  # LibreOffice's name for changes made with no user name set
+
+
+def unnamed_author(author: str) -> bool:
+    """A tracked change's author that names nobody (the editor had no user name set)."""
+    return author.strip().lower() in UNNAMED_AUTHORS
 
 
 def _cleaned(text: str) -> str:
@@ -328,9 +354,11 @@ def _check_rows(path: Path, rows: list, segments: list[dict], manifest_path: Pat
         if segment is None:
             continue
         if normalize(row.english) != _cleaned(segment["source"]):
+            from .difference import show_difference
+
             problems.append(
-                f"row {row.row} ({row.id}): English cell altered: “{_clip(row.english)}”, the run has "
-                f"“{_clip(segment['source'])}”"
+                f"row {row.row} ({row.id}): English cell altered: "
+                + show_difference(normalize(row.english), _cleaned(segment["source"]))
             )
     if problems:
         raise _refuse(path, problems, manifest_path, column)
@@ -580,12 +608,17 @@ def import_review(
     if last_author == "translation pipeline":
         last_author = ""
     reviews: list[SegmentReview] = []
+    unnamed_rows: list[str] = []
     for row, segment in zip(document.rows, segments):
         target = (segment.get("targets") or {}).get(lang) or {}
         machine = _cleaned(target.get("text", ""))
         origin = target.get("origin", "machine")
         text = reviewed_text(row.target_paragraphs or [row.target], lang)
-        status = UNCHANGED if text == machine else (EMPTIED if not text else EDITED)
+        written = reviewed_text([_written(target.get("text", ""))], lang)
+        if _same_text(text, written):
+            status = UNCHANGED
+        else:
+            status = EMPTIED if not text.strip() else EDITED
         review = SegmentReview(
             id=segment["id"],
             row=row.row,
@@ -610,7 +643,9 @@ def import_review(
         review.reviewer_notes = [
             line.strip() for line in row.notes.split("\n") if line.strip() and normalize(line) not in generated
         ]
-        reviewers = list(row.authors) + [c.author for c in row.comments if c.author]
+        if any(unnamed_author(a) for a in row.authors):
+            unnamed_rows.append(review.id)
+        reviewers = [a for a in row.authors if not unnamed_author(a)] + [c.author for c in row.comments if c.author]
         if not reviewers and status != UNCHANGED and last_author:
             reviewers.append(last_author)
         review.reviewers = list(dict.fromkeys(reviewers))
@@ -658,6 +693,7 @@ def import_review(
         ter=total_ter,
         demo=demo,
         document_comments=[f"{c.author}: {c.text}" if c.author else c.text for c in document.comments if c.text],
+        unnamed_author_rows=unnamed_rows,
     )
     if document.outside:
         generated = _generated_outside(manifest, manifest_path, lang)

@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ReviewError
+from ..errors import InputError, ReviewError
 from ..xml_entities import run_text
 
 __all__ = [
@@ -277,7 +277,13 @@ def _open(path: Path):
 
     from ..docx_package import DocxRefused, open_docx
     from ..limits import REVIEW_DOCX_MAX_BYTES, LimitExceeded, check_file
+    from .package import not_a_docx
 
+    if not path.exists() or path.is_dir():
+        raise InputError(f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}; check the path")
+    described = not_a_docx(path) if path.is_file() else None  # never open a FIFO here: check_file refuses it
+    if described:
+        raise ReviewError(described)
     try:
         if path.exists():
             check_file(path, REVIEW_DOCX_MAX_BYTES, "a reviewed .docx")
@@ -285,10 +291,10 @@ def _open(path: Path):
     except (DocxRefused, LimitExceeded) as exc:
         raise ReviewError(f"{path} {exc}; refused, ask the reviewer to save the document again") from None
     except FileNotFoundError:
-        raise ReviewError(f"{path}: no such file") from None
+        raise InputError(f"{path}: no such file; check the path") from None
     except PackageNotFoundError as exc:
         if not path.exists():
-            raise ReviewError(f"{path}: no such file") from None
+            raise InputError(f"{path}: no such file; check the path") from None
         raise ReviewError(f"{path}: not a Word .docx document ({exc})") from None
     except (zipfile.BadZipFile, EOFError) as exc:
         raise ReviewError(
@@ -318,16 +324,23 @@ def read_review_document(path: Path) -> ReviewDocument:
 
 
 def _read(path: Path, document) -> ReviewDocument:
-    props = document.core_properties
-    category = (props.category or "").strip()
+    from .package import core_properties
+
+    # Read from the package under either core-properties relationship type (LibreOffice's OOXML Text writes the
+    # older one, which python-docx does not follow); python-docx's reading where the package has no such part.
+    found = core_properties(path)
+    if not any(found.values()):
+        props = document.core_properties
+        found = {key: (getattr(props, key) or "").strip() or None for key in found}
+    category = found["category"] or ""
     kind = category if category in (KIND_PUBLISHED, KIND_BILINGUAL) else KIND_REVIEW
     body = document.element.body
     meta = {
-        "language": (props.language or "").strip() or None,
-        "identifier": (props.identifier or "").strip() or None,
-        "title": (props.title or "").strip() or None,
+        "language": found["language"],
+        "identifier": found["identifier"],
+        "title": found["title"],
         "category": category or None,
-        "last_modified_by": (props.last_modified_by or "").strip() or None,
+        "last_modified_by": found["last_modified_by"],
         "run": _header_value(body, "Run"),
         "kind": kind,
         "columns": [],

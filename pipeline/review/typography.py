@@ -2,8 +2,12 @@
 
 `typeset(text, lang)` applies, for zh-* and ja (other languages: whitespace tidied only):
 
+0. what a reviewer typed deliberately is never changed: no Unicode normalisation (compatibility ideographs used
+   in names, 神 U+FA19, 﨑 U+FA11 as in 山﨑, stay: NFC would turn them into 神 and 崎), and the ideographic
+   space U+3000 (山﨑　太郎), the no-break space U+00A0 and the tab are kept where they are; the spacing rules
+   below remove or collapse ASCII spaces (U+0020) only, and line breaks become spaces;
 1. full-width Latin letters and digits (Ａ, ０) become half-width (Taiwan and Japanese house styles write
-   2017, not ２０１７); U+3000 (ideographic space) counts as a space;
+   2017, not ２０１７);
 2. quotation marks: “…” → 「…」, ‘…’ and straight '…' → 『…』 inside 「…」 (and 「…」 when not nested and
    holding CJK text); straight "…" holding CJK text → 「…」; an apostrophe (’ or ' between Latin letters:
    Japan’s, Japan's; a ' after a letter or digit never opens a quotation) stays;
@@ -14,7 +18,7 @@
    `3.5`); a pair of parentheses when the text inside or the character before `(` is CJK;
 4. no spaces between CJK characters, and none around full-width punctuation (it carries its own spacing);
    spaces between CJK and Latin text are left as the reviewer typed them;
-5. runs of spaces collapsed, ends trimmed.
+5. runs of ASCII spaces collapsed, ASCII spaces at the ends trimmed.
 
 `typeset` is idempotent: typesetting typeset text changes nothing (tested with hypothesis).
 `join_pieces` joins segments (or the paragraphs of a split cell) the way the language writes them: nothing
@@ -24,7 +28,6 @@ between CJK text, one space between Latin words.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 __all__ = ["is_cjk_char", "is_cjk_lang", "join_pieces", "typeset"]
 
@@ -68,8 +71,6 @@ def _halfwidth_alnum(text: str) -> str:
         code = ord(ch)
         if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
             out.append(chr(code - 0xFEE0))
-        elif ch == "\u3000":
-            out.append(" ")
         else:
             out.append(ch)
     return "".join(out)
@@ -189,7 +190,7 @@ def _punctuation(text: str, lang: str) -> str:
 
 
 _FW = re.escape(FULL_WIDTH_PUNCTUATION)
-_SPACES = f"[{_SPACE}]+"
+_SPACES = "[ ]+"  # only ASCII spaces are tidied: U+3000, U+00A0 and tabs are the reviewer's (rule 0)
 _CJK_CLASS = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _CJK_RANGES)
 _BETWEEN_CJK = re.compile(f"(?<=[{_CJK_CLASS}]){_SPACES}(?=[{_CJK_CLASS}])")
 _BEFORE_FW = re.compile(f"{_SPACES}(?=[{_FW}])")
@@ -201,15 +202,14 @@ def _spaces(text: str) -> str:
     text = _BETWEEN_CJK.sub("", text)
     text = _BEFORE_FW.sub("", text)
     text = _AFTER_FW.sub("", text)
-    return _RUNS.sub(" ", text).strip()
+    return _RUNS.sub(" ", text).strip(" ")
 
 
 def typeset(text: str, lang: str) -> str:
     """`text` with the publication typography of `lang` (see the module docstring)."""
-    text = unicodedata.normalize("NFC", text)
     if not is_cjk_lang(lang):
-        return re.sub(r"\s+", " ", text).strip()
-    text = _halfwidth_alnum(re.sub(r"[\r\n\t]+", " ", text))
+        return re.sub(r"[ \r\n]+", " ", text).strip(" ")
+    text = _halfwidth_alnum(re.sub(r"[\r\n]+", " ", text))
     for _ in range(8):  # a conversion can put CJK next to more punctuation (`::“` → `：：「`): until stable
         done = _spaces(_punctuation(_quotes(text), lang))
         if done == text:
@@ -219,8 +219,9 @@ def typeset(text: str, lang: str) -> str:
 
 
 def join_pieces(pieces: list[str], lang: str) -> str:
-    """Pieces of one paragraph joined: nothing between CJK text (zh, ja), else one space."""
-    pieces = [p.strip() for p in pieces if p and p.strip()]
+    """Pieces of one paragraph joined: nothing between CJK text (zh, ja), else one space. Only ASCII spaces and
+    line breaks at a piece's ends are dropped (an indenting U+3000 or a no-break space is the reviewer's)."""
+    pieces = [p.strip(" \r\n") for p in pieces if p and p.strip(" \r\n")]
     if not is_cjk_lang(lang):
         return " ".join(pieces)
     out = ""

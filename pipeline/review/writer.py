@@ -571,6 +571,11 @@ def _review_document(tr: TranslatedRelease, lang: str, *, generated_at: str, sou
 
     rows = _segment_rows(tr, lang, styles, grid_widths(table))
 
+    # A paragraph after the table: a document that ends on a table gives an editor nowhere else to put the cursor,
+    # so LibreOffice's Ctrl+End and typing landed in the last row's Notes cell (imported as that row's note). Text
+    # typed here is kept as text outside the table.
+    doc.add_paragraph()
+
     # Core properties: what the import checks, and the demo warning where file browsers show it.
     props = doc.core_properties
     props.title = _core_text(release_name)
