@@ -83,8 +83,10 @@ def test_plain_edit_tracked_change_and_comment_made_in_libreoffice_are_imported(
     assert "Traceback" not in result.output
 
 
-def test_import_of_unaccepted_changes_equals_libreoffices_own_accept_all(run, cli, libreoffice, tmp_path):
-    """What the importer makes of tracked changes is what LibreOffice's Edit → Track Changes → Accept All makes."""
+@pytest.mark.parametrize("save_type", [WORD_2007, OOXML_TEXT], ids=["word-2007-365", "ooxml-text-transitional"])
+def test_import_of_unaccepted_changes_equals_libreoffices_own_accept_all(run, cli, libreoffice, tmp_path, save_type):
+    """What the importer and publish make of tracked changes is what LibreOffice's Edit → Track Changes → Accept All
+    makes, in either .docx save type."""
     segments = run.manifest["segments"]
     edits = []
     for index, segment in enumerate(segments[1:6], start=2):
@@ -95,8 +97,8 @@ def test_import_of_unaccepted_changes_equals_libreoffices_own_accept_all(run, cl
     assert len(edits) >= 4
     tracked = tmp_path / "tracked.docx"
     accepted = tmp_path / "accepted.docx"
-    libreoffice.edit(run.review("zh-TW"), op.author(AUTHOR), op.track_changes(), *edits, op.save(tracked, WORD_2007))
-    after = libreoffice.edit(tracked, op.accept_all(), op.redlines(), op.save(accepted, WORD_2007))
+    libreoffice.edit(run.review("zh-TW"), op.author(AUTHOR), op.track_changes(), *edits, op.save(tracked, save_type))
+    after = libreoffice.edit(tracked, op.accept_all(), op.redlines(), op.save(accepted, save_type))
     assert after[1] == []  # Accept All left no tracked change
 
     other = copy_run(run.out, tmp_path / "other")
@@ -105,6 +107,14 @@ def test_import_of_unaccepted_changes_equals_libreoffices_own_accept_all(run, cl
     mine, theirs = imported(run), imported(other)
     assert {sid: s["text"] for sid, s in mine.items()} == {sid: s["text"] for sid, s in theirs.items()}
     assert sum("tracked-changes" in s["flags"] for s in mine.values()) >= 2
+    published = []
+    for each in (run, other):
+        assert cli("publish", each.folder, "--to", "zh-TW", "--allow-unreviewed").exit_code == 0
+        import docx
+
+        published.append([p.text for p in docx.Document(each.folder / f"{SAMPLE.stem}.zh-TW.docx").paragraphs])
+    assert published[0] == published[1]
+    assert any(f"〔{index}〕" in "".join(published[0]) for index in range(2, 7))
 
 
 # Characters a reviewer types on purpose (see test_review_editors.py): 神 U+FA19, 﨑 U+FA11, U+3000, NBSP, tab.

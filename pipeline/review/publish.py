@@ -223,11 +223,13 @@ def _new_document(lang: str):
     from docx import Document
     from docx.shared import Mm, Pt
 
+    from .fonts import apply_east_asian_fonts
     from .writer import language_style
 
     east_asia = language_style(lang).east_asia_font
     tag = LANG_TAGS.get(lang, lang)
     doc = Document()
+    apply_east_asian_fonts(doc, lang)  # defaults, theme language, font table (same as the review document)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(25)

@@ -49,6 +49,7 @@ from pipeline.atomic import atomic_output
 from pipeline.document import VERBATIM, Segment, TranslatedRelease, Translation
 from pipeline.review.approval import STATUS_COLUMN
 from pipeline.review.docx_stream import marker, save_streamed
+from pipeline.review.fonts import FONTS, apply_east_asian_fonts
 from pipeline.review.ooxml import cell_shading, row_flags, set_fonts, set_lang
 from pipeline.review.table_xml import RunLooks, cell_element, element, grid_widths, paragraph_element, row_element
 from pipeline.review.table_xml import text_into as _append_text
@@ -92,11 +93,11 @@ class LanguageStyle:
     latin_lang: str  # w:lang/@w:val of target runs
 
 
-_LANGUAGES = {
+_LANGUAGES = {  # East Asian face and language tag: pipeline/review/fonts.py (shared with publish)
     "zh-TW": LanguageStyle(
-        "zh-TW", "Traditional Chinese (繁體中文)", "繁體中文", "Microsoft JhengHei", "zh-TW", ENGLISH_LANG
+        "zh-TW", "Traditional Chinese (繁體中文)", "繁體中文", FONTS["zh-TW"].face, FONTS["zh-TW"].tag, ENGLISH_LANG
     ),
-    "ja": LanguageStyle("ja", "Japanese (日本語)", "日本語", "Yu Mincho", "ja-JP", ENGLISH_LANG),
+    "ja": LanguageStyle("ja", "Japanese (日本語)", "日本語", FONTS["ja"].face, FONTS["ja"].tag, ENGLISH_LANG),
 }
 
 
@@ -497,6 +498,7 @@ def _review_document(tr: TranslatedRelease, lang: str, *, generated_at: str, sou
     plain = english
 
     doc = Document()
+    apply_east_asian_fonts(doc, lang)  # defaults, theme language, font table: pipeline/review/fonts.py
 
     # Defaults: what a reviewer types anywhere gets the right faces and proofing language.
     normal = doc.styles["Normal"]
