@@ -68,6 +68,14 @@ def test_typesetting_still_applies_its_documented_rules_around_them():
     assert join_pieces([f"{IDEO_SPACE}第一段 ", f"{NBSP}x"], "ja") == f"{IDEO_SPACE}第一段{NBSP}x"
 
 
+def test_script_checks_never_call_a_compatibility_ideograph_in_a_name_simplified_or_old():
+    from pipeline.glossary.scripts import old_forms_in_ja, simplified_in_ja, simplified_in_zh_tw
+
+    for check in (old_forms_in_ja, simplified_in_ja, simplified_in_zh_tw):
+        assert check(f"山{SAKI}{KAMI}戸") == [], check.__name__
+    assert simplified_in_ja("门") and simplified_in_zh_tw("门") and old_forms_in_ja("學")  # still judged
+
+
 def test_reviewed_text_keeps_every_character_and_joins_pieces_as_the_language_writes():
     assert reviewed_text([f"{NAME}先生。", f" 第二句{TAB}。 "], "zh-TW") == f"{NAME}先生。第二句{TAB}。"
     assert reviewed_text([f"{IDEO_SPACE}本日、{KAMI}戸"], "ja") == f"{IDEO_SPACE}本日、{KAMI}戸"

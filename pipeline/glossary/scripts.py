@@ -42,6 +42,14 @@ def _ideograph(ch: str) -> bool:
     )
 
 
+def _compatibility(ch: str) -> bool:
+    """A CJK compatibility ideograph (神 U+FA19, 﨑 U+FA11, U+F900–U+FAFF, U+2F800–U+2FA1F): a variant typed on
+    purpose, usually in a person's or place's name. OpenCC maps it to its unified twin (神 → 神), which would call
+    a name's spelling Simplified or old; none of the checks here judges it."""
+    code = ord(ch)
+    return 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F
+
+
 @lru_cache(maxsize=None)
 def _table(config: str) -> dict[str, str] | None:
     """OpenCC's answers for single ideographs, cached between runs (char_tables.py): no converter is built."""
@@ -76,7 +84,7 @@ def simplified_in_zh_tw(text: str) -> list[tuple[str, str]]:
     """(character, its Traditional form) for each Simplified-only character in `text`, in order, once each."""
     found: dict[str, str] = {}
     for ch in text:
-        if ch in found or not _ideograph(ch) or ch in ALSO_TRADITIONAL:
+        if ch in found or not _ideograph(ch) or ch in ALSO_TRADITIONAL or _compatibility(ch):
             continue
         traditional = _s2t(ch)
         if traditional != ch and _s2tw(ch) != ch:
@@ -88,7 +96,7 @@ def old_forms_in_ja(text: str) -> list[tuple[str, str]]:
     """(character, the form Japanese writes) for each old (Kyūjitai / Traditional) form in `text`."""
     found: dict[str, str] = {}
     for ch in text:
-        if ch in found or not _ideograph(ch):
+        if ch in found or not _ideograph(ch) or _compatibility(ch):
             continue
         new = _t2jp(ch)
         if new != ch:
@@ -100,7 +108,7 @@ def simplified_in_ja(text: str) -> list[tuple[str, str]]:
     """(character, the form Japanese writes) for each Chinese Simplified form in a Japanese `text` (门 → 門)."""
     found: dict[str, str] = {}
     for ch in text:
-        if ch in found or not _ideograph(ch) or ch in ALSO_TRADITIONAL:
+        if ch in found or not _ideograph(ch) or ch in ALSO_TRADITIONAL or _compatibility(ch):
             continue
         traditional = _s2t(ch)
         if traditional == ch:
