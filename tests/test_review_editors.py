@@ -211,6 +211,21 @@ def test_a_find_and_replace_in_the_english_column_is_refused_showing_where(run, 
         assert "«a»" in line and "«the»" in line, line  # the differing word itself, in both texts
 
 
+def test_two_documents_editing_a_long_row_differently_are_quoted_where_they_differ(run, cli, tmp_path):
+    sid = max(run.manifest["segments"], key=lambda s: len(s["targets"]["zh-TW"]["text"]))["id"]
+    machine = run.machine(sid)
+    assert len(machine) > 120
+    for name, word in (("first.docx", "甲"), ("second.docx", "乙")):
+        doc = docx.Document(run.review("zh-TW"))
+        edit.replace_text(edit.target_cell(doc, sid), machine[:100] + word + machine[100:])
+        doc.save(tmp_path / name)
+    assert cli("review", "import", tmp_path / "first.docx", "--manifest", run.folder).exit_code == 0
+    result = cli("review", "import", tmp_path / "second.docx", "--manifest", run.folder)
+    assert result.exit_code == 6, result.output
+    line = next(line for line in result.output.splitlines() if f"({sid})" in line)
+    assert "«乙»" in line and "«甲»" in line, line
+
+
 def test_the_review_document_ends_with_a_paragraph_after_the_table(run):
     body = docx.Document(run.review("ja")).element.body
     blocks = [child.tag.split("}")[1] for child in body if child.tag.split("}")[1] != "sectPr"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Difference", "first_difference", "show_difference"]
+__all__ = ["Difference", "first_difference", "quote_pair", "show_difference"]
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,20 @@ def _quote(before: str, part: str, after: str, full: str, start: int) -> str:
     return f"“{lead}{before}«{part}»{after}{trail}”".replace("\n", "⏎")
 
 
-def show_difference(got: str, expected: str, *, words: int = 3, chars: int = 10) -> str:
-    """“…context «got» context…”, the run has “…context «expected» context…” (or “(identical)”)."""
+def quote_pair(got: str, expected: str, *, words: int = 3, chars: int = 10) -> tuple[str, str]:
+    """Both texts quoted at their first differing place: (“…context «got» context…”, “…«expected»…”)."""
     diff = first_difference(got, expected, words=words, chars=chars)
     if diff is None:
-        return "(identical)"
-    shown_got = _quote(diff.before, diff.got, diff.after_got, got, diff.start)
-    shown_expected = _quote(diff.before, diff.expected, diff.after_expected, expected, diff.start)
+        return "(identical)", "(identical)"
+    return (
+        _quote(diff.before, diff.got, diff.after_got, got, diff.start),
+        _quote(diff.before, diff.expected, diff.after_expected, expected, diff.start),
+    )
+
+
+def show_difference(got: str, expected: str, *, words: int = 3, chars: int = 10) -> str:
+    """“…context «got» context…”, the run has “…context «expected» context…” (or “(identical)”)."""
+    shown_got, shown_expected = quote_pair(got, expected, words=words, chars=chars)
+    if shown_got == "(identical)":
+        return shown_got
     return f"{shown_got}, the run has {shown_expected}"

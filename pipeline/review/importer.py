@@ -834,6 +834,15 @@ def _shown(entry: dict[str, Any]) -> str:
     return "(emptied)" if entry.get("status") == EMPTIED else f"“{_clip(entry.get('text', ''))}”"
 
 
+def _shown_pair(mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[str, str]:
+    """Two edits of one row, quoted at their first differing place (a few words either side), not cut at 60."""
+    if EMPTIED in (mine.get("status"), theirs.get("status")):
+        return _shown(mine), _shown(theirs)
+    from .difference import quote_pair
+
+    return quote_pair(mine.get("text", ""), theirs.get("text", ""))
+
+
 def _plan(result: DocumentImport, sha256: str, manifest: dict[str, Any], override: bool) -> _Plan:
     """Merge this document into the run+language's record; refuse it (`ReviewError`) where it would silently
     replace another document's edit or one of its own earlier edits; the memory entries to add."""
@@ -877,7 +886,8 @@ def _plan(result: DocumentImport, sha256: str, manifest: dict[str, Any], overrid
                     if other != name and _is_edit(theirs) and _edit_key(theirs) != _edit_key(mine):
                         disagreements.append((
                             other,
-                            f"row {review.row} ({review.id}): {_shown(mine)} here, {_shown(theirs)} in {other} "
+                            f"row {review.row} ({review.id}): {_shown_pair(mine, theirs)[0]} here, "
+                            f"{_shown_pair(mine, theirs)[1]} in {other} "
                             f"(imported {str(record.get('imported_at') or '')[:16].replace('T', ' ')})",
                         ))
                         overrides[review.id] = {"status": mine["status"], "text": mine["text"], "at": order}
