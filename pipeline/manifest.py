@@ -148,8 +148,14 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a manifest written by `write_manifest`; `ReviewError` with a one-line message if it cannot be used."""
     path = Path(path)
     rerun = "run the translation again to rebuild the output folder"
+    from .limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
+
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, JSON_MAX_BYTES, "a manifest")
+    except LimitExceeded as exc:
+        if not path.exists():
+            raise ReviewError(f"Manifest {path} not found: pass the output folder of the run, or {rerun}.") from None
+        raise ReviewError(f"Manifest {path} {exc}; {rerun}.") from None
     except FileNotFoundError:
         raise ReviewError(f"Manifest {path} not found: pass the output folder of the run, or {rerun}.") from None
     except OSError as exc:

@@ -206,6 +206,25 @@ def _rewrite_docx(source: Path, target: Path, replace: dict, extra: dict | None 
                     handle.write(content)
 
 
+def _with_big_image(source: Path, target: Path, media: str) -> None:
+    """`source` with a 1 GB image entry (zeros, packed to ~1 MB) that the main document refers to, as a real
+    picture is (python-docx loads every part reachable through relationships)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as src:
+        rels = src.read("word/_rels/document.xml.rels")
+        types = src.read("[Content_Types].xml")
+    relationship = (
+        f'<Relationship Id="rIdBig1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+        f'Target="{media.removeprefix("word/")}"/></Relationships>'
+    ).encode()
+    rels = rels.replace(b"</Relationships>", relationship)
+    if b'Extension="png"' not in types:
+        types = types.replace(b"</Types>", b'<Default Extension="png" ContentType="image/png"/></Types>')
+    _rewrite_docx(source, target, {"word/_rels/document.xml.rels": [rels], "[Content_Types].xml": [types]},
+                  {media: 1024**3})
+
+
 def _docx_release(tmp_path: Path) -> Path:
     import docx
 
@@ -254,7 +273,7 @@ def test_element_and_row_counts_are_bounded_without_building_a_tree(tmp_path, mo
 def test_a_one_gigabyte_image_in_a_docx_release_is_never_unpacked(tmp_path, demo_packages):
     plain = _docx_release(tmp_path)
     with_image = tmp_path / "with-image.docx"
-    _rewrite_docx(plain, with_image, {}, {"word/media/image1.png": 1024**3})
+    _with_big_image(plain, with_image, "word/media/image1.png")
     assert with_image.stat().st_size < 10 * 1024**2
     result = _run_release(with_image, tmp_path / "out", demo_packages)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -272,7 +291,7 @@ def _review_run(tmp_path: Path, demo_packages: Path) -> Path:
 def test_a_one_gigabyte_image_in_a_review_document_is_never_unpacked(tmp_path, demo_packages):
     review = _review_run(tmp_path, demo_packages)
     edited = tmp_path / "edited.docx"
-    _rewrite_docx(review, edited, {}, {"word/media/photo.png": 1024**3})
+    _with_big_image(review, edited, "word/media/photo.png")
     edited.replace(review)
     result = run_capped(["review", "import", review, "--memory", tmp_path / "memory.sqlite"],
                         env={"ARGOS_PACKAGES_DIR": str(demo_packages)})

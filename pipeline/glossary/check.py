@@ -324,8 +324,12 @@ def against_files(path: Path) -> list[Path]:
 
 
 def _segments_from_manifest(path: Path) -> list[tuple[str, str, list[tuple[int, int]], dict[str, str]]]:
+    from ..limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
+
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(read_bounded(path, JSON_MAX_BYTES, "a manifest").decode("utf-8-sig"))
+    except LimitExceeded as exc:
+        raise ValueError(f"the file {exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not a manifest (invalid JSON: {exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):

@@ -96,9 +96,13 @@ def merge_into_yaml(path: Path, entries: list[Entry], *, update_existing: bool =
     from .formats.base import Record, build_entry
 
     path = Path(path)
+    from ..limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
+
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, GLOSSARY_MAX_BYTES, "a glossary file")
         text = raw.decode("utf-8-sig")
+    except LimitExceeded as exc:
+        raise GlossaryError(f"{path}: the file {exc}; nothing was changed") from None
     except OSError as exc:
         raise GlossaryError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:

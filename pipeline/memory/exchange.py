@@ -180,13 +180,26 @@ def read_tmx(path: Path) -> tuple[list[NewEntry], list[str]]:
     return entries, skipped
 
 
+EXCHANGE_MAX_BYTES = 512 * 1024 * 1024  # a TMX/XLIFF file: a whole office's memory of 100,000 units is ~50 MB
+
+
+def _read_exchange_file(path: Path) -> bytes:
+    """The bytes of a TMX/XLIFF file; InputError for a FIFO, a device or a file over the limit (never waits)."""
+    from ..limits import LimitExceeded, read_bounded
+
+    try:
+        return read_bounded(Path(path), EXCHANGE_MAX_BYTES, "a TMX or XLIFF file")
+    except LimitExceeded as exc:
+        raise InputError(f"{path} {exc}; give the exported memory file itself") from None
+
+
 def read_tmx_notes(path: Path) -> tuple[list[NewEntry], list[str], list[str]]:
     """(entries, skipped units with the reason, notes): inline codes are stripped (the text between them kept)
     and each unit that had some is noted."""
     from translate.storage import tmx
 
     try:
-        store = tmx.tmxfile.parsestring(Path(path).read_bytes())
+        store = tmx.tmxfile.parsestring(_read_exchange_file(path))
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
     except Exception as exc:  # lxml syntax errors
@@ -303,7 +316,7 @@ def _xliff_version(data: bytes) -> str:
 
 def read_xliff(path: Path) -> tuple[list[NewEntry], list[str]]:
     try:
-        data = Path(path).read_bytes()
+        data = _read_exchange_file(path)
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
     version = _xliff_version(data)
