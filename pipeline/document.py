@@ -46,6 +46,30 @@ class Span:
 
 
 @dataclass
+class Mark:
+    """Inline formatting over `start:end` of a text (a segment's source, or a translation's text).
+
+    kind: "b" bold, "i" italic, "u" underline, "sup"/"sub" super/subscript, "a" hyperlink (`href` its URL).
+    Marks of one text are laminar (nested or disjoint), so they can be written as paired tags (inline_tags.py).
+    """
+
+    start: int
+    end: int
+    kind: str
+    href: str | None = None
+
+    def to_json(self) -> dict:
+        data = {"start": self.start, "end": self.end, "kind": self.kind}
+        if self.href is not None:
+            data["href"] = self.href
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Mark":
+        return cls(int(data["start"]), int(data["end"]), str(data["kind"]), data.get("href"))
+
+
+@dataclass
 class Segment:
     """One unit of translation and review: the title, the dateline, or a sentence of a paragraph.
 
@@ -59,6 +83,7 @@ class Segment:
     source: str
     trailing: str = ""  # whitespace between this segment and the next one in the same paragraph
     spans: list[Span] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)  # inline formatting of `source` (from a .docx or .md release)
 
     @property
     def hash(self) -> str:
@@ -94,6 +119,10 @@ class Release:
     language_confidence: float | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)  # set by segment
     notes: list[str] = field(default_factory=list)  # things ingest skipped (images, ...) for the reviewer
+    # Per entry of `paragraphs_text` (when the format has them): its inline formatting, and where it sits in the
+    # source document (a .docx story and paragraph, a Markdown block), so publish can write the translation there.
+    paragraph_marks: list[list[Mark]] = field(default_factory=list)
+    origins: list[dict] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -138,6 +167,7 @@ class Translation:
     flags: list[Flag] = field(default_factory=list)
     terms: list[TermUse] = field(default_factory=list)
     suggestion: str | None = None  # a close translation-memory match shown to the reviewer
+    marks: list[Mark] = field(default_factory=list)  # the source's inline formatting, placed in `text`
 
 
 @dataclass

@@ -11,9 +11,10 @@ Formats, chosen by the file's extension:
 * `.docx`: paragraphs in document order, including the paragraphs inside tables (row by row, cell by cell,
   nested tables in place) and content controls; tracked insertions are read as accepted, deletions as
   accepted (dropped); a manual line break inside a Word paragraph starts a new paragraph, as a new line does in
-  `.txt`. Footnotes and endnotes are read too: their paragraphs come after the body, in the order the body refers
-  to them (their reference marks are not put into the text), and `release.notes` says so. Images, text boxes,
-  headers, footers and comments are not read; images and text boxes are listed in `release.notes` for the reviewer.
+  `.txt`. Every story is read (docx_stories.py): text boxes after their anchoring paragraph, then footnotes and
+  endnotes in the order the body refers to them, then headers and footers; `release.notes` says what was read
+  where, and what was not (paragraphs with page-number fields, comments, images). Each paragraph's inline
+  formatting (`Release.paragraph_marks`) and place in the document (`Release.origins`) are kept for publish.
 
 Text files are UTF-8, with or without a byte-order mark (UTF-16 with a byte-order mark is read too). A file that
 is not UTF-8 is decoded as Big5 (cp950), Shift_JIS (cp932) or Windows-1252 only when exactly one of them decodes
@@ -35,7 +36,6 @@ from pathlib import Path
 from .detect import HAN, HANGUL, KANA, script_of
 from .document import Release
 from .errors import InputError
-from .xml_entities import run_text
 from .limits import RELEASE_DOCX_MAX_BYTES, RELEASE_TEXT_MAX_BYTES, LimitExceeded, read_bounded, undecodable_name
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -72,8 +72,9 @@ def read_release(path: Path) -> Release:
     data = _read_bytes(path)
     suffix = path.suffix.lower()
     notes: list[str] = []
+    located: list[tuple[str, list, dict]] = []  # (paragraph text, its marks, where it sits) where the format says
     if suffix in DOCX_SUFFIXES:
-        paragraphs = _docx_paragraphs(path, data, notes)
+        paragraphs = _docx_paragraphs(path, data, notes, located)
     elif suffix in TEXT_SUFFIXES or suffix in MARKDOWN_SUFFIXES:
         text = _decode_text(path, data, notes)
         if suffix in MARKDOWN_SUFFIXES:
@@ -89,7 +90,11 @@ def read_release(path: Path) -> Release:
     paragraphs = [p for p in paragraphs if p]
     if not paragraphs:
         raise InputError(f"{path} is empty (no text in it); give the release's text")
-    return Release(path=path, paragraphs_text=paragraphs, notes=notes)
+    release = Release(path=path, paragraphs_text=paragraphs, notes=notes)
+    if located:
+        release.paragraph_marks = [marks for _, marks, _ in located]
+        release.origins = [origin for _, _, origin in located]
+    return release
 
 
 # --- bytes ---------------------------------------------------------------------------------------------------
@@ -341,13 +346,7 @@ def _markdown_paragraphs(text: str, notes: list[str]) -> list[str]:
 
 # --- Word ----------------------------------------------------------------------------------------------------
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-_SKIP_INSIDE = {_W + "del", _W + "moveFrom", _W + "txbxContent", _W + "instrText", _W + "delText"}
-_DRAWINGS = {_W + "drawing", _W + "pict", _W + "object"}
-
-
-def _docx_paragraphs(path: Path, data: bytes, notes: list[str]) -> list[str]:
+def _docx_paragraphs(path: Path, data: bytes, notes: list[str], located: list[tuple[str, list, dict]]) -> list[str]:
     if data.startswith(OLE_MAGIC):
         raise InputError(
             f"{path} is password-protected (encrypted) or an old-format Word file, not a .docx package; "
@@ -374,127 +373,45 @@ def _docx_paragraphs(path: Path, data: bytes, notes: list[str]) -> list[str]:
             f"{path} is a damaged .docx ({type(exc).__name__}); open it in Word and save it again as .docx"
         ) from exc
 
-    counts = {"images": 0, "textboxes": 0, "changes": 0}
-    paragraphs: list[str] = []
-    _walk_block(document.element.body, paragraphs, counts)
-    for kind, reltype, reference in _NOTE_PARTS:
-        notes_found = _docx_notes(document, reltype, reference, paragraphs, counts)
-        if notes_found:
-            notes.append(
-                f"{notes_found} {kind}(s) of the document were read and added after the body, in the order they are "
-                f"referred to (their reference marks are not in the text)."
-            )
-    if counts["images"]:
-        notes.append(f"{counts['images']} image(s) in the document were skipped (not translated).")
-    if counts["textboxes"]:
-        notes.append(f"{counts['textboxes']} text box(es) in the document were skipped (not translated).")
-    if counts["changes"]:
+    return _docx_stories(document, notes, located)
+
+
+def _docx_stories(document, notes: list[str], located: list[tuple[str, list, dict]]) -> list[str]:
+    """The lines of every story (docx_stories.py), with their marks and origins in `located`; notes per story."""
+    from .docx_stories import walk_document
+
+    stories = walk_document(document)
+    for kind, found in stories.notes_read.items():
+        notes.append(
+            f"{found} {kind}(s) of the document were read and added after the body, in the order they are "
+            f"referred to (their reference marks are not in the text)."
+        )
+    for story, label in (("text box", "text box paragraph(s) were read after the paragraph that anchors them"),
+                         ("header", "header paragraph(s) were read after the body and notes"),
+                         ("footer", "footer paragraph(s) were read after the headers")):
+        count = stories.count(story)
+        if count:
+            notes.append(f"{count} {label}; the published document has their translation in place.")
+    kept = stories.kept()
+    if kept:
+        where = ", ".join(sorted({p.story for p in kept}))
+        notes.append(
+            f"{len(kept)} paragraph(s) ({where}) hold a page-number or date field and were not read: they are "
+            "published as they are (check any English words in them)."
+        )
+    if stories.comments:
+        notes.append("The document's comments were not read (they are not part of the release).")
+    if stories.images:
+        notes.append(f"{stories.images} image(s) in the document were skipped (not translated; kept in place when published).")
+    if stories.changes:
         notes.append("The document has tracked changes; they were read as accepted.")
     lines: list[str] = []
-    for p in paragraphs:
-        lines.extend(line.strip() for line in p.splitlines())
+    for index, paragraph in enumerate(stories.paragraphs):
+        if not paragraph.readable:
+            continue
+        for number, line in enumerate(paragraph.lines):
+            if line.text:
+                lines.append(line.text)
+                located.append((line.text, line.marks, {"story": paragraph.story, "index": index, "line": number}))
     return lines
 
-
-_NOTE_PARTS = (
-    ("footnote", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes", "footnoteReference"),
-    ("endnote", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes", "endnoteReference"),
-)
-
-
-def _docx_notes(document, reltype: str, reference: str, out: list[str], counts: dict[str, int]) -> int:
-    """Append the paragraphs of the footnotes (or endnotes) the body refers to, in reference order; how many."""
-    ids = [ref.get(_W + "id") for ref in document.element.body.iter(_W + reference)]
-    if not ids:
-        return 0
-    part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype == reltype and not rel.is_external), None)
-    if part is None:
-        return 0
-    from docx.oxml import parse_xml  # python-docx's parser: no entities resolved, no network
-
-    try:
-        root = parse_xml(part.blob)
-    except Exception:  # a damaged notes part loses the notes, not the release
-        return 0
-    by_id = {el.get(_W + "id"): el for el in root.iterchildren() if el.get(_W + "type") in (None, "normal")}
-    found = 0
-    for note_id in dict.fromkeys(ids):
-        element = by_id.get(note_id)
-        if element is not None:
-            _walk_block(element, out, counts)
-            found += 1
-    return found
-
-
-def _walk_block(element, out: list[str], counts: dict[str, int]) -> None:
-    """Paragraph texts of a body, table cell or content control, in document order."""
-    for child in element.iterchildren():
-        tag = child.tag
-        if tag == _W + "p":
-            out.append(_paragraph_text(child, counts))
-        elif tag == _W + "tbl":
-            for row in child.iterchildren(_W + "tr"):
-                for cell in row.iterchildren(_W + "tc"):
-                    _walk_block(cell, out, counts)
-        elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo"):
-            if tag in (_W + "ins", _W + "moveTo"):
-                counts["changes"] += 1
-            _walk_block(child, out, counts)
-        elif tag in (_W + "del", _W + "moveFrom"):
-            counts["changes"] += 1
-
-
-def _paragraph_text(p, counts: dict[str, int]) -> str:
-    parts: list[str] = []
-
-    def visit(el) -> None:
-        for child in el.iterchildren():
-            tag = child.tag
-            if not isinstance(tag, str):
-                continue  # comments, processing instructions
-            if tag == _MC + "AlternateContent":
-                # the same drawing twice (a modern Choice and a legacy Fallback): read the first Choice only
-                choice = next(child.iterchildren(_MC + "Choice"), None)
-                if choice is not None:
-                    visit(choice)
-                continue
-            if tag in _DRAWINGS:
-                if any(True for _ in child.iter(_W + "txbxContent")):
-                    counts["textboxes"] += 1
-                else:
-                    counts["images"] += 1
-                continue
-            if tag in _SKIP_INSIDE:
-                if tag in (_W + "del", _W + "moveFrom"):
-                    counts["changes"] += 1
-                continue
-            if tag in (_W + "ins", _W + "moveTo"):
-                counts["changes"] += 1
-            if tag == _W + "t":
-                parts.append(run_text(child))  # with any entity reference in it, and the text after it
-            elif tag == _W + "tab" and el.tag == _W + "r":
-                parts.append("\t")
-            elif tag in (_W + "br", _W + "cr"):
-                parts.append("\n")
-            elif tag == _W + "noBreakHyphen":
-                parts.append("\u2011")
-            elif tag == _W + "sym":
-                parts.append(_sym_char(child))
-            elif tag == _W + "pPr":
-                continue
-            else:
-                visit(child)
-
-    visit(p)
-    return "".join(parts)
-
-
-def _sym_char(el) -> str:
-    code = el.get(_W + "char") or ""
-    try:
-        cp = int(code, 16)
-    except ValueError:
-        return ""
-    if 0xF000 <= cp <= 0xF0FF:  # symbol-font private-use range: no faithful Unicode character
-        return ""
-    return chr(cp)

@@ -73,6 +73,7 @@ def _target(translation: Translation) -> dict[str, Any]:
             for t in translation.terms
         ],
         "suggestion": translation.suggestion,
+        **({"marks": [m.to_json() for m in translation.marks]} if translation.marks else {}),
     }
 
 
@@ -86,6 +87,7 @@ def _segment(segment: Segment, targets: dict[str, Translation]) -> dict[str, Any
         "trailing": segment.trailing,
         "hash": segment.hash,
         "spans": [{"start": s.start, "end": s.end, "kind": s.kind, "lang": s.lang} for s in segment.spans],
+        **({"marks": [m.to_json() for m in segment.marks]} if segment.marks else {}),
         "targets": {lang: _target(t) for lang, t in targets.items()},
     }
 
@@ -127,7 +129,16 @@ def build_manifest(
         "models": {lang: asdict(model) for lang, model in tr.models.items()},
         "documents": {lang: dict(entry) for lang, entry in documents.items()},
         "segments": segments,
+        **({"layout": _layout(release)} if release.origins else {}),
     }
+
+
+def _layout(release) -> list[dict[str, Any]]:
+    """Where each paragraph (by number, as in segment ids) sits in the source document, for publish."""
+    kept = [k for k, t in enumerate(release.paragraphs_text) if t.strip()]
+    if len(release.origins) != len(release.paragraphs_text):
+        return []
+    return [{"paragraph": number, **release.origins[k]} for number, k in enumerate(kept, start=1)]
 
 
 def write_manifest(path: str | os.PathLike[str], manifest: dict[str, Any]) -> None:

@@ -56,6 +56,10 @@ class ReleasePaths:
     def earlier_runs(self) -> Path:
         return self.folder / ".runs"
 
+    def source_copy(self, sha256: str, suffix: str) -> Path:
+        """The copy of a run's source file (by content), on which publish writes the translation (.docx, .md)."""
+        return self.folder / ".sources" / f"{sha256}{suffix.lower()}"
+
     def earlier_manifest(self, run_id: str) -> Path | None:
         """Where the manifest of an earlier run `run_id` is kept (None for an id that is no file name of ours)."""
         if not RUN_ID.fullmatch(run_id):
@@ -84,6 +88,37 @@ def keep_earlier_manifest(paths: ReleasePaths) -> None:
             atomic_write_text(target, text)
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def keep_source_copy(paths: ReleasePaths, source: Path, manifest: dict) -> Path | None:
+    """Keep a copy of a .docx or .md release (by content hash) for `publish`, which writes each language on it.
+
+    Only when the bytes still hash to what the manifest recorded (the file was not changed since it was read);
+    publish falls back to a plain document without it, and says so.
+    """
+    from .atomic import atomic_write_bytes, output_error
+
+    sha = (manifest.get("source") or {}).get("sha256")
+    suffix = Path(source).suffix.lower()
+    if not sha or suffix not in (".docx", ".md", ".markdown"):
+        return None
+    target = paths.source_copy(sha, suffix)
+    if target.is_file():
+        return target
+    try:
+        data = Path(source).read_bytes()
+    except OSError:
+        return None
+    import hashlib
+
+    if hashlib.sha256(data).hexdigest() != sha:
+        return None
+    try:
+        target.parent.mkdir(exist_ok=True)
+        atomic_write_bytes(target, data)
+    except OSError as exc:
+        raise output_error(target, exc) from exc
+    return target
 
 
 def _process_start(pid: int) -> str | None:

@@ -18,6 +18,7 @@ from .outputs import (
     file_sha256,
     guard_reviewer_edits,
     keep_earlier_manifest,
+    keep_source_copy,
     record_written,
     release_lock,
 )
@@ -140,6 +141,7 @@ def write_release(
                 record_written(paths, target.name, recorded[lang]["sha256"])  # before the rename: see outputs.py
                 documents[lang] = target
         manifest = build_manifest(translated, run_id=run_id, generated_at=generated_at, documents=recorded)
+        keep_source_copy(paths, release.path, manifest)
         keep_earlier_manifest(paths)
         write_manifest(paths.manifest, manifest)
     times.add("write", started)

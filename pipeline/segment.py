@@ -82,6 +82,7 @@ _ROUND_PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "［": "］"}
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _FALLBACK_BOUNDARY = re.compile(r"[.!?…。！？][\"'”’)\]]*\s+(?=\S)")
 _WORD_WINDOW = 64
+_CAPTION_LABEL = re.compile(r"\s*(?:Figure|Fig\.|Table|Photo|Image|Picture|Chart|Exhibit)\s*\d+[a-z]?[.:]", re.IGNORECASE)
 # pysbd's cost grows with the length of the text times the abbreviations in it (quadratic on one huge paragraph:
 # 100 kB took 6 s, 300 kB 80 s). Longer paragraphs are handed to it in pieces of about this many characters, cut
 # where the fallback pattern sees a sentence end that `_accept` accepts; every boundary is still checked against
@@ -97,8 +98,13 @@ def _segmenter():
 
 
 def segment_release(release: Release) -> Release:
-    """Fill `release.paragraphs` from `release.paragraphs_text` (replacing any) and return the release."""
-    texts = [t.lstrip() for t in release.paragraphs_text if t.strip()]
+    """Fill `release.paragraphs` from `release.paragraphs_text` (replacing any) and return the release.
+
+    A paragraph's inline formatting (`release.paragraph_marks`) is cut along its segments (`Segment.marks`).
+    """
+    kept = [k for k, t in enumerate(release.paragraphs_text) if t.strip()]
+    texts = [release.paragraphs_text[k].lstrip() for k in kept]
+    marks_of = release.paragraph_marks if len(release.paragraph_marks) == len(release.paragraphs_text) else None
     paragraphs: list[Paragraph] = []
     title = bool(texts) and looks_like_title(texts[0])
     for number, text in enumerate(texts, start=1):
@@ -139,8 +145,31 @@ def segment_release(release: Release) -> Release:
             index = len(para.segments) + 1
             para.segments.append(_segment(number, index, SENTENCE, source, text[offset + stop : piece_end]))
         paragraphs.append(para)
+    if marks_of is not None:
+        for para, k in zip(paragraphs, kept):
+            raw = release.paragraphs_text[k]
+            _assign_marks(para, marks_of[k], len(raw) - len(raw.lstrip()))
     release.paragraphs = paragraphs
     return release
+
+
+def _assign_marks(para: Paragraph, marks: list, shift: int) -> None:
+    """Each segment gets the part of the paragraph's marks over its source (offsets made its own)."""
+    from .docx_stories import laminar, trim_marks
+    from .document import Mark
+
+    if not marks:
+        return
+    position = 0
+    for segment in para.segments:
+        start, end = position, position + len(segment.source)
+        clipped = [
+            Mark(max(m.start - shift, start) - start, min(m.end - shift, end) - start, m.kind, m.href)
+            for m in marks
+            if m.start - shift < end and m.end - shift > start
+        ]
+        segment.marks = laminar(trim_marks(segment.source, clipped))
+        position = end + len(segment.trailing)
 
 
 def segment_id(paragraph: int, sentence: int) -> str:
@@ -311,6 +340,9 @@ def _accept(text: str, b: int) -> bool:
     last = text[core_end - 1]
     if before_end == b and last not in "。！？｡":
         return False  # no space after an English full stop: "3.5", "U.S.A", "example.com"
+    label = _CAPTION_LABEL.match(text, 0, core_end) if last in ".:" else None
+    if label is not None and label.end() == core_end:
+        return False  # "Figure 1. The signing ceremony": a caption's label is not a sentence
     if last == "." and core_end == before_end:
         # an abbreviation is short: looking at the last _WORD_WINDOW characters finds it (a longer "word" is none)
         word = _WORD_BEFORE.search(text, max(0, core_end - _WORD_WINDOW), core_end)

@@ -19,7 +19,9 @@ from typing import Protocol
 
 from .document import VERBATIM, Flag, Release, Segment, TermUse, Translation
 from .engine.base import Engine
+from .inline_tags import split_whole
 from .protect import STYLES, Protected, Shield, protect, restore, style_fits
+from .translate_marks import memory_marks, place_tag_marks, recover_marks, tagged_input, untag_output
 
 
 class TermFinder(Protocol):
@@ -51,6 +53,13 @@ class _Work:
     protected: Protected | None = None
     result: str | None = None
     kept: Translation | None = None  # a reviewer's approved translation the current glossary no longer agrees with
+    inner: list = field(default_factory=list)  # marks sent to the model as paired tags (inline_tags.py)
+    whole: list = field(default_factory=list)  # marks over the whole segment: over the whole translation
+    marks: list = field(default_factory=list)  # the inner marks placed in `result`
+    tag_problems: list[str] = field(default_factory=list)
+    model_input: str | None = None  # what the model translated (tags removed), for alignment recovery
+    model_output: str | None = None  # what it wrote (tags removed, placeholders still in)
+    positions: list = field(default_factory=list)  # the inner marks' spans in `model_input`
 
 
 def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list[TermUse]:
@@ -183,15 +192,17 @@ def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> 
     in_batch = {id(item) for item in batch}  # by identity: `item not in batch` compares dataclasses, O(n²)
     failed = [item for item in work if id(item) not in in_batch]
     counts: list[int] = []
-    outputs = _translate_texts(engine, [i.protected.text for i in batch], counts)
+    outputs = _translate_texts(engine, [tagged_input(i) for i in batch], counts)
     for item, output, count in zip(batch, outputs, counts):
         _note_split(item, count, engine)
+        output = untag_output(item, output)
         restored = restore(output, item.protected, cjk_target=cjk)
         if restored.text is None:
             item.flags.append(Flag("placeholder-retry", f"{item.protected.style.name} placeholders: " + "; ".join(restored.problems)))
             failed.append(item)
             continue
         item.result = restored.text
+        place_tag_marks(item)
         if restored.altered:
             item.flags.append(Flag("placeholder-altered", f"{restored.altered} placeholder(s) came back altered and were recognised"))
     return failed
@@ -223,6 +234,8 @@ def _recover_unprotected(engine: Engine, work: list[_Work]) -> None:
     term_outputs = dict(zip(((id(i), id(t)) for i, t in alone), outputs[len(texts):]))
     for item, output, count in zip(work, outputs, counts):
         _note_split(item, count, engine)
+        item.model_input, item.model_output, item.positions = item.segment.source, output, [(m.start, m.end) for m in item.inner]
+        item.marks, item.tag_problems = [], ["translated without placeholders, so without tags"] if item.inner else []
         renderings = [(term_outputs[(id(item), id(term))].strip(), term.target) for term in item.terms]
         text = _substitute(output, renderings)
         missing = _unverified_terms(text, item.terms)
@@ -299,16 +312,18 @@ def translate_segments(
     for segment in segments:
         if segment.verbatim:
             # origin "verbatim" and the segment's spans say it all; the review writer notes it from them.
-            translations[segment.id] = Translation(segment.id, lang, segment.source, origin="verbatim")
+            translations[segment.id] = Translation(segment.id, lang, segment.source, origin="verbatim", marks=list(segment.marks))
             continue
         terms = find_terms(segment, glossary, lang)
         remembered = memory.lookup(segment, lang) if memory is not None else None
         outdated = _outdated_memory(remembered, terms, lang) if remembered is not None else None
         if remembered is not None and outdated is None:
             remembered.terms = terms
+            memory_marks(remembered, segment)
             translations[segment.id] = remembered
             continue
         item = _Work(segment, _shields(segment, terms), terms)
+        item.inner, item.whole = split_whole(segment.source, segment.marks)
         if outdated is not None:
             item.kept = remembered
             remembered.terms = terms
@@ -321,6 +336,7 @@ def translate_segments(
             failed = _attempt(engine, failed, style_index, cjk)
     if failed:
         _recover_unprotected(engine, failed)
+    recover_marks(engine, work)
     suggest = getattr(memory, "suggest", None)
     for item in work:
         if item.kept is not None:
@@ -328,9 +344,10 @@ def translate_segments(
             machine = item.result or ""
             if machine and machine != item.kept.text:
                 item.kept.flags.append(Flag("machine-version", f"Machine translation with the current glossary: {machine}"))
+            memory_marks(item.kept, item.segment)
             translations[item.segment.id] = item.kept
             continue
-        translation = Translation(item.segment.id, lang, item.result or "", "machine", item.flags, item.terms)
+        translation = Translation(item.segment.id, lang, item.result or "", "machine", item.flags, item.terms, marks=item.marks)
         hint = suggest(item.segment, lang) if suggest is not None else None
         if hint is not None and hint.text and hint.text != translation.text:
             translation.suggestion = hint.text

@@ -63,3 +63,37 @@ def mangle_everything(text: str) -> str:
     """Loses placeholders of both styles and writes known names in its own (wrong) way."""
     text = drop_everything(text)
     return text.replace("Kumamoto University", "熊本大学校")
+
+
+_TAG = re.compile(r"</?[biusda]\d+>")
+
+
+def drop_tags(text: str) -> str:
+    """A model that loses every inline formatting tag (keeps the words)."""
+    return _TAG.sub("", text)
+
+
+def swap_tag_order(text: str) -> str:
+    """A model that closes tags in the wrong order and moves the first opening to the end."""
+    found = _TAG.search(text)
+    if not found:
+        return text
+    return text[: found.start()] + text[found.end() :] + found.group(0)
+
+
+def tagged_suffix(text: str) -> str:
+    """A 'translation' that is visibly not the English: a marker after each text, tags and placeholders kept."""
+    return text + "（譯）"
+
+
+class AligningEngine(ScriptedEngine):
+    """A scripted engine that can say where each output character came from (as CTranslate2 attention does):
+    for a script that only removes tags, output character k is input character k of the untagged input."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aligned: list[tuple[list[str], list[str]]] = []
+
+    def align(self, sources, targets):
+        self.aligned.append((list(sources), list(targets)))
+        return [[(k, k + 1, k, k + 1) for k in range(min(len(s), len(t)))] for s, t in zip(sources, targets)]

@@ -121,6 +121,53 @@ class ArgosEngine(Engine):
         return outputs
 
 
+    def align(self, sources: list[str], targets: list[str]) -> list[list[tuple[int, int, int, int]]] | None:
+        """Attention of the model forced to write `targets` (CTranslate2 `return_attention` with the target as
+        prefix, one batched call): each target token is aligned with the source token it attends most."""
+        if not sources:
+            return []
+        if self._converter:
+            return None  # the target went through OpenCC after decoding: the model never wrote these characters
+        src = [self._sp.encode(s, return_type="proto") for s in sources]
+        tgt = [self._sp.encode(t, return_type="proto") for t in targets]
+        prefix = [list(self._target_prefix or []) + [p.piece for p in t.pieces] for t in tgt]
+        results = self._translator.translate_batch(
+            [[p.piece for p in s.pieces] for s in src],
+            target_prefix=prefix,
+            return_attention=True,
+            beam_size=1,
+            max_batch_size=self.options.max_batch_size,
+            max_input_length=0,
+            max_decoding_length=max(len(p) for p in prefix) + 2,
+        )
+        aligned = []
+        skip = len(self._target_prefix or [])
+        for source, target, s_proto, t_proto, result in zip(sources, targets, src, tgt, results):
+            attention = result.attention[0] if result.attention else []
+            s_chars, t_chars = _char_offsets(source), _char_offsets(target)
+            s_spans = [(s_chars[p.begin], s_chars[p.end]) for p in s_proto.pieces]
+            pairs = []
+            for k, piece in enumerate(t_proto.pieces):
+                row = attention[skip + k] if skip + k < len(attention) else None
+                if not row:
+                    continue
+                best = max(range(min(len(row), len(s_spans))), key=row.__getitem__, default=None)
+                if best is None:
+                    continue
+                pairs.append((t_chars[piece.begin], t_chars[piece.end], *s_spans[best]))
+            aligned.append(pairs)
+        return aligned
+
+
+def _char_offsets(text: str) -> list[int]:
+    """UTF-8 byte offset → character offset (SentencePiece reports byte offsets)."""
+    offsets = []
+    for k, ch in enumerate(text):
+        offsets.extend([k] * len(ch.encode("utf-8")))
+    offsets.append(len(text))
+    return offsets
+
+
 def damaged_model_error(package: InstalledPackage, lang: str, exc: Exception, archive: Path | None = None) -> ModelError:
     """A package whose model (or tokenizer) cannot be loaded or run: name the .argosmodel file at install, the
     installed folder at run, and where a good copy comes from (reinstalling the same damaged file would not help)."""

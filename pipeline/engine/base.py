@@ -31,6 +31,12 @@ class Engine(ABC):
     def translate(self, texts: list[str]) -> list[str]:
         """Translate all `texts` in one batched call. The output has the same length and order."""
 
+    def align(self, sources: list[str], targets: list[str]) -> list[list[tuple[int, int, int, int]]] | None:
+        """Where each target token came from: per pair, (target start, end, source start, end) character spans,
+        one per target token, from the model's attention; None when the engine cannot say (inline_tags recovery).
+        """
+        return None
+
     def max_input_tokens(self) -> int | None:
         """Longest source the model accepts (in its own tokens), or None when unbounded."""
         return None

@@ -70,6 +70,8 @@ class PublishedSegment:
     document: str = ""  # the review document the text was imported from (reviewed, needs-glossary-review)
     problems: list[str] = field(default_factory=list)  # the gate's errors (gate.py): they refuse the language
     warnings: list[str] = field(default_factory=list)  # the gate's warnings: shown, never refuse
+    marks: list = field(default_factory=list)  # inline formatting of `text` (document.Mark)
+    source_marks: list = field(default_factory=list)  # inline formatting of `source`
 
 
 @dataclass
@@ -140,6 +142,9 @@ def plan_language(manifest: dict[str, Any], lang: str, reviewed: dict[str, dict]
             result.append(PublishedSegment(**common, text=remembered.target, how=MEMORY, note=note))
             continue
         result.append(PublishedSegment(**common, text=target.get("text", ""), how=UNREVIEWED))
+    from .publish_marks import attach_marks
+
+    attach_marks(manifest, lang, reviewed, result)
     return result
 
 
@@ -387,6 +392,7 @@ def publish_release(
     file, else ./glossaries) and the quality checks; the languages it refuses are not written, the others are, and
     then `ReviewError` names the refused rows."""
     from .gate import check_language, current_glossary, describe
+    from .publish_marks import link_refusals
     from ..atomic import atomic_output
     from ..manifest import read_manifest
     from ..outputs import ReleasePaths, release_lock
@@ -412,24 +418,56 @@ def publish_release(
         planned = plan_language(manifest, lang, reviewed.get(lang, {}), memory)
         result.segments[lang] = planned
         refusals += check_language(manifest, lang, planned, glossary, allow_unreviewed=allow_unreviewed)
+        refusals += link_refusals(manifest, lang, planned)
         blocking = [s for s in planned if s.how in BLOCKING]
         if blocking:
             result.unreviewed[lang] = blocking
     refused = {r.lang for r in refusals}
     folder = manifest_path.parent
     name = manifest.get("release") or manifest_path.name.split(".")[0]
+    from .publish_marks import check_links
+    from .publish_docx_inplace import source_copy
+
+    source = source_copy(folder, manifest)
     with release_lock(ReleasePaths(folder, name)):
+        built = {}
         for lang in [lang for lang in langs if lang not in refused]:
+            if source is not None:
+                document_build = _inplace_builder(source)
+            else:
+                document_build = build_publication
+            built[lang] = [document_build(manifest, lang, result.segments[lang]), build_bilingual(manifest, lang, result.segments[lang])]
+        check_links(manifest_path, manifest, {lang: docs[0] for lang, docs in built.items()})  # before anything is written
+        for lang in built:
             document = folder / f"{name}.{lang}.docx"
             bilingual = folder / f"{name}.{lang}.bilingual.docx"
-            for path, build in ((document, build_publication), (bilingual, build_bilingual)):
-                doc = build(manifest, lang, result.segments[lang])
+            for path, doc in zip((document, bilingual), built[lang]):
                 with atomic_output(path) as temporary:
                     doc.save(str(temporary))
             result.documents[lang] = (document, bilingual)
     if refusals:
         raise ReviewError(describe(refusals, result.segments, result.documents, folder))
     return result
+
+
+def _inplace_builder(source: Path):
+    """build_publication's counterpart for a .docx release: the translation written on the source document."""
+
+    def build(manifest: dict, lang: str, segments: list[PublishedSegment]):
+        from .publish_docx_inplace import build_inplace
+        from .writer import language_style
+
+        unreviewed = [s for s in segments if s.how in BLOCKING]
+        banners = _banner_lines(manifest, lang, unreviewed)
+        east_asia = language_style(lang).east_asia_font
+        doc = build_inplace(
+            source, manifest, lang, segments, banners=banners, east_asia=east_asia, lang_tag=LANG_TAGS.get(lang, lang)
+        )
+        title = next((typeset(s.text, lang) for s in segments if s.kind == "title" and s.text), manifest.get("release", ""))
+        _core(doc, manifest, lang, title, CATEGORY, banners, bool(unreviewed))
+        return doc
+
+    return build
 
 
 def published_text(path: Path) -> list[str]:

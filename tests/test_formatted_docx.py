@@ -1,0 +1,216 @@
+"""A formatted .docx release end to end: every story read, inline formatting through the model, published on the
+source document (styles, lists, image, caption, table, text box, header, footer), links never lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+
+import formatted_release as fr
+from conftest import GLOSSARY
+from pipeline.document import Mark, Segment
+from pipeline.glossary import load_glossary
+from pipeline.ingest import read_release
+from pipeline.run import run_releases
+from pipeline.segment import segment_release
+from pipeline.translate import translate_segments
+from scripted_engines import AligningEngine, ScriptedEngine, drop_tags, swap_tag_order, tagged_suffix
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture
+def release(tmp_path) -> Path:
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    return fr.build_docx(folder / "formatted.docx")
+
+
+def test_every_story_is_read_and_says_where(release):
+    read = segment_release(read_release(release))
+    texts = [s.source for s in read.segments]
+    for expected in (fr.EMBARGO, fr.FOOTER, fr.TEXTBOX, fr.CELL, fr.CAPTION, fr.HEADING2, *fr.BULLETS):
+        assert expected in texts, expected
+    assert texts[-2:] == [fr.EMBARGO, fr.FOOTER]  # headers and footers after the body
+    assert fr.CAPTION in texts  # "Figure 1." is not a segment of its own
+    notes = " ".join(read.notes)
+    assert "header paragraph(s) were read" in notes and "text box paragraph(s) were read" in notes
+    assert "page-number or date field" in notes  # the footer's "Page 1" is kept, and the run says so
+    bold = next(s for s in read.segments if s.source.startswith(fr.LEAD_IN))
+    assert [(m.kind, bold.source[m.start : m.end], m.href) for m in bold.marks] == [
+        ("b", fr.LEAD_IN, None),
+        ("a", "Kumamoto University", fr.LINK1),
+    ]
+    italic = next(s for s in read.segments if fr.ITALIC in s.source)
+    assert [(m.kind, italic.source[m.start : m.end]) for m in italic.marks] == [("i", fr.ITALIC), ("a", "our news page")]
+
+
+def test_a_text_box_only_document_is_not_empty(tmp_path):
+    document = docx.Document()
+    fr.add_text_box(document.add_paragraph(), "Kaohsiung Medical University signed an agreement today.")
+    path = tmp_path / "box.docx"
+    document.save(str(path))
+    read = read_release(path)
+    assert read.paragraphs_text == ["Kaohsiung Medical University signed an agreement today."]
+
+
+# --------------------------------------------------------------------------------------------- tags and recovery
+
+
+def _segment(source: str, marks: list[Mark]) -> Segment:
+    from pipeline.segment import make_spans
+
+    return Segment("p01.s01", "sentence", 1, 1, source, spans=make_spans(source), marks=marks)
+
+
+SOURCE = "KMU signed an agreement with Kumamoto University and published it in The Lancet today."
+
+
+def _marks() -> list[Mark]:
+    link = SOURCE.index("Kumamoto University")
+    italic = SOURCE.index("The Lancet")
+    return [Mark(link, link + len("Kumamoto University"), "a", fr.LINK1), Mark(italic, italic + 10, "i")]
+
+
+def _placed(translation) -> list[tuple[str, str, str | None]]:
+    return [(m.kind, translation.text[m.start : m.end], m.href) for m in translation.marks]
+
+
+def test_tags_come_back_around_the_glossary_target():
+    glossary = load_glossary(GLOSSARY)
+    engine = ScriptedEngine()
+    [translation] = translate_segments([_segment(SOURCE, _marks())], "zh-TW", engine, glossary)
+    assert "<a1>⟦" in engine.calls[0][0] and "<i2>The Lancet</i2>" in engine.calls[0][0]  # the model sees tags
+    assert _placed(translation) == [("a", "熊本大學", fr.LINK1), ("i", "The Lancet", None)]
+    assert not [f for f in translation.flags if f.code.startswith("formatting")]
+
+
+def test_dropped_tags_are_recovered_from_the_alignment_and_flagged_for_a_check():
+    engine = AligningEngine(drop_tags)
+    [translation] = translate_segments([_segment(SOURCE, _marks())], "zh-TW", engine, load_glossary(GLOSSARY))
+    assert engine.aligned, "alignment was asked for"
+    assert _placed(translation) == [("a", "熊本大學", fr.LINK1), ("i", "The Lancet", None)]
+    assert [f.code for f in translation.flags] == ["formatting-recovered"]
+
+
+def test_broken_tags_without_alignment_flag_the_row_with_the_english_spans():
+    engine = ScriptedEngine(swap_tag_order)
+    [translation] = translate_segments([_segment(SOURCE, _marks())], "zh-TW", engine, load_glossary(GLOSSARY))
+    assert translation.marks == []
+    [flag] = [f for f in translation.flags if f.code == "formatting-not-transferred"]
+    assert "link “Kumamoto University” → https://www.kumamoto-u.ac.jp/" in flag.message
+    assert "italic “The Lancet”" in flag.message
+
+
+def test_a_mark_over_the_whole_segment_is_not_sent_as_a_tag():
+    source = "Visit the KMU website."
+    engine = ScriptedEngine(tagged_suffix)
+    [translation] = translate_segments([_segment(source, [Mark(0, len(source), "a", fr.LINK2)])], "ja", engine)
+    assert "<" not in engine.calls[0][0]
+    assert _placed(translation) == [("a", translation.text, fr.LINK2)]
+
+
+def test_the_real_ctranslate2_path_aligns_through_attention(installed):
+    """ArgosEngine.align on the identity package: CTranslate2's return_attention with the output as prefix."""
+    from pipeline.engine.argos import load_engine
+    from pipeline.engine.base import DecodeOptions
+
+    engine = load_engine("ja", DecodeOptions(), verify=False)
+    source = "Kaohsiung Medical University signed an agreement."
+    [pairs] = engine.align([source], [source])
+    assert pairs
+    word = source.index("signed")
+    covering = [p for p in pairs if p[2] <= word < p[3]]
+    assert covering and all(p[0] <= word < p[1] for p in covering)  # identity model: target k ← source k
+
+
+# --------------------------------------------------------------------------------------------- publish on the source
+
+
+def _run_and_review(release: Path, out: Path, cli, script=tagged_suffix, engine_class=ScriptedEngine) -> Path:
+    engines = {"zh-TW": engine_class(script), "ja": engine_class(script, to_code="ja", lang="ja")}
+    run_releases([release], engines, out, glossary=load_glossary(GLOSSARY))
+    folder = out / release.stem
+    for lang in ("zh-TW", "ja"):
+        result = cli("review", "import", folder / f"{release.stem}.{lang}.review.docx", "--accept-unedited", "--no-memory")
+        assert result.exit_code == 0, result.output
+    return folder
+
+
+def _runs(paragraph) -> list[tuple[str, bool, bool]]:
+    return [(r.text, bool(r.bold), bool(r.italic)) for r in paragraph.runs if r.text]
+
+
+def _links(paragraph, part) -> list[tuple[str, str]]:
+    found = []
+    for link in paragraph._p.iter(W + "hyperlink"):
+        rid = link.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        text = "".join(t.text or "" for t in link.iter(W + "t"))
+        found.append((text, part.rels[rid].target_ref))
+    return found
+
+
+def test_published_document_is_the_source_document_translated(release, tmp_path, cli):
+    folder = _run_and_review(release, tmp_path / "out", cli)
+    result = cli("publish", folder, "--no-memory")
+    assert result.exit_code == 0, result.output
+    for lang in ("zh-TW", "ja"):
+        published = docx.Document(str(folder / f"{release.stem}.{lang}.docx"))
+        paragraphs = [p for p in published.paragraphs if p.text.strip()]
+        styles = [p.style.name for p in paragraphs]
+        assert styles[:2] == ["Title", "Heading 2"]
+        assert styles.count("List Bullet") == 2 and "Caption" in styles
+        assert all(p.text.endswith("（譯）") for p in paragraphs if not p.text.startswith("DEMO"))
+        assert len(published.inline_shapes) == 1  # the image, in place
+        lead = next(p for p in paragraphs if p.text.startswith("KAOHSIUNG"))
+        bold = [text for text, is_bold, _ in _runs(lead) if is_bold]
+        assert bold == [lead.text[: len(bold[0])]] and bold[0].startswith("KAOHSIUNG, Nov. 27")  # the lead-in only
+        kumamoto = {"zh-TW": "熊本大學", "ja": "熊本大学"}[lang]
+        assert _links(lead, published.part) == [(kumamoto, fr.LINK1)]  # the link on the glossary's name
+        study = next(p for p in paragraphs if fr.ITALIC in p.text)
+        assert (fr.ITALIC, False, True) in _runs(study)
+        assert _links(study, published.part) == [("our news page", fr.LINK2)]
+        assert published.tables[0].cell(0, 0).text == fr.CELL + "（譯）"
+        header = published.sections[0].header.paragraphs[0].text
+        footer = [p.text for p in published.sections[0].footer.paragraphs]
+        assert header.startswith("EMBARGOED UNTIL") and header.endswith("（譯）")
+        assert footer[0].endswith("（譯）") and footer[1] == "Page 1"  # the PAGE field kept, not translated
+        assert any(el.tag == W + "fldChar" for el in published.sections[0].footer.paragraphs[1]._p.iter())
+        body_xml = published.element.body.xml
+        assert fr.TEXTBOX + "（譯）" in body_xml  # the text box, in place
+        lang_runs = [r for p in paragraphs for r in p._p.iter(W + "lang")]
+        assert lang_runs  # runs carry the target language
+
+
+def test_a_lost_link_refuses_publication_naming_it(release, tmp_path, cli):
+    folder = _run_and_review(release, tmp_path / "out", cli, script=swap_tag_order)
+    manifest = json.loads((folder / f"{release.stem}.manifest.json").read_text(encoding="utf-8"))
+    flags = [f["code"] for s in manifest["segments"] for f in s["targets"]["zh-TW"]["flags"]]
+    assert "formatting-not-transferred" in flags
+    result = cli("publish", folder, "--no-memory")
+    assert result.exit_code == 6, result.output
+    assert fr.LINK1 in result.output and "nothing was written" in result.output
+    assert not (folder / f"{release.stem}.zh-TW.docx").exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None, reason="LibreOffice/poppler missing")
+def test_libreoffice_renders_the_published_formatted_document(release, tmp_path, cli):
+    folder = _run_and_review(release, tmp_path / "out", cli)
+    assert cli("publish", folder, "--no-memory").exit_code == 0
+    document = folder / f"{release.stem}.zh-TW.docx"
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir",
+         str(tmp_path / "pdf"), str(document)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / "pdf" / (document.stem + ".pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "EMBARGOED UNTIL" in text and "熊本大學" in text and "Page 1" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    assert list(tmp_path.glob("page*.png"))
