@@ -91,6 +91,12 @@ def read_release(path: Path) -> Release:
     if not paragraphs:
         raise InputError(f"{path} is empty (no text in it); give the release's text")
     release = Release(path=path, paragraphs_text=paragraphs, notes=notes)
+    if suffix in MARKDOWN_SUFFIXES:
+        from .markdown_source import locate
+
+        found = locate(text, paragraphs)
+        if found is not None:
+            located = [(p, marks, origin) for p, marks, origin in zip(paragraphs, *found)]
     if located:
         release.paragraph_marks = [marks for _, marks, _ in located]
         release.origins = [origin for _, _, origin in located]

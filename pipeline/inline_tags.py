@@ -259,3 +259,69 @@ def marks_from_alignment(pairs, positions: list[tuple[int, int]], marks: list[Ma
         placed.append(Mark(min(s for s, _ in spans), max(e for _, e in spans), mark.kind, mark.href))
     result = _trim(target, placed)
     return result if len({(m.kind, m.href) for m in result}) >= len({(m.kind, m.href) for m in marks}) else None
+
+
+def _sentinel(k: int) -> str:
+    return chr(SENTINEL_BASE + k)
+
+
+def through(transform, text: str, marks: list[Mark]) -> tuple[str, list[Mark]]:
+    """`transform(text)` and the marks carried through it (placeholder restore, typesetting).
+
+    Each mark boundary is a private-use sentinel character in a second transformed copy; where that copy, its
+    sentinels removed, equals the plain result and every sentinel survived in order, the sentinels give the
+    places exactly. Otherwise (a sentinel changed the transformation: spacing around it) the marks are moved by
+    character alignment (`remap_marks`).
+    """
+    plain = transform(text)
+    if not marks or plain is None:
+        return plain, []
+    cuts = sorted({m.start for m in marks} | {m.end for m in marks})
+    pieces, cursor = [], 0
+    for k, cut in enumerate(cuts):
+        pieces.append(text[cursor:cut])
+        pieces.append(_sentinel(k))
+        cursor = cut
+    pieces.append(text[cursor:])
+    marked = transform("".join(pieces))
+    if marked is not None:
+        where: dict[int, int] = {}
+        out = []
+        for ch in marked:
+            k = ord(ch) - SENTINEL_BASE
+            if 0 <= k < len(cuts):
+                if k in where:
+                    break
+                where[k] = len(out)
+            else:
+                out.append(ch)
+        positions = [where.get(k) for k in range(len(cuts))]
+        if "".join(out) == plain and None not in positions and positions == sorted(positions):
+            at = dict(zip(cuts, positions))
+            return plain, _trim(plain, [Mark(at[m.start], at[m.end], m.kind, m.href) for m in marks])
+    return plain, remap_marks(text, plain, marks)
+
+
+def remap_anchored(old: str, new: str, anchors: list[tuple[int, int, str]], marks: list[Mark]) -> list[Mark] | None:
+    """Marks of `old` placed in `new`, where each anchor (start, end, replacement) of `old` became `replacement`
+    in `new`, in order (placeholders restored to glossary targets); the text between anchors is aligned by
+    characters. None when an anchor's replacement is not found in order."""
+    if not marks:
+        return []
+    mapping = [0] * (len(old) + 1)
+    cursor_old = cursor_new = 0
+    for start, end, replacement in sorted(anchors):
+        at = new.find(replacement, cursor_new)
+        if at < 0 or start < cursor_old:
+            return None
+        local = offset_map(old[cursor_old:start], new[cursor_new:at])
+        for k, v in enumerate(local):
+            mapping[cursor_old + k] = cursor_new + v
+        for k in range(start + 1, end):
+            mapping[k] = at
+        mapping[end] = at + len(replacement)
+        cursor_old, cursor_new = end, at + len(replacement)
+    local = offset_map(old[cursor_old:], new[cursor_new:])
+    for k, v in enumerate(local):
+        mapping[cursor_old + k] = cursor_new + v
+    return _trim(new, [Mark(mapping[m.start], mapping[m.end], m.kind, m.href) for m in marks])

@@ -197,6 +197,7 @@ def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> 
         _note_split(item, count, engine)
         output = untag_output(item, output)
         restored = restore(output, item.protected, cjk_target=cjk)
+        item.restore = lambda text, p=item.protected: restore(text, p, cjk_target=cjk).text
         if restored.text is None:
             item.flags.append(Flag("placeholder-retry", f"{item.protected.style.name} placeholders: " + "; ".join(restored.problems)))
             failed.append(item)
@@ -237,6 +238,7 @@ def _recover_unprotected(engine: Engine, work: list[_Work]) -> None:
         item.model_input, item.model_output, item.positions = item.segment.source, output, [(m.start, m.end) for m in item.inner]
         item.marks, item.tag_problems = [], ["translated without placeholders, so without tags"] if item.inner else []
         renderings = [(term_outputs[(id(item), id(term))].strip(), term.target) for term in item.terms]
+        item.restore = lambda t, r=renderings: _substitute(t, r)
         text = _substitute(output, renderings)
         missing = _unverified_terms(text, item.terms)
         for span in item.segment.verbatim_spans():

@@ -20,7 +20,9 @@ from .inline_tags import (
     marks_from_alignment,
     protected_positions,
     read_tags,
+    remap_anchored,
     remap_marks,
+    through,
     whole_marks,
 )
 
@@ -53,7 +55,29 @@ def place_tag_marks(item) -> None:
     if not item.inner or item.tag_problems:
         item.marks = []
         return
-    item.marks = remap_marks(item.model_output, item.result, getattr(item, "_tag_marks", []))
+    item.marks = _through_restore(item, getattr(item, "_tag_marks", []))
+
+
+def _through_restore(item, marks):
+    """Marks of the model's output (placeholders in) placed in the final text (glossary targets in)."""
+    from .protect import _number
+
+    protected = item.protected
+    if protected is not None and item.model_input == protected.text and protected.shields:
+        anchors = []
+        for match in protected.style.tolerant.finditer(item.model_output or ""):
+            number = _number(match.group("n"))
+            if 1 <= number <= len(protected.shields):
+                anchors.append((match.start(), match.end(), protected.shields[number - 1].replacement))
+        placed = remap_anchored(item.model_output, item.result, anchors, marks)
+        if placed is not None:
+            return placed
+    restore = getattr(item, "restore", None)
+    if restore is not None:
+        text, placed = through(restore, item.model_output, marks)
+        if text == item.result:
+            return placed
+    return remap_marks(item.model_output, item.result, marks)
 
 
 def recover_marks(engine, work) -> None:
@@ -71,7 +95,7 @@ def recover_marks(engine, work) -> None:
         if aligned is not None and k < len(aligned):
             marks = marks_from_alignment(aligned[k], item.positions, item.inner, item.model_output or "")
         if marks is not None:
-            item.marks = remap_marks(item.model_output, item.result, marks)
+            item.marks = _through_restore(item, marks)
             item.flags.append(
                 Flag(
                     "formatting-recovered",

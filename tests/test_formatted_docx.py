@@ -4,6 +4,7 @@ source document (styles, lists, image, caption, table, text box, header, footer)
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,7 +20,7 @@ from pipeline.ingest import read_release
 from pipeline.run import run_releases
 from pipeline.segment import segment_release
 from pipeline.translate import translate_segments
-from scripted_engines import AligningEngine, ScriptedEngine, drop_tags, swap_tag_order, tagged_suffix
+from scripted_engines import AligningEngine, ScriptedEngine, drop_tags, pseudo_translate, swap_tag_order, tagged_suffix
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -132,7 +133,7 @@ def test_the_real_ctranslate2_path_aligns_through_attention(installed):
 # --------------------------------------------------------------------------------------------- publish on the source
 
 
-def _run_and_review(release: Path, out: Path, cli, script=tagged_suffix, engine_class=ScriptedEngine) -> Path:
+def _run_and_review(release: Path, out: Path, cli, script=pseudo_translate, engine_class=ScriptedEngine) -> Path:
     engines = {"zh-TW": engine_class(script), "ja": engine_class(script, to_code="ja", lang="ja")}
     run_releases([release], engines, out, glossary=load_glossary(GLOSSARY))
     folder = out / release.stem
@@ -165,30 +166,32 @@ def test_published_document_is_the_source_document_translated(release, tmp_path,
         styles = [p.style.name for p in paragraphs]
         assert styles[:2] == ["Title", "Heading 2"]
         assert styles.count("List Bullet") == 2 and "Caption" in styles
-        assert all(p.text.endswith("（譯）") for p in paragraphs if not p.text.startswith("DEMO"))
+        assert not [p.text for p in paragraphs if re.search("[A-Za-z]{4,}", p.text)]  # every paragraph translated
         assert len(published.inline_shapes) == 1  # the image, in place
-        lead = next(p for p in paragraphs if p.text.startswith("KAOHSIUNG"))
+        lead = next(p for p in paragraphs if "27—" in p.text)
         bold = [text for text, is_bold, _ in _runs(lead) if is_bold]
-        assert bold == [lead.text[: len(bold[0])]] and bold[0].startswith("KAOHSIUNG, Nov. 27")  # the lead-in only
+        assert bold == [{"zh-TW": "譯，譯。27—", "ja": "譯、譯。27—"}[lang]]  # the lead-in only: "KAOHSIUNG, Nov. 27 —", translated and typeset
         kumamoto = {"zh-TW": "熊本大學", "ja": "熊本大学"}[lang]
         assert _links(lead, published.part) == [(kumamoto, fr.LINK1)]  # the link on the glossary's name
-        study = next(p for p in paragraphs if fr.ITALIC in p.text)
-        assert (fr.ITALIC, False, True) in _runs(study)
-        assert _links(study, published.part) == [("our news page", fr.LINK2)]
-        assert published.tables[0].cell(0, 0).text == fr.CELL + "（譯）"
+        study = paragraphs[paragraphs.index(lead) + 1]
+        assert [text for text, _, italic in _runs(study) if italic] == ["譯譯"]  # The Lancet
+        assert _links(study, published.part) == [("譯譯譯", fr.LINK2)]  # our news page
+        assert published.tables[0].cell(0, 0).text == "譯譯 2019."  # Partners since 2019. (typeset)
         header = published.sections[0].header.paragraphs[0].text
         footer = [p.text for p in published.sections[0].footer.paragraphs]
-        assert header.startswith("EMBARGOED UNTIL") and header.endswith("（譯）")
-        assert footer[0].endswith("（譯）") and footer[1] == "Page 1"  # the PAGE field kept, not translated
+        assert header == "譯譯 10:00, 27 譯 2025"  # EMBARGOED UNTIL 10:00, 27 November 2025
+        assert footer == ["譯譯譯譯", "Page 1"]  # the PAGE field paragraph kept as it is
         assert any(el.tag == W + "fldChar" for el in published.sections[0].footer.paragraphs[1]._p.iter())
         body_xml = published.element.body.xml
-        assert fr.TEXTBOX + "（譯）" in body_xml  # the text box, in place
+        [box] = [p for p in published.element.body.iter(W + "txbxContent")]
+        assert "".join(t.text for t in box.iter(W + "t")).startswith("譯譯")  # Media contact: ..., in place
+        assert "Media" not in published.element.body.xml
         lang_runs = [r for p in paragraphs for r in p._p.iter(W + "lang")]
         assert lang_runs  # runs carry the target language
 
 
 def test_a_lost_link_refuses_publication_naming_it(release, tmp_path, cli):
-    folder = _run_and_review(release, tmp_path / "out", cli, script=swap_tag_order)
+    folder = _run_and_review(release, tmp_path / "out", cli, script=lambda t: swap_tag_order(pseudo_translate(t)))
     manifest = json.loads((folder / f"{release.stem}.manifest.json").read_text(encoding="utf-8"))
     flags = [f["code"] for s in manifest["segments"] for f in s["targets"]["zh-TW"]["flags"]]
     assert "formatting-not-transferred" in flags
@@ -211,6 +214,6 @@ def test_libreoffice_renders_the_published_formatted_document(release, tmp_path,
     )  # fmt: skip
     pdf = tmp_path / "pdf" / (document.stem + ".pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    assert "EMBARGOED UNTIL" in text and "熊本大學" in text and "Page 1" in text
+    assert "譯譯 10:00" in text and "熊本大學" in text and "Page 1" in text and "EMBARGOED" not in text
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     assert list(tmp_path.glob("page*.png"))

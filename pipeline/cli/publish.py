@@ -25,6 +25,16 @@ from .options import memory_options
     help="Glossary the gate checks every segment against [default: the run's glossary file, else ./glossaries].",
 )
 @click.option("--no-glossary", is_flag=True, help="Check only the terms the run recorded in its manifest.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["docx", "html"]),
+    default=("docx",),
+    show_default=True,
+    help="Also write html: a self-contained HTML fragment per language for the website (<release>.<lang>.html, "
+    "images in <release>.<lang>.files/), alongside the .docx documents (repeatable).",
+)
 @memory_options(
     "Approved translations for segments not reviewed in this release [default: $TRANSLATE_MEMORY, else "
     "memory.sqlite in the run's output folder, if it exists].",
@@ -36,6 +46,7 @@ def publish(
     allow_unreviewed: bool,
     glossary_path: Path | None,
     no_glossary: bool,
+    formats: tuple[str, ...],
     memory_path: Path | None,
     no_memory: bool,
 ) -> None:
@@ -56,6 +67,7 @@ def publish(
       translate publish output/kmu-kumamoto-mou-2025/
       translate publish output/kmu-kumamoto-mou-2025/kmu-kumamoto-mou-2025.manifest.json --to ja
       translate publish output/kmu-kumamoto-mou-2025/ --allow-unreviewed
+      translate publish output/kmu-kumamoto-mou-2025/ --format html
     """
     from ..memory import open_run_memory
     from ..review.publish import publish_release
@@ -76,6 +88,7 @@ def publish(
             memory=open_memory,
             glossary_path=glossary_path,
             use_glossary=not no_glossary,
+            formats=tuple(dict.fromkeys(("docx", *formats))),
         )
     finally:
         for store in opened:
@@ -85,7 +98,8 @@ def publish(
         for segment in result.segments[lang]:
             counts[segment.how] = counts.get(segment.how, 0) + 1
         summary = ", ".join(f"{n} {how}" for how, n in counts.items())
-        click.echo(f"{lang}: {document}, {bilingual} ({summary})")
+        web = "".join(f", {extra[lang]}" for extra in (result.markdown, result.web) if lang in extra)
+        click.echo(f"{lang}: {document}, {bilingual}{web} ({summary})")
         warned = [s for s in result.segments[lang] if s.warnings]
         for segment in warned[:10]:
             click.echo(f"  warning {segment.id}: {'; '.join(segment.warnings)}")

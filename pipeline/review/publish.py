@@ -83,6 +83,8 @@ class PublishResult:
     glossary: str = ""  # what the gate checked against (gate.current_glossary)
     segments: dict[str, list[PublishedSegment]] = field(default_factory=dict)
     unreviewed: dict[str, list[PublishedSegment]] = field(default_factory=dict)
+    web: dict[str, Path] = field(default_factory=dict)  # lang → HTML fragment (publish --format html)
+    markdown: dict[str, Path] = field(default_factory=dict)  # lang → published Markdown (a .md release)
 
 
 # --------------------------------------------------------------------------------------------- planning
@@ -314,6 +316,12 @@ def build_publication(manifest: dict, lang: str, segments: list[PublishedSegment
             elif is_cjk_lang(lang):
                 p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         for text, segment in pieces:
+            if segment.marks and kind != "dateline":
+                from .publish_docx_inplace import add_marked_runs
+
+                separator = text[len(typeset(segment.text, lang)) :]
+                add_marked_runs(p, segment, lang, separator, east_asia, tag, highlight=segment.how in BLOCKING)
+                continue
             _run(
                 p,
                 text,
@@ -385,6 +393,7 @@ def publish_release(
     memory=None,
     glossary_path: Path | None = None,
     use_glossary: bool = True,
+    formats: tuple[str, ...] = ("docx",),
 ) -> PublishResult:
     """Write the publishable documents of a release folder or manifest (see the module docstring).
 
@@ -428,7 +437,10 @@ def publish_release(
     from .publish_marks import check_links
     from .publish_docx_inplace import source_copy
 
+    from ..writers.markdown import source_markdown
+
     source = source_copy(folder, manifest)
+    markdown = source_markdown(folder, manifest)
     with release_lock(ReleasePaths(folder, name)):
         built = {}
         for lang in [lang for lang in langs if lang not in refused]:
@@ -445,9 +457,45 @@ def publish_release(
                 with atomic_output(path) as temporary:
                     doc.save(str(temporary))
             result.documents[lang] = (document, bilingual)
+            if markdown is not None:
+                result.markdown[lang] = _write_markdown(markdown, folder, name, manifest, lang, result, formats)
+            elif "html" in formats:
+                from ..writers.html import write_html
+
+                unreviewed = [s for s in result.segments[lang] if s.how in BLOCKING]
+                result.web[lang] = write_html(
+                    built[lang][0], folder / f"{name}.{lang}.html", lang, _banner_lines(manifest, lang, unreviewed)
+                )
     if refusals:
         raise ReviewError(describe(refusals, result.segments, result.documents, folder))
     return result
+
+
+def _write_markdown(source: Path, folder: Path, name: str, manifest: dict, lang: str, result, formats) -> Path:
+    """A Markdown release published as Markdown with its structure (writers/markdown.py), and its web page."""
+    from ..atomic import atomic_write_text
+    from ..writers.markdown import build_markdown, markdown_html
+    from .publish_docx_inplace import paragraph_texts, published_line
+
+    from ..ingest import _decode_text
+
+    text = _decode_text(source, source.read_bytes(), [])  # as ingest read it (a legacy encoding too)
+    published = {n: published_line(group, lang)[:2] for n, group in paragraph_texts(result.segments[lang]).items()}
+    original = Path(str((manifest.get("source") or {}).get("path", "")))
+    source_dir = original.parent if original.parent.is_dir() else None
+    files_dir = folder / f"{name}.{lang}.files"
+    layout = manifest.get("layout") or []
+    path = folder / f"{name}.{lang}.md"
+    unreviewed = [s for s in result.segments[lang] if s.how in BLOCKING]
+    banners = _banner_lines(manifest, lang, unreviewed)
+    warning = "".join(f"> **{line}**\n>\n" for line in banners)
+    published_md = build_markdown(text, layout, published, source_dir=source_dir, files_dir=files_dir)
+    atomic_write_text(path, (warning.rstrip(">\n") + "\n\n" if warning else "") + published_md)
+    if "html" in formats:
+        web = folder / f"{name}.{lang}.html"
+        atomic_write_text(web, markdown_html(text, layout, published, lang, banners, source_dir=source_dir, files_dir=files_dir))
+        result.web[lang] = web
+    return path
 
 
 def _inplace_builder(source: Path):

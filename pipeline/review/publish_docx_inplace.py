@@ -23,7 +23,7 @@ from typing import Any
 from ..docx_stories import DRAWINGS, MC, RT_HYPERLINK, W, WordParagraph, walk_document
 from ..document import Mark, normalize
 from ..errors import ReviewError
-from ..inline_tags import remap_marks
+from ..inline_tags import remap_marks, through
 from .typography import is_cjk_char, is_cjk_lang, typeset
 
 __all__ = ["build_inplace", "source_copy"]
@@ -67,8 +67,8 @@ def published_line(group: list, lang: str) -> tuple[str, list[Mark], list[tuple[
     for segment in group:
         if not segment.text.strip():
             continue
-        typeset_text = typeset(segment.text, lang)
-        pieces.append((typeset_text, remap_marks(segment.text, typeset_text, list(segment.marks)), segment))
+        typeset_text, typeset_marks = through(lambda t: typeset(t, lang), segment.text, list(segment.marks))
+        pieces.append((typeset_text, typeset_marks, segment))
     for k, (piece, piece_marks, segment) in enumerate(pieces):
         if text:
             if not is_cjk_lang(lang) or not (is_cjk_char(text[-1]) or is_cjk_char(piece[0])):
@@ -394,3 +394,17 @@ def document_links(document) -> set[str]:
                 found.add(words[1].strip('"'))
     return found
 
+
+
+def add_marked_runs(paragraph, segment, lang: str, separator: str, east_asia, lang_tag, *, highlight: bool, base=None) -> None:
+    """A segment with inline formatting appended to a python-docx paragraph of the plain publication (a .txt or
+    .md release): its typeset text as runs, links as w:hyperlink, then `separator`."""
+    from docx.oxml import OxmlElement
+
+    text, marks = through(lambda t: typeset(t, lang), segment.text, list(segment.marks))
+    text += separator
+    rpr = copy.deepcopy(base) if base is not None else OxmlElement("w:rPr")
+    styles = _style_ids(paragraph.part.document) if hasattr(paragraph.part, "document") else set()
+    spans = [(0, len(text))] if highlight else []
+    for element in _runs(paragraph.part, text, marks, spans, rpr, styles, east_asia, lang_tag):
+        paragraph._p.append(element)
