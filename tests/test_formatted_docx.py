@@ -217,3 +217,47 @@ def test_libreoffice_renders_the_published_formatted_document(release, tmp_path,
     assert "譯譯 10:00" in text and "熊本大學" in text and "Page 1" in text and "EMBARGOED" not in text
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     assert list(tmp_path.glob("page*.png"))
+
+
+def test_review_document_shows_formatting_and_import_reads_the_reviewers(release, tmp_path, cli):
+    import review_edits as edit
+
+    engines = {"zh-TW": ScriptedEngine(pseudo_translate)}
+    run_releases([release], engines, tmp_path / "out", glossary=load_glossary(GLOSSARY))
+    folder = tmp_path / "out" / release.stem
+    doc = docx.Document(str(folder / f"{release.stem}.zh-TW.review.docx"))
+    row = edit.row_of(doc, "p04.s01")
+    for cell, linked in ((row.cells[1], "our news page"), (row.cells[2], "譯 譯 譯")):  # English and target columns
+        paragraph = cell.paragraphs[0]
+        assert [r.text for r in paragraph.runs if r.italic] in (["The Lancet"], ["譯 譯"])
+        assert _links(paragraph, doc.part) == [(linked, fr.LINK2)]
+    lead = edit.row_of(doc, "p03.s01").cells[2].paragraphs[0]
+    assert lead.runs[0].bold and not lead.runs[-1].bold
+
+    # the reviewer retypes the sentence without its link: publish refuses, naming it
+    edit.replace_text(row.cells[2], "該研究發表於譯譯，詳見新聞頁。")
+    for link in list(row.cells[2].paragraphs[0]._p.iter(W + "hyperlink")):
+        link.getparent().remove(link)
+    assert row.cells[2].text == "該研究發表於譯譯，詳見新聞頁。"
+    back = tmp_path / "back" / "zh.docx"
+    back.parent.mkdir()
+    doc.save(str(back))
+    assert cli("review", "import", back, "--manifest", folder, "--no-memory").exit_code == 0
+    refused = cli("publish", folder, "--to", "zh-TW", "--no-memory")
+    assert refused.exit_code == 6 and fr.LINK2 in refused.output and "p04.s01" in refused.output
+
+    # ... and adds it back in Word (Insert → Link) on the words of their choice: read back and published there
+    doc = docx.Document(str(back))
+    paragraph = edit.target_cell(doc, "p04.s01").paragraphs[0]
+    paragraph.runs[0].text = "該研究發表於譯譯，詳見"
+    fr.add_hyperlink(paragraph, "新聞頁", fr.LINK2)
+    paragraph.add_run("。")
+    doc.save(str(back))
+    assert cli("review", "import", back, "--manifest", folder, "--no-memory").exit_code == 0
+    reviewed = json.loads((folder / f"{release.stem}.reviewed.json").read_text(encoding="utf-8"))
+    assert "新聞頁" in json.dumps(reviewed, ensure_ascii=False)
+    result = cli("publish", folder, "--to", "zh-TW", "--no-memory")
+    assert result.exit_code == 0, result.output
+    published = docx.Document(str(folder / f"{release.stem}.zh-TW.docx"))
+    study = next(p for p in published.paragraphs if p.text.startswith("該研究"))
+    assert _links(study, published.part) == [("新聞頁", fr.LINK2)]

@@ -99,6 +99,7 @@ class SegmentReview:
     qa: list[dict[str, str]] = field(default_factory=list)  # quality-check findings on the reviewed text (pipeline/qa)
     approval: str | None = None  # how the reviewer approved the row (approval.py: edited, marked, approve-all), or None
     mark: str = ""  # what the row's OK? cell holds, as typed
+    marks: list[dict] | None = None  # inline formatting of `text` read from the target cell (review_marks.py)
 
     @property
     def qa_errors(self) -> list[dict[str, str]]:
@@ -629,6 +630,7 @@ def import_review(
             text=text,
             status=status,
         )
+        review.marks = _review_marks(row, segment, target, text)
         if len([p for p in row.target_paragraphs if p.strip()]) > 1 or re.search(r"[\r\n]", row.target.strip()):
             review.flags.append("split-cell")
             review.paragraphs = list(row.target_paragraphs)
@@ -725,6 +727,19 @@ class _Plan:
     data: dict[str, Any] | None  # reviewed.json to write, or None when nothing changed
 
 
+def _review_marks(row, segment: dict, target: dict, text: str) -> list[dict] | None:
+    """The target cell's inline formatting placed in the reviewed text; None when neither the English nor the
+    cell has any (documents of runs before formatting was carried)."""
+    from ..inline_tags import remap_marks
+
+    if row.target_marks is None:
+        return None
+    raw, marks = row.target_marks
+    if not marks and not segment.get("marks") and not target.get("marks"):
+        return None
+    return [m.to_json() for m in remap_marks(raw, text, marks)]
+
+
 def _segment_record(s: SegmentReview) -> dict[str, Any]:
     return {
         "source_hash": s.source_hash,
@@ -745,6 +760,7 @@ def _segment_record(s: SegmentReview) -> dict[str, Any]:
         "qa": s.qa,
         "approval": s.approval,
         "mark": s.mark,
+        **({"marks": s.marks} if s.marks is not None else {}),
     }
 
 

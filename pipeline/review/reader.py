@@ -91,6 +91,7 @@ class ReviewRow:
     authors: list[str] = field(default_factory=list)  # authors of tracked changes in the target cell
     tracked: bool = False  # the target cell holds tracked changes
     mark: str = ""  # the OK? (approval) cell, tracked changes accepted; "" in a document without that column
+    target_marks: tuple | None = None  # (cell text as read for formatting, its marks): review_marks.cell_marks
 
 
 @dataclass
@@ -369,6 +370,10 @@ def _read(path: Path, document) -> ReviewDocument:
         row = ReviewRow(row_id, texts[1], texts[2], texts[3], number, target_paragraphs=paragraphs[2], mark=texts[4].strip())
         if len(tcs) > 2 and tcs[2] is not None:
             row.tracked, row.authors = _tracked_authors(tcs[2])
+            if kind == KIND_REVIEW:
+                from .review_marks import cell_marks
+
+                row.target_marks = cell_marks(tcs[2], document.part, _paragraphs(tcs[2]))
         for column, tc in zip(COLUMNS, tcs):
             if tc is None:
                 continue

@@ -53,6 +53,11 @@ from pipeline.review.fonts import FONTS, apply_east_asian_fonts
 from pipeline.review.ooxml import cell_shading, row_flags, set_fonts, set_lang
 from pipeline.review.table_xml import RunLooks, cell_element, element, grid_widths, paragraph_element, row_element
 from pipeline.review.table_xml import text_into as _append_text
+from pipeline.review.table_xml import w
+from pipeline.review.review_marks import char_formats, document_links
+from lxml import etree
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 __all__ = [
     "DEMO_WARNING",
@@ -73,6 +78,7 @@ ENGLISH_LANG = "en-US"
 APPROVED_HIGHLIGHT = WD_COLOR_INDEX.YELLOW
 PROPOSED_HIGHLIGHT = WD_COLOR_INDEX.TURQUOISE
 VERBATIM_COLOR = RGBColor(0x80, 0x80, 0x80)
+LINK_COLOR = RGBColor(0x05, 0x63, 0xC1)
 DEMO_COLOR = RGBColor(0xC0, 0x00, 0x00)
 
 # A4 landscape, widths of ID | English | target | Notes (sum = page width - margins = 261 mm).
@@ -153,6 +159,7 @@ class _Look:
     highlight: object = None
     verbatim: bool | str = False  # True, or the verbatim text's language ("" if unknown)
     bold: bool | None = None  # None: the style's
+    marks: frozenset = frozenset()  # inline formatting kinds: b, i, u, sup, sub, link (review_marks.py)
 
 
 def _format_run(run: Run, look: _Look) -> None:
@@ -168,9 +175,25 @@ def _format_run(run: Run, look: _Look) -> None:
         run.font.italic = True
         run.font.color.rgb = VERBATIM_COLOR
     run.font.size = style.size
+    _format_marks(run, look.marks)
     if highlight is not None:
         run.font.highlight_color = highlight
     set_lang(rpr, val=style.lang_val, east_asia=east_asia_lang)
+
+
+def _format_marks(run: Run, marks: frozenset) -> None:
+    if "b" in marks:
+        run.font.bold = True
+    if "i" in marks:
+        run.font.italic = True
+    if "u" in marks or "link" in marks:
+        run.font.underline = True
+    if "link" in marks:
+        run.font.color.rgb = LINK_COLOR
+    if "sup" in marks:
+        run.font.superscript = True
+    if "sub" in marks:
+        run.font.subscript = True
 
 
 def _add_run(
@@ -196,13 +219,14 @@ def _highlight_for(status: str):
     return APPROVED_HIGHLIGHT if status == "approved" else PROPOSED_HIGHLIGHT
 
 
-def _pieces(text: str, highlights: list, verbatim: list) -> list[tuple[str, object, bool | str]]:
-    """Split `text` into maximal pieces of equal (highlight, verbatim) marks."""
-    pieces: list[tuple[str, object, bool]] = []
+def _pieces(text: str, highlights: list, verbatim: list, formats: list | None = None) -> list[tuple[str, object, bool | str, frozenset]]:
+    """Split `text` into maximal pieces of equal (highlight, verbatim, inline formatting) marks."""
+    formats = formats or [frozenset()] * len(text)
+    pieces: list[tuple[str, object, bool, frozenset]] = []
     start = 0
     for i in range(1, len(text) + 1):
-        if i == len(text) or highlights[i] != highlights[start] or verbatim[i] != verbatim[start]:
-            pieces.append((text[start:i], highlights[start], verbatim[start]))
+        if i == len(text) or highlights[i] != highlights[start] or verbatim[i] != verbatim[start] or formats[i] != formats[start]:
+            pieces.append((text[start:i], highlights[start], verbatim[start], formats[start]))
             start = i
     return pieces
 
@@ -240,7 +264,7 @@ def _source_pieces(segment: Segment, translation: Translation | None):
     for span in segment.verbatim_spans():
         for i in range(max(0, span.start), min(len(text), span.end)):
             verbatim[i] = span.lang or ""
-    return _pieces(text, highlights, verbatim)
+    return _pieces(text, highlights, verbatim, char_formats(text, segment.marks))
 
 
 def _target_pieces(segment: Segment, translation: Translation | None):
@@ -257,18 +281,30 @@ def _target_pieces(segment: Segment, translation: Translation | None):
             for start, end in _occurrences(text, segment.source[span.start : span.end]):
                 for i in range(start, end):
                     verbatim[i] = span.lang or ""
-    return _pieces(text, highlights, verbatim)
+    return _pieces(text, highlights, verbatim, char_formats(text, translation.marks if translation else []))
 
 
 def _write_pieces(looks: RunLooks, pieces, style: _RunStyle) -> tuple[list, bool]:
     """A cell's paragraphs holding `pieces` as runs, and whether control characters were removed."""
     removed = False
     p = paragraph_element()
-    for text, highlight, verbatim in pieces:
+    link = None
+    for text, highlight, verbatim, formats in pieces:
         cleaned, changed = clean_text(text)
         removed |= changed
         if cleaned:
-            looks.run(cleaned, _Look(style, highlight, verbatim), into=p)
+            href = next((h for kind, h in formats if kind == "a"), None)
+            kinds = frozenset(kind for kind, _ in formats if kind != "a") | ({"link"} if href else set())
+            into = p
+            rid = getattr(looks, "links", {}).get(href) if href else None
+            if rid:
+                if link is None or link[0] != href:
+                    link = (href, etree.SubElement(p, w("hyperlink")))
+                    link[1].set(f"{{{_R_NS}}}id", rid)
+                into = link[1]
+            else:
+                link = None
+            looks.run(cleaned, _Look(style, highlight, verbatim, marks=kinds), into=into)
     if not len(p):
         looks.run("", _Look(style), into=p)  # an empty run still carries the fonts for what the reviewer types
     return [p], removed
@@ -375,10 +411,11 @@ def _segment_row(
     return row_element(cell_element(width, paragraphs, properties=properties) for width, paragraphs in zip(widths, cells))
 
 
-def _segment_rows(tr: TranslatedRelease, lang: str, styles: _Styles, widths: list[str]) -> Iterator:
+def _segment_rows(tr: TranslatedRelease, lang: str, styles: _Styles, widths: list[str], links: dict | None = None) -> Iterator:
     """The body rows, one per segment in order, made one at a time."""
     by_id = {t.segment_id: t for t in tr.translations[lang]}
     looks = RunLooks(_format_run)
+    looks.links = links or {}  # URL → relationship id, made before the rows (review_marks.py)
     border = _paragraph_top_border()
     previous_paragraph = None
     for segment in tr.release.segments:
@@ -571,7 +608,10 @@ def _review_document(tr: TranslatedRelease, lang: str, *, generated_at: str, sou
         cell_shading(cell, HEADER_FILL)
         _add_run(cell.paragraphs[0], label, styles.header)
 
-    rows = _segment_rows(tr, lang, styles, grid_widths(table))
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    links = {url: doc.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True) for url in document_links(tr, lang)}
+    rows = _segment_rows(tr, lang, styles, grid_widths(table), links)
 
     # A paragraph after the table: a document that ends on a table gives an editor nowhere else to put the cursor,
     # so LibreOffice's Ctrl+End and typing landed in the last row's Notes cell (imported as that row's note). Text

@@ -1,0 +1,85 @@
+"""Inline formatting in the review document: shown in both columns, read back from the target cell on import.
+
+Writing: each character of the English and target cells carries its marks (bold, italic, underline, super/
+subscript, hyperlink) as well as its glossary highlight; runs are split where any of them changes, a bold mark
+is a bold run, a link a `w:hyperlink` to the URL (relationships made once per document, before the rows).
+
+Reading (`cell_marks`): the target cell's paragraphs walked as docx_stories reads a release (tracked insertions
+accepted, deletions dropped, character styles and hyperlinks followed), so a reviewer who bolds a word, removes
+a link or adds one (Insert → Link) in Word is read back. The grey italic the writer uses for text kept verbatim
+is that look, not a mark.
+"""
+
+from __future__ import annotations
+
+from ..docx_stories import W, Stories, _Reader, marks_from_formats
+from ..document import Mark
+
+VERBATIM_RGB = "808080"
+
+
+def char_formats(text: str, marks: list[Mark]) -> list[frozenset]:
+    """Per character of `text`: the (kind, href) pairs of the marks over it."""
+    formats: list[set] = [set() for _ in text]
+    for m in marks:
+        for i in range(max(0, m.start), min(len(text), m.end)):
+            formats[i].add((m.kind, m.href if m.kind == "a" else None))
+    return [frozenset(f) for f in formats]
+
+
+def document_links(tr, lang: str) -> list[str]:
+    """Every hyperlink URL shown in a review document (English and target marks), in first-use order."""
+    urls: dict[str, None] = {}
+    for segment in tr.release.segments:
+        for m in segment.marks:
+            if m.kind == "a" and m.href:
+                urls.setdefault(m.href)
+    for translation in tr.translations.get(lang, []):
+        for m in translation.marks:
+            if m.kind == "a" and m.href:
+                urls.setdefault(m.href)
+    return list(urls)
+
+
+def cell_marks(tc, part, cell_paragraphs: list) -> tuple[str, list[Mark]]:
+    """(text, marks) of a target cell (`w:tc`), its paragraphs joined with "\\n" as the reader joins them."""
+    reader = _Reader.__new__(_Reader)
+    reader.document = None
+    reader.stories = Stories()
+    reader.styles = _character_styles_of(part)
+    chars: list[tuple[str, frozenset]] = []
+    joined = False
+    for k, p in enumerate(cell_paragraphs):
+        if k and not joined:
+            chars.append(("\n", frozenset()))
+        paragraph_chars, _ = reader._read(p, part)
+        chars.extend(_without_verbatim_look(p, paragraph_chars))
+        joined = _mark_deleted(p)
+    text = "".join(ch for ch, _ in chars)
+    return text, marks_from_formats(text, [f for _, f in chars])
+
+
+def _without_verbatim_look(p, chars):
+    """The writer's grey italic (text kept verbatim) is not an italic mark."""
+    grey = False
+    for color in p.iter(W + "color"):
+        if (color.get(W + "val") or "").upper() == VERBATIM_RGB:
+            grey = True
+    if not grey:
+        return chars
+    return [(ch, frozenset(k for k in f if k[0] != "i")) for ch, f in chars]
+
+
+def _mark_deleted(p) -> bool:
+    ppr = p.find(W + "pPr")
+    rpr = ppr.find(W + "rPr") if ppr is not None else None
+    return rpr is not None and (rpr.find(W + "del") is not None or rpr.find(W + "moveFrom") is not None)
+
+
+def _character_styles_of(part) -> dict:
+    try:
+        from ..docx_stories import _character_styles
+
+        return _character_styles(part.document)
+    except Exception:
+        return {}
