@@ -143,7 +143,7 @@ class _Reader:
         chars, readable = self._read(p, part)
         paragraph = WordParagraph(story, part, p, _lines(chars) if readable else [], readable)
         paragraph.uniform = {kind for kind, _ in _uniform_kinds(chars)}
-        if readable or any(ch.strip() for ch, _ in chars):
+        if readable or any(text.strip() for text, _ in chars):
             self.stories.paragraphs.append(paragraph)
         for box in text_boxes(p):
             self.block(box, "text box", part)
@@ -223,7 +223,7 @@ class _Reader:
                 if here:
                     f = frozenset(k for k in f if k[0] != "u")  # a link's underline is its look, not a mark
                 if tag == W + "t":
-                    chars.extend((ch, f) for ch in element_text(child))
+                    chars.append((element_text(child), f))
                 elif tag == W + "tab":
                     chars.append(("\t", f))
                 elif tag in (W + "br", W + "cr"):
@@ -231,7 +231,7 @@ class _Reader:
                 elif tag == W + "noBreakHyphen":
                     chars.append(("\u2011", f))
                 elif tag == W + "sym":
-                    chars.extend((ch, f) for ch in sym_char(child))
+                    chars.append((sym_char(child), f))
 
         def visit(el, link: str | None) -> None:
             for child in el.iterchildren():
@@ -404,25 +404,28 @@ def _character_styles(document) -> dict[str, set[str]]:
     return result
 
 
-# --- characters → lines with marks -------------------------------------------------------------------------------
+# --- text pieces → lines with marks ------------------------------------------------------------------------------
+# A paragraph is read as (text, formats) pieces, one per w:t (not per character: a 10 MB release stays small).
 
 
 def _lines(chars: list[tuple[str, frozenset]]) -> list[Line]:
     uniform = _uniform_kinds(chars)
     lines: list[Line] = []
     current: list[tuple[str, frozenset]] = []
-    for ch, fmt in chars + [("\n", frozenset())]:
-        if ch == "\n":
-            lines.append(_line(current, uniform))
-            current = []
-        else:
-            current.append((ch, fmt))
+    for text, fmt in chars:
+        for k, part in enumerate(text.split("\n")):
+            if k:
+                lines.append(_line(current, uniform))
+                current = []
+            if part:
+                current.append((part, fmt))
+    lines.append(_line(current, uniform))
     return lines
 
 
 def _uniform_kinds(chars: list[tuple[str, frozenset]]) -> set:
     """Formatting on every visible character of the paragraph: the paragraph's own, not a mark (links excepted)."""
-    visible = [fmt for ch, fmt in chars if not ch.isspace()]
+    visible = [fmt for text, fmt in chars if text.strip()]
     if not visible:
         return set()
     common = set(visible[0])
@@ -431,29 +434,46 @@ def _uniform_kinds(chars: list[tuple[str, frozenset]]) -> set:
     return {k for k in common if k[0] != "a"}
 
 
-def _line(chars: list[tuple[str, frozenset]], uniform: set) -> Line:
-    text = "".join(ch for ch, _ in chars)
+def _line(pieces: list[tuple[str, frozenset]], uniform: set) -> Line:
+    text = "".join(t for t, _ in pieces)
     stripped = text.strip()
     if not stripped:
         return Line("")
     lead = len(text) - len(text.lstrip())
-    fmts = [fmt - uniform for _, fmt in chars[lead : lead + len(stripped)]]
-    return Line(stripped, marks_from_formats(stripped, fmts))
+    spans, position = [], 0
+    for piece, fmt in pieces:
+        start, end = max(0, position - lead), min(len(stripped), position + len(piece) - lead)
+        if end > start:
+            spans.append((start, end, fmt - uniform))
+        position += len(piece)
+    return Line(stripped, marks_from_spans(stripped, spans))
 
 
 def marks_from_formats(text: str, fmts: list) -> list[Mark]:
-    """Maximal spans per (kind, href) over per-character formats, trimmed of whitespace, made laminar."""
+    """Marks from per-character formats (see `marks_from_spans`)."""
+    return marks_from_spans(text, [(i, i + 1, f) for i, f in enumerate(fmts)])
+
+
+def marks_from_spans(text: str, spans: list[tuple[int, int, frozenset]]) -> list[Mark]:
+    """Maximal spans per (kind, href) over consecutive (start, end, formats) pieces, trimmed of whitespace,
+    made laminar."""
     marks: list[Mark] = []
-    keys = sorted({k for f in fmts for k in f}, key=lambda k: (k[0], k[1] or ""))
+    keys = sorted({k for _, _, f in spans for k in f}, key=lambda k: (k[0], k[1] or ""))
     for kind, href in keys:
-        start = None
-        for i in range(len(fmts) + 1):
-            on = i < len(fmts) and (kind, href) in fmts[i]
-            if on and start is None:
-                start = i
-            elif not on and start is not None:
-                marks.append(Mark(start, i, kind, href))
-                start = None
+        start = end = None
+        for s, e, f in spans:
+            if (kind, href) in f:
+                if start is not None and s == end:
+                    end = e
+                else:
+                    if start is not None:
+                        marks.append(Mark(start, end, kind, href))
+                    start, end = s, e
+            elif start is not None:
+                marks.append(Mark(start, end, kind, href))
+                start = end = None
+        if start is not None:
+            marks.append(Mark(start, end, kind, href))
     return laminar(trim_marks(text, marks))
 
 
@@ -472,7 +492,8 @@ def trim_marks(text: str, marks: list[Mark]) -> list[Mark]:
 
 def laminar(marks: list[Mark]) -> list[Mark]:
     """Marks split so that any two are nested or disjoint (paired tags must nest), sorted outer first."""
-    work = sorted(marks, key=lambda m: (m.start, -m.end, m.kind))
+    unique = {(m.start, m.end, m.kind, m.href): m for m in marks}  # the same mark twice is one mark
+    work = sorted(unique.values(), key=lambda m: (m.start, -m.end, m.kind))
     done: list[Mark] = []
     while work:
         m = work.pop(0)
@@ -483,4 +504,5 @@ def laminar(marks: list[Mark]) -> list[Mark]:
             work.sort(key=lambda x: (x.start, -x.end, x.kind))
             continue
         done.append(m)
-    return sorted(done, key=lambda x: (x.start, -x.end, x.kind))
+    final = {(m.start, m.end, m.kind, m.href): m for m in done}  # a split can repeat a mark
+    return sorted(final.values(), key=lambda x: (x.start, -x.end, x.kind))

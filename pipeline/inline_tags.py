@@ -57,15 +57,16 @@ def tag_name(mark: Mark, number: int) -> str:
 
 def insert_tags(text: str, positions: list[tuple[int, int]], marks: list[Mark]) -> str:
     """`text` with the tags of `marks` put at `positions` ((start, end) in `text` per mark, same order)."""
-    events: list[tuple[int, int, int, str]] = []
+    events: list[tuple] = []
     for number, (mark, (start, end)) in enumerate(zip(marks, positions), start=1):
         name = tag_name(mark, number)
-        # at one offset: closings before openings; inner closings first, outer openings first
-        events.append((end, 0, -start, f"</{name}>"))
-        events.append((start, 1, -end, f"<{name}>"))
-    events.sort(key=lambda e: (e[0], e[1], e[2] if e[1] == 1 else -e[2]))
+        # at one offset: closings before openings; the inner closing first (it opened last: later start, or the
+        # same start and a higher number), the outer opening first (later end, or the same end, lower number)
+        events.append((end, 0, -start, -number, f"</{name}>"))
+        events.append((start, 1, -end, number, f"<{name}>"))
+    events.sort(key=lambda e: e[:4])
     out, cursor = [], 0
-    for pos, _, _, tag in events:
+    for pos, _, _, _, tag in events:
         out.append(text[cursor:pos])
         out.append(tag)
         cursor = pos

@@ -261,3 +261,25 @@ def test_review_document_shows_formatting_and_import_reads_the_reviewers(release
     published = docx.Document(str(folder / f"{release.stem}.zh-TW.docx"))
     study = next(p for p in published.paragraphs if p.text.startswith("該研究"))
     assert _links(study, published.part) == [("新聞頁", fr.LINK2)]
+
+
+def test_a_footnote_is_translated_in_its_own_part(tmp_path, cli):
+    from test_robustness_input import _add_footnote
+
+    plain = tmp_path / "plain.docx"
+    document = docx.Document()
+    document.add_paragraph("KMU Signs Collaboration Agreement with Kumamoto University")
+    document.add_paragraph("The universities signed a memorandum.")
+    document.save(str(plain))
+    (tmp_path / "releases").mkdir()
+    release = tmp_path / "releases" / "noted.docx"
+    _add_footnote(plain, release, "memorandum.")
+    folder = _run_and_review(release, tmp_path / "out", cli)
+    assert cli("publish", folder, "--no-memory").exit_code == 0
+    import zipfile
+
+    with zipfile.ZipFile(folder / "noted.ja.docx") as package:
+        footnotes = package.read("word/footnotes.xml").decode("utf-8")
+        body = package.read("word/document.xml").decode("utf-8")
+    assert "memorandum runs" not in footnotes and "譯譯譯譯譯譯。" in footnotes.replace("</w:t><w:t", "")
+    assert "<w:footnoteRef/>" in footnotes and 'w:footnoteReference w:id="1"' in body  # the note still anchored

@@ -113,6 +113,7 @@ def build_inplace(source: Path, manifest: dict, lang: str, segments, *, banners:
         if box is not None:
             changed_boxes.append(box)
     _sync_fallbacks(changed_boxes)
+    _write_back_parsed_parts(stories)
     if banners:
         _banners(document, banners, east_asia)
     return document
@@ -329,6 +330,17 @@ def _runs(part, text: str, marks: list[Mark], highlights, base, styles: set[str]
             link_el, link_href = None, None
             out.append(run)
     return out
+
+
+def _write_back_parsed_parts(stories) -> None:
+    """Parts python-docx keeps as bytes (footnotes, endnotes) were parsed by docx_stories.notes_root: their
+    rewritten XML goes back into the part, or the save would write the English again."""
+    from lxml import etree
+
+    for part in {id(p.part): p.part for p in stories.paragraphs}.values():
+        root = getattr(part, "_pipeline_root", None)
+        if root is not None and getattr(part, "element", None) is None:
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _style_ids(document) -> set[str]:

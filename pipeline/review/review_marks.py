@@ -12,7 +12,7 @@ is that look, not a mark.
 
 from __future__ import annotations
 
-from ..docx_stories import W, Stories, _Reader, marks_from_formats
+from ..docx_stories import W, Stories, _Reader, marks_from_spans
 from ..document import Mark
 
 VERBATIM_RGB = "808080"
@@ -55,8 +55,12 @@ def cell_marks(tc, part, cell_paragraphs: list) -> tuple[str, list[Mark]]:
         paragraph_chars, _ = reader._read(p, part)
         chars.extend(_without_verbatim_look(p, paragraph_chars))
         joined = _mark_deleted(p)
-    text = "".join(ch for ch, _ in chars)
-    return text, marks_from_formats(text, [f for _, f in chars])
+    text = "".join(piece for piece, _ in chars)
+    spans, position = [], 0
+    for piece, fmt in chars:
+        spans.append((position, position + len(piece), fmt))
+        position += len(piece)
+    return text, marks_from_spans(text, spans)
 
 
 def _without_verbatim_look(p, chars):
