@@ -138,7 +138,7 @@ def _run_and_review(release: Path, out: Path, cli, script=pseudo_translate, engi
     run_releases([release], engines, out, glossary=load_glossary(GLOSSARY))
     folder = out / release.stem
     for lang in ("zh-TW", "ja"):
-        result = cli("review", "import", folder / f"{release.stem}.{lang}.review.docx", "--accept-unedited", "--no-memory")
+        result = cli("review", "import", folder / f"{release.stem}.{lang}.review.docx", "--accept-unedited", "--approve-all", "--no-memory")
         assert result.exit_code == 0, result.output
     return folder
 
@@ -197,7 +197,7 @@ def test_a_lost_link_refuses_publication_naming_it(release, tmp_path, cli):
     assert "formatting-not-transferred" in flags
     result = cli("publish", folder, "--no-memory")
     assert result.exit_code == 6, result.output
-    assert fr.LINK1 in result.output and "nothing was written" in result.output
+    assert fr.LINK1 in result.output and "link-lost" in result.output and "nothing written" in result.output
     assert not (folder / f"{release.stem}.zh-TW.docx").exists()
 
 
@@ -242,7 +242,7 @@ def test_review_document_shows_formatting_and_import_reads_the_reviewers(release
     back = tmp_path / "back" / "zh.docx"
     back.parent.mkdir()
     doc.save(str(back))
-    assert cli("review", "import", back, "--manifest", folder, "--no-memory").exit_code == 0
+    assert cli("review", "import", back, "--manifest", folder, "--approve-all", "--no-memory").exit_code == 0
     refused = cli("publish", folder, "--to", "zh-TW", "--no-memory")
     assert refused.exit_code == 6 and fr.LINK2 in refused.output and "p04.s01" in refused.output
 
@@ -253,7 +253,7 @@ def test_review_document_shows_formatting_and_import_reads_the_reviewers(release
     fr.add_hyperlink(paragraph, "新聞頁", fr.LINK2)
     paragraph.add_run("。")
     doc.save(str(back))
-    assert cli("review", "import", back, "--manifest", folder, "--no-memory").exit_code == 0
+    assert cli("review", "import", back, "--manifest", folder, "--approve-all", "--no-memory").exit_code == 0
     reviewed = json.loads((folder / f"{release.stem}.reviewed.json").read_text(encoding="utf-8"))
     assert "新聞頁" in json.dumps(reviewed, ensure_ascii=False)
     result = cli("publish", folder, "--to", "zh-TW", "--no-memory")
