@@ -124,6 +124,7 @@ def build_manifest(
             "path": None if tr.glossary_path is None else str(tr.glossary_path),
             "hash": tr.glossary_hash,
             "uncovered_names": list(tr.uncovered_names),
+            **({} if tr.glossary_path is not None else {"none": "translated with --no-glossary: no names checked"}),
         },
         "languages": list(tr.translations),
         "models": {lang: asdict(model) for lang, model in tr.models.items()},

@@ -152,6 +152,9 @@ def import_(
 def _approval_report(result) -> None:
     from ..review.approval import APPROVE_ALL, EDITED, MARKED, STATUS_COLUMN
 
+    if result.worklist:
+        click.echo(f"  worklist (as the document opens): {result.worklist}")
+
     rows = [s for s in result.segments if s.origin != "verbatim"]
     by = {how: sum(1 for s in rows if s.approval == how) for how in (EDITED, MARKED, APPROVE_ALL)}
     parts = [f"{by[EDITED]} edited", f"{by[MARKED]} marked OK"] + ([f"{by[APPROVE_ALL]} by --approve-all"] if by[APPROVE_ALL] else [])

@@ -16,8 +16,13 @@ DEFAULT_TARGETS = ("zh-TW", "ja")
 @click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "targets", multiple=True, default=DEFAULT_TARGETS, show_default=True, help="Target language (repeatable).")
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), help="Glossary file or folder [default: ./glossaries].")
-@click.option("--no-glossary", is_flag=True, help="Translate without any glossary.")
+@click.option(
+    "--glossary",
+    "glossary_path",
+    type=click.Path(path_type=Path),
+    help="Glossary file or folder [default: ./glossaries; none there is an error (exit 2)].",
+)
+@click.option("--no-glossary", is_flag=True, help="Translate without any glossary, on purpose (the documents say so).")
 @click.option("--source-lang", metavar="LANG", help="Override language detection (only `en` is translated).")
 @click.option("--beam-size", default=2, show_default=True, type=click.IntRange(1, 16))
 @click.option("--threads", default=0, show_default=True, type=click.IntRange(0, 256), help="CPU threads (0: one per core).")
@@ -167,7 +172,13 @@ def _segment_bar(lang: str):
 
 
 def _load_glossary(path: Path | None):
+    from ..errors import GlossaryError
     from ..glossary import default_glossary_path, load_glossary
 
     path = path or default_glossary_path()
-    return load_glossary(path) if path is not None else None
+    if path is None:
+        raise GlossaryError(
+            f"No glossary: looked for ./glossaries in {Path.cwd()}; give one with --glossary PATH, or pass "
+            "--no-glossary to translate without a glossary on purpose."
+        )
+    return load_glossary(path)

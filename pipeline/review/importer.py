@@ -136,6 +136,7 @@ class DocumentImport:
     memory_unchanged: int = 0
     memory_path: Path | None = None
     reviewed_changed: bool = False
+    worklist: str = ""  # the document's worklist line (worklist.py), as the run wrote it
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.segments if s.status == status)
@@ -473,7 +474,9 @@ def _generated_outside(manifest: dict[str, Any], manifest_path: Path, lang: str)
     from .reader import outside_paragraphs
     from .writer import DEMO_WARNING
 
-    lines = {_line_key(DEMO_WARNING)}
+    from .worklist import from_manifest
+
+    lines = {_line_key(DEMO_WARNING), _line_key("Worklist: " + from_manifest(manifest, lang).line())}
     try:
         doc = _rebuilt_header(manifest, lang)
         lines |= {_line_key(text) for _, text in outside_paragraphs(doc.element.body)}
@@ -697,6 +700,9 @@ def import_review(
         document_comments=[f"{c.author}: {c.text}" if c.author else c.text for c in document.comments if c.text],
         unnamed_author_rows=unnamed_rows,
     )
+    from .worklist import from_manifest
+
+    result.worklist = from_manifest(manifest, lang).line()
     if document.outside:
         generated = _generated_outside(manifest, manifest_path, lang)
         result.outside_text = [

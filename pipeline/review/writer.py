@@ -71,6 +71,7 @@ __all__ = [
 
 DEMO_WARNING = "DEMO MODEL — the target column is a copy of the English, NOT a translation."
 CONTROL_NOTE = "[control-characters] control characters removed"
+NO_GLOSSARY = "none (run with --no-glossary: names were not checked against a glossary)"
 
 LATIN_FONT = "Calibri"
 ENGLISH_LANG = "en-US"
@@ -574,8 +575,13 @@ def _review_document(tr: TranslatedRelease, lang: str, *, generated_at: str, sou
     if tr.glossary_path is not None:
         glossary = f"{tr.glossary_path} (hash {tr.glossary_hash or 'unknown'})"
     else:
-        glossary = "none"
+        glossary = NO_GLOSSARY
     _header_line(doc, "Glossary", glossary, plain)
+    if tr.translations.get(lang):
+        from pipeline.review.worklist import worklist
+
+        rows = [(t.origin, [f.code for f in t.flags]) for t in tr.translations[lang]]
+        _header_line(doc, "Worklist", worklist(rows, tr.uncovered_names).line(), plain)
     if tr.uncovered_names:
         names = "; ".join(tr.uncovered_names)
         _header_line(doc, "Not in the glossary", f"{names} — check their translation; add them to the glossary", plain)
