@@ -317,7 +317,7 @@ def test_no_glossary_and_empty_translation(tmp_path):
     tr.glossary_path = tr.glossary_hash = None
     tr.translations["zh-TW"][3].text = ""
     doc = write_and_open(tr, "zh-TW", tmp_path / "empty.docx")
-    assert "Glossary: none" in [p.text for p in doc.paragraphs]
+    assert "Glossary: none (run with --no-glossary: names were not checked against a glossary)" in [p.text for p in doc.paragraphs]
     cell = doc.tables[0].rows[4].cells[2]
     assert cell_text(cell) == ""
     # the empty cell still carries the target fonts for what the reviewer will type
