@@ -16,6 +16,7 @@ report, cmd = sys.argv[1], sys.argv[2:]
 started = time.perf_counter()
 code = subprocess.call(cmd)
 wall = time.perf_counter() - started
-peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak_kib = usage.ru_maxrss
 with open(report, "w") as out:
-    json.dump({"wall": wall, "peak_rss_mib": peak_kib / 1024, "rc": code}, out)
+    json.dump({"wall": wall, "peak_rss_mib": peak_kib / 1024, "rc": code, "cpu": usage.ru_utime + usage.ru_stime}, out)

@@ -21,14 +21,18 @@ sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 from synthetic_release import synthetic_release  # noqa: E402
 
-tr = synthetic_release(n, langs=(lang,))
+root = Path(code_root)
+tr = synthetic_release(n, langs=(lang,), source=root / "samples" / "kmu-kumamoto-mou-2025.txt", glossary=root / "glossaries")
 import docx  # noqa: E402,F401  (imported before the clock starts, as in a run that has written before)
+
+if mode == "publish":
+    from pipeline.review.publish import PublishedSegment, build_bilingual, build_publication  # noqa: E402
+else:
+    from pipeline.review.writer import write_review_docx  # noqa: E402
 
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 started, cpu_started = time.perf_counter(), time.process_time()
 if mode == "publish":
-    from pipeline.review.publish import PublishedSegment, build_bilingual, build_publication
-
     segments = [
         PublishedSegment(s.id, s.kind, s.paragraph, s.source, s.trailing, t.text, "reviewed")
         for s, t in zip(tr.release.segments, tr.translations[lang])
@@ -37,8 +41,6 @@ if mode == "publish":
     build_publication(manifest, lang, segments).save(str(out))
     build_bilingual(manifest, lang, segments).save(str(out.with_suffix(".bilingual.docx")))
 else:
-    from pipeline.review.writer import write_review_docx
-
     write_review_docx(tr, lang, out, generated_at="2026-11-29T12:00:00+00:00", source_label="bench", run_id="bench")
 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
 print(json.dumps({

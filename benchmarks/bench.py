@@ -530,6 +530,7 @@ def main() -> None:
     parser.add_argument("--releases", type=int, default=50, help="releases in the many-releases run")
     parser.add_argument("--no-grid", action="store_true")
     parser.add_argument("--quick", action="store_true", help="3 rounds, 10 releases, no grid")
+    parser.add_argument("--no-review", action="store_true", help="skip the review documents section (review_bench.py)")
     parser.add_argument("--json", type=Path, default=HERE / ".cache" / "last-results.json")
     args = parser.parse_args()
     if args.quick:
@@ -587,6 +588,10 @@ def main() -> None:
         if not args.no_grid:
             bench_grid(packages, segments, args.decode_len, 2, results)
         bench_glossary_10k(results)
+        if not args.no_review:
+            from review_bench import bench_review  # issue 14: review write curve, review import, publish
+
+            bench_review(results, quick=args.quick, plot=HERE / "review-write-curve.svg")
     finally:
         shutil.rmtree(packages_dir, ignore_errors=True)
 
@@ -620,6 +625,9 @@ def summary(results) -> None:
         rows.append((f"{c['n_releases']} releases >= 0.9× per-release throughput of one",
                      f"{c['throughput_ratio_wall']:.2f}× (staged work only {c['throughput_ratio_stages']:.2f}×)",
                      c["throughput_ratio_wall"] >= 0.9))
+    from review_bench import summary_rows
+
+    rows += summary_rows(results)
     for what, value, ok in rows:
         print(f"  {'MET   ' if ok else 'MISSED'} {what}: {value}")
     results["targets"] = [{"target": w, "value": v, "met": ok} for w, v, ok in rows]

@@ -1,0 +1,49 @@
+"""Prepare a reviewed run folder of N synthetic segments for the import/publish benchmark.
+
+    python benchmarks/_review_probe.py CODE_ROOT N OUT_DIR [EDIT_SHARE]
+
+With CODE_ROOT's `pipeline` (this checkout, or an earlier commit unpacked by review_bench.py): the synthetic
+release (both languages) written by `pipeline.run.write_release` (review documents + manifest), then EDIT_SHARE
+(default 0.1) of the rows of each review document edited in the target cell (Track Changes off: the cell's text
+replaced by a changed text, as tests/review_edits.replace_text does: a
+character inserted near the start, two replaced in the middle). Prints the release folder.
+"""
+
+import sys
+from pathlib import Path
+
+code_root, n, out = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+share = float(sys.argv[4]) if len(sys.argv) > 4 else 0.1
+sys.path.insert(0, str(code_root))
+sys.path.insert(1, str(Path(__file__).resolve().parent))
+
+import docx  # noqa: E402
+from docx.oxml.ns import qn  # noqa: E402
+
+from pipeline.run import StageTimes, write_release  # noqa: E402
+from synthetic_release import synthetic_release  # noqa: E402
+
+tr = synthetic_release(n, source=code_root / "samples" / "kmu-kumamoto-mou-2025.txt", glossary=code_root / "glossaries")
+result = write_release(tr, out, False, StageTimes())
+every = max(1, round(1 / share)) if share > 0 else 0
+for lang, path in result.documents.items():
+    doc = docx.Document(str(path))
+    for k, row in enumerate(doc.tables[0].rows[1:]):
+        if not every or k % every != every // 2:
+            continue
+        paragraph = row.cells[2].paragraphs[0]
+        runs = paragraph._p.findall(qn("w:r"))
+        text = "".join(t.text or "" for r in runs for t in r.iter(qn("w:t")))
+        middle = len(text) // 2  # a typical post-edit: a word in the middle replaced, a character added
+        edited = text[:2] + "的" + text[2:middle] + "新規" + text[middle + 2 :]
+        for r in runs[1:]:
+            paragraph._p.remove(r)
+        first = runs[0]
+        for t in first.findall(qn("w:t")):
+            first.remove(t)
+        t = first.makeelement(qn("w:t"), {})
+        t.set(qn("xml:space"), "preserve")
+        t.text = edited
+        first.append(t)
+    doc.save(str(path))
+print(result.manifest.parent)
