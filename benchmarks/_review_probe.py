@@ -28,16 +28,17 @@ result = write_release(tr, out, False, StageTimes())
 every = max(1, round(1 / share)) if share > 0 else 0
 for lang, path in result.documents.items():
     doc = docx.Document(str(path))
-    for k, row in enumerate(doc.tables[0].rows[1:]):
+    body_rows = doc.tables[0]._tbl.findall(qn("w:tr"))[1:]  # XML: python-docx's row.cells is O(table) a call
+    for k, tr in enumerate(body_rows):
         if not every or k % every != every // 2:
             continue
-        paragraph = row.cells[2].paragraphs[0]
-        runs = paragraph._p.findall(qn("w:r"))
+        p = tr.findall(qn("w:tc"))[2].find(qn("w:p"))
+        runs = p.findall(qn("w:r"))
         text = "".join(t.text or "" for r in runs for t in r.iter(qn("w:t")))
         middle = len(text) // 2  # a typical post-edit: a word in the middle replaced, a character added
         edited = text[:2] + "的" + text[2:middle] + "新規" + text[middle + 2 :]
         for r in runs[1:]:
-            paragraph._p.remove(r)
+            p.remove(r)
         first = runs[0]
         for t in first.findall(qn("w:t")):
             first.remove(t)
