@@ -9,6 +9,7 @@ replaced by a changed text, as tests/review_edits.replace_text does: a
 character inserted near the start, two replaced in the middle). Prints the release folder.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -29,14 +30,27 @@ every = max(1, round(1 / share)) if share > 0 else 0
 for lang, path in result.documents.items():
     doc = docx.Document(str(path))
     body_rows = doc.tables[0]._tbl.findall(qn("w:tr"))[1:]  # XML: python-docx's row.cells is O(table) a call
-    for k, tr in enumerate(body_rows):
+    for k, row_xml in enumerate(body_rows):
         if not every or k % every != every // 2:
             continue
-        p = tr.findall(qn("w:tc"))[2].find(qn("w:p"))
+        p = row_xml.findall(qn("w:tc"))[2].find(qn("w:p"))
         runs = p.findall(qn("w:r"))
         text = "".join(t.text or "" for r in runs for t in r.iter(qn("w:t")))
-        middle = len(text) // 2  # a typical post-edit: a word in the middle replaced, a character added
-        edited = text[:2] + "的" + text[2:middle] + "新規" + text[middle + 2 :]
+        # A typical post-edit: a character added near the start, two replaced in the middle, never inside a glossary
+        # term's target (a damaged term sends the row to glossary review and publish would refuse it).
+        translation = tr.translations[lang][k] if k < len(tr.translations[lang]) else None
+        terms = [m.span() for t in (translation.terms if translation else []) if t.target
+                 for m in re.finditer(re.escape(t.target), text)]  # fmt: skip
+
+        def outside(at: int, width: int = 0) -> int:
+            for start, end in sorted(terms):
+                if start < at + width and at < end:
+                    at = end
+            return min(at, len(text))
+
+        first = outside(2)
+        middle = outside(max(first, len(text) // 2), 2)
+        edited = text[:first] + "的" + text[first:middle] + "新規" + text[middle + 2 :]
         for r in runs[1:]:
             p.remove(r)
         first = runs[0]
