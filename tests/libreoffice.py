@@ -35,6 +35,11 @@ Ops (all in `op`):
     comments() → [{"author", "text"}]
     save(path, filter)                  store a copy with a filter name (constants below)
 
+Views: headless soffice 7.4 aborts when a document that has a view (even a hidden one) holds or gets a comment,
+so documents are loaded with no view at all; only `accept_all` and a PDF `save` load one, and they refuse a
+document with comments (split such work into two `edit` calls: accept first, comment after). An edit that took
+soffice down anyway restarts it on the next call.
+
 The UNO side runs in /usr/bin/python3 (`tests/libreoffice_uno.py`, one process per `edit`), because python3-uno
 belongs to the OS Python, not the project's venv. soffice is stopped through UNO (Desktop.terminate), then by pid
 (its own process group, started here) if it has not exited.
