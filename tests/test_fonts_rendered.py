@@ -155,3 +155,17 @@ def test_libreoffice_renders_each_languages_glyph_forms_in_the_published_documen
     for name in (f"{SAMPLE.stem}.{lang}.docx", f"{SAMPLE.stem}.{lang}.bilingual.docx"):
         pdf = libreoffice.convert(run.folder / name, tmp_path / f"{name}.pdf", PDF)
         assert forms_by_char(glyphs, pdf, tmp_path / name) == EXPECTED_FORMS[lang], name
+
+
+def test_a_docx_release_published_on_its_own_document_declares_the_languages_fonts(tmp_path, cli):
+    import formatted_release as fr
+    from test_formatted_docx import _run_and_review
+
+    folder_in = tmp_path / "releases"
+    folder_in.mkdir()
+    release = fr.build_docx(folder_in / "formatted.docx")
+    folder = _run_and_review(release, tmp_path / "out", cli)
+    result = cli("publish", folder, "--no-memory")
+    assert result.exit_code == 0, result.output
+    for lang in ("zh-TW", "ja"):
+        assert_fonts_declared(folder / f"{release.stem}.{lang}.docx", lang)

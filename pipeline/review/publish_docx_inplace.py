@@ -85,7 +85,12 @@ def build_inplace(source: Path, manifest: dict, lang: str, segments, *, banners:
     """The published document of `lang`, written on a copy of the source .docx (see the module docstring)."""
     import docx
 
+    from .fonts import apply_east_asian_fonts
+
     document = docx.Document(str(source))
+    # The document becomes a `lang` document: its defaults, theme language and font table say so (fonts.py), so
+    # text an editor types into it later, and text in styles without a run font, get the language's glyph forms.
+    apply_east_asian_fonts(document, lang)
     stories = walk_document(document)
     english = {n: "".join(s.source + s.trailing for s in group).strip() for n, group in paragraph_texts(segments).items()}
     published = {n: published_line(group, lang) for n, group in paragraph_texts(segments).items()}
