@@ -1,14 +1,15 @@
 """Where a release's documents go, and the rules that keep a reviewer's work safe.
 
-- A lock file per release folder: two runs on the same release at once get a clear error.
+- A lock file per release folder (an flock on the open `.lock`, plus the holder's pid): two runs on the same
+  release at once get a clear error.
 - A review document whose bytes differ from what the last run wrote (hash in the manifest) has been
   edited by a reviewer: it is never overwritten without `--force`, and even then a backup is kept.
 - Every hash this tool writes is also recorded in a small journal (`.written.json`) *before* the document is
   renamed into place. A run stopped between two documents (disk full, Ctrl-C, kill -9) leaves a new document next
   to the old manifest; the journal is how the next run knows that document is ours and not a reviewer's.
-- A reviewer's document that `translate review import` has already taken in (its hash is in
-  `<release>.reviewed.json`) is safe in the memory and in reviewed.json: a rerun replaces it without `--force`,
-  still keeping a backup.
+- A reviewer's document that `translate review import` has already taken in (its hash is in the release's review
+  record `<release>.reviewed.sqlite`, pipeline/memory/reviews.py) is safe in the memory and in the record: a rerun
+  replaces it without `--force`, still keeping a backup.
 - Temporary files (`.*.tmp`) left by a run that was killed are removed by the next run, once it holds the lock.
 """
 
@@ -299,19 +300,15 @@ def written_hashes(paths: ReleasePaths) -> dict[str, str]:
 
 
 def imported_hashes(paths: ReleasePaths) -> set[str]:
-    """Hashes of the review documents `translate review import` took in for this release (reviewed.json).
+    """Hashes of the review documents `translate review import` took in for this release (its review record,
+    `<release>.reviewed.sqlite`, or a reviewed.json from before the record: pipeline/memory/reviews.py).
 
-    By bytes, not name: a reviewer may have imported the file from another folder. A damaged or foreign
-    reviewed.json gives nothing, so the documents count as not imported (never the reverse).
+    By bytes, not name: a reviewer may have imported the file from another folder. A damaged or foreign record
+    gives nothing, so the documents count as not imported (never the reverse).
     """
-    try:
-        runs = json.loads(paths.reviewed.read_bytes().decode("utf-8-sig")).get("runs", {})
-        blocks = [block for run in runs.values() for block in run.values()]
-        # Each language block: the latest document's hash, and every merged document's (review/importer.py).
-        records = blocks + [doc for block in blocks for doc in (block.get("documents") or {}).values()]
-        return {record["sha256"] for record in records if isinstance(record.get("sha256"), str)}
-    except (OSError, ValueError, AttributeError):
-        return set()
+    from .memory import reviews
+
+    return reviews.imported_hashes(paths.reviewed)
 
 
 def guard_reviewer_edits(paths: ReleasePaths, langs: list[str], force: bool) -> list[Path]:

@@ -280,6 +280,7 @@ def test_a_reviewed_json_from_before_the_merge_is_read_as_one_document(run, cli,
         "segments": own["segments"],
     }  # fmt: skip
     run.reviewed.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    run.reviewed.with_suffix(".sqlite").unlink()  # a release folder from before the review record: reviewed.json only
 
     rev2 = reviewed_copy(run, tmp_path / "r2" / "rev2.docx", edits={B: B_TEXT})
     result = cli("review", "import", rev2, "--manifest", run.folder)

@@ -204,7 +204,8 @@ def _report(result, quiet: bool) -> None:
             fg="yellow",
         )
     state = "updated" if result.reviewed_changed else "already up to date"
-    click.echo(f"  review recorded in {result.reviewed_file} ({state})")
+    record = result.reviewed_file.with_suffix(".sqlite")
+    click.echo(f"  review recorded in {record} ({state}; readable copy {result.reviewed_file.name})")
     for item in result.outside_text:
         click.secho(f"  typed outside the table ({item['where']}), kept with the document: {item['text']}", fg="yellow")
     kept = [s for s in result.segments if s.used]

@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -190,31 +190,11 @@ class MemoryStore:
     # ----------------------------------------------------------------------------------------- connection
 
     @contextmanager
-    def _guard(self) -> Iterator[None]:
+    def _guard(self, also: Path | None = None) -> Iterator[None]:
         try:
             yield
-        except sqlite3.OperationalError as exc:
-            message = str(exc)
-            if "locked" in message or "busy" in message:
-                raise OutputError(
-                    f"Translation memory {self.path} is locked by another process (an import or export still "
-                    f"running?); waited {self.timeout:g} s. Try again when it has finished."
-                ) from None
-            if "readonly" in message or "read-only" in message:
-                raise OutputError(f"Translation memory {self.path} is read-only: {message}.") from None
-            if "unable to open" in message:
-                raise OutputError(f"Cannot open translation memory {self.path}: {message}.") from None
-            if "no such table" in message or "no such column" in message:
-                raise OutputError(
-                    f"{self.path} is not a translation memory of this pipeline ({message}); it was left as it is. "
-                    "Choose another file with --memory."
-                ) from None
-            raise OutputError(f"Translation memory {self.path}: {message}.") from None
-        except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
-            raise OutputError(
-                f"Translation memory {self.path} is damaged ({exc}); it was left as it is. Restore it from a "
-                "backup, or move it away to start a new memory."
-            ) from None
+        except sqlite3.Error as exc:
+            raise sqlite_failure(exc, self.path, timeout=self.timeout, also=also) from None
 
     def _connect(self) -> sqlite3.Connection:
         if self.readonly:
@@ -269,7 +249,7 @@ class MemoryStore:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback_quietly(conn)
             raise
 
     def _upgrade_from_1(self, conn: sqlite3.Connection) -> None:
@@ -287,7 +267,7 @@ class MemoryStore:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback_quietly(conn)
             raise
 
     def close(self) -> None:
@@ -418,25 +398,51 @@ class MemoryStore:
 
     # ----------------------------------------------------------------------------------------- writing
 
-    def add(self, entries: Iterable[NewEntry]) -> AddResult:
-        """Add reviewed translations in ONE transaction (all or nothing). Idempotent: see the module docstring."""
+    def add(
+        self,
+        entries: Iterable[NewEntry],
+        *,
+        record: tuple[Path, Callable[[sqlite3.Connection], None]] | None = None,
+    ) -> AddResult:
+        """Add reviewed translations in ONE transaction (all or nothing). Idempotent: see the module docstring.
+
+        `record` = (path, write): another SQLite file (a release's review record, memory/reviews.py) ATTACHed as
+        `review` and written by `write(connection)` inside the same transaction. SQLite commits both files
+        atomically (rollback journals plus a super-journal), so a crash, kill -9 or full disk leaves both as they
+        were or both changed."""
         if self.readonly:
             raise OutputError(f"Translation memory {self.path} was opened read-only.")
         result = AddResult()
         entries = list(entries)
         stamp = now_iso()
-        with self._guard():
+        with self._guard(record[0] if record else None), self._attached(record[0] if record else None):
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM units").fetchone()[0]
                 for entry in entries:
                     seq = self._add_one(entry, seq, stamp, result)
+                if record:
+                    record[1](self._conn)
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                rollback_quietly(self._conn)
                 raise
         self._choices.clear()
         return result
+
+    @contextmanager
+    def _attached(self, path: Path | None) -> Iterator[None]:
+        if path is None:
+            yield
+            return
+        self._conn.execute("ATTACH DATABASE ? AS review", (str(path),))
+        try:
+            yield
+        finally:
+            try:
+                self._conn.execute("DETACH DATABASE review")
+            except sqlite3.Error:
+                pass
 
     def _add_one(self, entry: NewEntry, seq: int, stamp: str, result: AddResult) -> int:
         if entry.status not in STATUSES:
@@ -490,6 +496,53 @@ class MemoryStore:
         self._conn.execute(f"UPDATE units SET {assignments} WHERE id = ?", (*changes.values(), row_id))
         result.updated += 1
         return seq
+
+
+def rollback_quietly(conn: sqlite3.Connection) -> None:
+    """Roll back what is still open. After "database or disk is full" SQLite has already rolled back: a second
+    ROLLBACK would replace the real error with "cannot rollback - no transaction is active"."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+def sqlite_failure(
+    exc: sqlite3.Error, path: Path, kind: str = "translation memory", timeout: float = DEFAULT_TIMEOUT, also: Path | None = None
+) -> OutputError:
+    """One line for an SQLite failure on the `kind` at `path` (`also`: a file written in the same transaction)."""
+    message = str(exc)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    what = f"{kind} {path}"
+    subject = what[0].upper() + what[1:]
+    if name == "SQLITE_FULL" or "disk is full" in message:
+        where = what + (f" and {also}" if also else "")
+        return OutputError(
+            f"Cannot write {where}: the disk is full (or over quota). Free some space and run again; nothing was "
+            "changed."
+        )
+    if not isinstance(exc, sqlite3.OperationalError) or name in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+        # "file is not a database", "database disk image is malformed"
+        return OutputError(
+            f"{subject} is damaged ({exc}); it was left as it is. Restore it from a backup, or move it away to "
+            f"start a new {kind.split()[-1]}."
+        )
+    if "locked" in message or "busy" in message:
+        return OutputError(
+            f"{subject} is locked by another process (an import or export still running?); waited {timeout:g} s. "
+            "Try again when it has finished."
+        )
+    if "readonly" in message or "read-only" in message:
+        return OutputError(f"{subject} is read-only: {message}.")
+    if "unable to open" in message:
+        return OutputError(f"Cannot open {what}: {message}.")
+    if "no such table" in message or "no such column" in message:
+        return OutputError(
+            f"{path} is not a {kind} of this pipeline ({message}); it was left as it is. Choose another file with "
+            "--memory."
+        )
+    return OutputError(f"{subject}: {message}.")
 
 
 def open_run_memory(

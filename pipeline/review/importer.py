@@ -35,8 +35,9 @@ For each document (docs/review.md):
    a segment to different texts refuse the later one (`ReviewError`) unless `override`; a document imported again
    under the same file name replaces its own earlier values (taking back an edit needs `override`); bytes already
    imported (same sha256, any name) change nothing.
-7. Write, under the release's lock: the memory (one transaction; nothing is added twice; only what the merged
-   view uses) and `<release>.reviewed.json` next to the manifest (atomic; rewritten only if something changed). Verbatim
+7. Write, under the release's lock, in ONE SQLite transaction (pipeline/memory/reviews.py): the memory (nothing
+   is added twice; only what the merged view uses) and the release's review record `<release>.reviewed.sqlite`
+   next to the manifest (only if something changed); then its readable copy `<release>.reviewed.json`. Verbatim
    segments (copied, not translated) and emptied ones are not stored in the memory; nor are UNCHANGED segments
    of a DEMO-model run (their target is a copy of the English, not a translation a reviewer approved).
 
@@ -48,7 +49,6 @@ write itself, `_generated_outside`), which the import also reports.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -199,20 +199,11 @@ def reviewed_path(manifest: Path) -> Path:
 
 
 def _read_reviewed_file(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {"schema_version": REVIEWED_SCHEMA, "runs": {}}
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReviewError(
-            f"{path} is damaged ({type(exc).__name__}: {exc}); it was left as it is. Move it away and import the "
-            "reviewed documents again."
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("runs"), dict):
-        raise ReviewError(f"{path} is not a reviewed-segments file of this pipeline; it was left as it is.")
-    if data.get("schema_version") != REVIEWED_SCHEMA:
-        raise ReviewError(f"{path} has schema version {data.get('schema_version')!r}; this pipeline reads {REVIEWED_SCHEMA}.")
-    return data
+    """The release's review data: from its record `<release>.reviewed.sqlite`, the store of record, else from a
+    reviewed.json written before the record existed (pipeline/memory/reviews.py)."""
+    from ..memory import reviews
+
+    return reviews.load(path)
 
 
 def load_reviewed(manifest_path: Path, manifest: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -712,15 +703,14 @@ def import_review(
     with release_lock(paths):
         # Read, merge and check under the lock: another import of this release waits for this one.
         plan = _plan(result, sha256, manifest, override)
-        if memory is not None:
-            added = memory.add(plan.entries)
+        from ..memory import reviews
+
+        # The memory and the release's review record in ONE transaction: never one without the other.
+        added = reviews.commit(result.reviewed_file, plan.data, memory, plan.entries)
+        if added is not None:
             result.memory_new, result.memory_updated, result.memory_unchanged = added.new, added.updated, added.unchanged
             result.memory_path = memory.path
-        if plan.data is not None:
-            from ..atomic import atomic_write_text
-
-            atomic_write_text(result.reviewed_file, json.dumps(plan.data, ensure_ascii=False, indent=2) + "\n")
-            result.reviewed_changed = True
+        result.reviewed_changed = plan.data is not None
     return result
 
 

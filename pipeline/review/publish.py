@@ -405,7 +405,7 @@ def publish_release(
     from ..atomic import atomic_output
     from ..manifest import read_manifest
     from ..outputs import ReleasePaths, release_lock
-    from .importer import load_reviewed
+    from .importer import load_reviewed, reviewed_path
 
     manifest_path = resolve_manifest(target)
     manifest = read_manifest(manifest_path)
@@ -442,6 +442,9 @@ def publish_release(
     source = source_copy(folder, manifest)
     markdown = source_markdown(folder, manifest)
     with release_lock(ReleasePaths(folder, name)):
+        from ..memory.reviews import render_json
+
+        render_json(reviewed_path(manifest_path))  # its copy, if a crash or a full disk left it behind the record
         built = {}
         for lang in [lang for lang in langs if lang not in refused]:
             if source is not None:
