@@ -92,11 +92,19 @@ def _load_record(path: Path) -> dict[str, Any] | None:
 
 
 def _load_json(path: Path) -> dict[str, Any]:
+    from ..limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
+
     if not path.exists():
         return empty()
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = read_bounded(path, JSON_MAX_BYTES, "a reviewed.json")
+    except LimitExceeded as exc:
+        raise ReviewError(
+            f"{path} {exc}; it was left as it is. Move it away and import the reviewed documents again."
+        ) from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReviewError(
             f"{path} is damaged ({type(exc).__name__}: {exc}); it was left as it is. Move it away and import the "
             "reviewed documents again."
