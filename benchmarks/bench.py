@@ -532,6 +532,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 rounds, 10 releases, no grid")
     parser.add_argument("--no-review", action="store_true", help="skip the review documents section (review_bench.py)")
     parser.add_argument("--json", type=Path, default=HERE / ".cache" / "last-results.json")
+    parser.add_argument("--install", action="store_true", help="also set up scratch venvs (bench_install.py; minutes)")
+    parser.add_argument("--install-before", action="store_true", help="--install plus the old torch set-up (slow)")
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.releases, args.no_grid = 3, 10, True
@@ -580,10 +582,17 @@ def main() -> None:
         bench_pairs(engines, segments, glossary, options, args.rounds, results)
         bench_run_inprocess(engines, glossary, max(3, args.rounds // 2), results, load_seconds)
         bench_language_check(engines, options, args.rounds, results)
+        import bench_install  # issue 14: placeholders on plain vs protected text, many releases merged
+
+        bench_install.bench_placeholders(engines, segments, glossary, options, args.rounds, results)
+        bench_install.bench_batching(engines, glossary, max(2, args.rounds // 2), results)
         del engines
 
         env = child_env(packages_dir, args.decode_len)
         bench_startup(env, args.rounds, results)
+        bench_install.bench_fixed_cost(env, args.rounds, results)
+        if args.install or args.install_before:
+            bench_install.bench_install(results, before=args.install_before)
         bench_cli_runs(env, args.releases, 2, results)
         if not args.no_grid:
             bench_grid(packages, segments, args.decode_len, 2, results)

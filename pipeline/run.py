@@ -204,8 +204,10 @@ def run_releases(
     prepared = [prepare_release(path, source_lang, times) for path in paths]
     check_output_paths(out_dir, [release.name for release in prepared], list(engines))  # before any model runs
     results = []
-    for release in prepared:
-        translated = translate_release(release, engines, glossary, memory, times)
+    from .prefetch import batched  # several releases: the first model call of a chunk's releases merged (issue 14)
+
+    for release, chunk_engines in batched(prepared, engines, translate_release, glossary, memory, times):
+        translated = translate_release(release, chunk_engines, glossary, memory, times)
         result = write_release(translated, out_dir, force, times, write_progress)
         results.append(result)
         if on_release:

@@ -20,7 +20,8 @@ from typing import Protocol
 from .document import VERBATIM, Flag, Release, Segment, TermUse, Translation
 from .engine.base import Engine
 from .inline_tags import split_whole
-from .protect import STYLES, Protected, Shield, protect, restore, style_fits
+from .placeholder_choice import styles_for, usable
+from .protect import STYLES, Protected, Shield, protect, restore
 from .translate_marks import memory_marks, place_tag_marks, recover_marks, tagged_input, untag_output
 
 
@@ -184,7 +185,7 @@ def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> 
     """Translate `work` with a placeholder style; return the items that still failed."""
     batch = []
     for item in work:
-        style = next((s for s in STYLES[style_index:] if style_fits(item.segment.source, s)), None)
+        style = next((s for s in styles_for(engine)[style_index:] if usable(item.segment.source, item.shields, s)), None)
         if style is None:
             continue
         item.protected = protect(item.segment.source, item.shields, style)

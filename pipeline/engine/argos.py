@@ -62,6 +62,10 @@ class ArgosEngine(Engine):
     def count_tokens(self, text: str) -> int:
         return len(self._sp.encode(text))
 
+    def tokenizes_losslessly(self, text: str) -> bool:
+        ids = self._sp.encode(text)
+        return self._sp.unk_id() not in ids and self._sp.decode(ids) == text
+
     def _decode(self, batch: list[list[str]], max_decoding_length: int) -> list[list[str]]:
         prefixes = [self._target_prefix] * len(batch) if self._target_prefix else None
         progress = self.progress

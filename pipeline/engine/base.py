@@ -44,6 +44,10 @@ class Engine(ABC):
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
+    def tokenizes_losslessly(self, text: str) -> bool:
+        """Do the model's pieces for `text` decode back to `text` (no unknown pieces)? Used to choose placeholders."""
+        return True
+
     @property
     def joiner(self) -> str:
         """What joins the translations of pieces of one over-long sentence."""
