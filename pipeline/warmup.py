@@ -28,6 +28,8 @@ def _steps(targets: Iterable[str]):
 
         if "zh-TW" in targets or "ja" in targets:
             scripts._table("s2t")
+        if "zh-TW" in targets:
+            scripts._table("s2tw")
         if "ja" in targets:
             scripts._table("t2jp")
 

@@ -14,13 +14,15 @@ def cache(tmp_path, monkeypatch):
     scripts._table.cache_clear()
     scripts._s2t.cache_clear()
     scripts._t2jp.cache_clear()
+    scripts._s2tw.cache_clear()
     yield tmp_path / "cache" / "opencc"
     scripts._table.cache_clear()
     scripts._s2t.cache_clear()
     scripts._t2jp.cache_clear()
+    scripts._s2tw.cache_clear()
 
 
-@pytest.mark.parametrize("config", ["s2t", "t2jp"])
+@pytest.mark.parametrize("config", ["s2t", "s2tw", "t2jp"])
 def test_table_agrees_with_opencc_for_every_ideograph(cache, config):
     converter = opencc.OpenCC(config)
     table = char_tables.table(config)
@@ -32,6 +34,7 @@ def test_table_agrees_with_opencc_for_every_ideograph(cache, config):
 
 def test_cached_tables_build_no_converter(cache, monkeypatch):
     char_tables.table("s2t")
+    char_tables.table("s2tw")
     char_tables.table("t2jp")
 
     def refuse(*args, **kwargs):
@@ -51,7 +54,7 @@ def test_answers_are_the_same_without_the_cache(cache, monkeypatch):
     text = "高雄醫學大學與熊本大学签订学术交流协定，台灣、臺灣、乾杯、干杯、門、门、國"
     cached = (scripts.simplified_in_zh_tw(text), scripts.old_forms_in_ja(text), scripts.simplified_in_ja(text))
     monkeypatch.setenv("TRANSLATE_CACHE_DIR", "")  # caches off: no table, OpenCC is asked directly
-    for fn in (scripts._table, scripts._s2t, scripts._t2jp):
+    for fn in (scripts._table, scripts._s2t, scripts._s2tw, scripts._t2jp):
         fn.cache_clear()
     assert scripts._table("s2t") is None
     assert (scripts.simplified_in_zh_tw(text), scripts.old_forms_in_ja(text), scripts.simplified_in_ja(text)) == cached

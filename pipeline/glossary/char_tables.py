@@ -1,4 +1,4 @@
-"""OpenCC's answers for single ideographs (`s2t`, `t2jp`), kept in a cache: a few ms instead of building converters.
+"""OpenCC's answers for single ideographs (`s2t`, `s2tw`, `t2jp`), kept in a cache: a few ms instead of building converters.
 
 The glossary check and the run's script checks ask OpenCC about one character at a time (scripts.py). Building the
 two OpenCC converters costs ~0.3 s per process (s2t loads its 50,000-phrase dictionary), for answers that never

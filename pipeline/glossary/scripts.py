@@ -72,7 +72,7 @@ def _s2t(ch: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _s2tw(ch: str) -> str:
-    return _converter("s2tw").convert(ch)
+    return _convert_char("s2tw", ch)
 
 
 @lru_cache(maxsize=65536)
