@@ -13,13 +13,11 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("TRANSLATE_CACHE_DIR", str(tmp_path / "cache"))
     scripts._table.cache_clear()
     scripts._s2t.cache_clear()
-    scripts._s2tw.cache_clear()
     scripts._t2jp.cache_clear()
     scripts._s2tw.cache_clear()
     yield tmp_path / "cache" / "opencc"
     scripts._table.cache_clear()
     scripts._s2t.cache_clear()
-    scripts._s2tw.cache_clear()
     scripts._t2jp.cache_clear()
     scripts._s2tw.cache_clear()
 
