@@ -94,6 +94,11 @@ def import_(
     TER, stores the approved pairs in the translation memory and records the review for `translate publish`.
     Importing the same document again changes nothing.
 
+    A row is approved when the reviewer edited it or typed OK in its OK? column (or with --approve-all); the
+    other rows are drafts: kept, never reused as approved, not published. The reviewer's text is checked (numbers,
+    glossary terms, untranslated text, script, punctuation, brackets): a row with an error is kept as typed, not
+    approved, and listed with its problem. The worklist the document opened with is printed per document.
+
     Several documents of the same run and language (copies sent to several reviewers) are merged per row: a row
     left unchanged in one never replaces another's edit; two different edits of the same row refuse the second
     document (exit 6) unless --override. A document imported again under the same name replaces its own rows.
