@@ -188,6 +188,8 @@ def test_published_document_is_the_source_document_translated(release, tmp_path,
         assert "Media" not in published.element.body.xml
         lang_runs = [r for p in paragraphs for r in p._p.iter(W + "lang")]
         assert lang_runs  # runs carry the target language
+        checked = cli("glossary", "check", GLOSSARY, "--against", folder / f"{release.stem}.{lang}.docx")
+        assert checked.exit_code == 0, checked.output  # every story paired with its English for the check
 
 
 def test_a_lost_link_refuses_publication_naming_it(release, tmp_path, cli):

@@ -58,7 +58,11 @@ def published_segments(path: Path, meta: dict, lang: str) -> list[tuple[str, str
     import docx
 
     manifest = _manifest_for(Path(path), meta.get("identifier"))
-    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+    from ..docx_stories import walk_document
+
+    # every story (a .docx release is published on its own document: tables, text boxes, headers, footers)
+    stories = walk_document(docx.Document(str(path)))
+    paragraphs = [line.text for p in stories.paragraphs if p.readable for line in p.lines if line.text.strip()]
     paragraphs = [p for p in paragraphs if not p.startswith(BANNERS)]
     groups = _groups(manifest["segments"])
     if len(groups) == len(paragraphs):
