@@ -68,6 +68,12 @@ class Prefetched(_Recording):
             self._answers.update(zip(missing, self._real.translate(missing)))
         return [self._answers[t] for t in texts]
 
+    def align(self, sources: list[str], targets: list[str]):
+        return self._real.align(sources, targets)  # tag recovery asks the model itself (translate_marks.py)
+
+    def __getattr__(self, name: str):  # anything else an engine offers, now or later: the real engine's
+        return getattr(self._real, name)
+
 
 def _chunks(releases: list) -> Iterator[list]:
     chunk: list = []

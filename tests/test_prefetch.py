@@ -68,3 +68,17 @@ def test_one_release_is_not_chunked_and_chunks_are_bounded(monkeypatch):
     assert [len(c) for c in prefetch._chunks(releases())] == [2, 1]
     run_all(engines, batched=True)
     assert [len(c) for c in engines["zh-TW"].calls] == [4, 2]  # the chunk of two merged; the lone release alone
+
+
+def test_the_answering_engine_is_the_real_engine_for_everything_else():
+    class Aligning(e.ScriptedEngine):
+        extra = "real"
+
+        def align(self, sources, targets):
+            return [[(0, 1, 0, 1)] for _ in sources]
+
+    real = Aligning()
+    proxy = prefetch.Prefetched(real, {"a": "A"})
+    assert proxy.align(["x"], ["y"]) == [[(0, 1, 0, 1)]]
+    assert proxy.extra == "real" and proxy.info is real.info
+    assert proxy.translate(["a", "b", "a"]) == ["A", "b", "A"] and real.calls == [["b"]]
