@@ -53,6 +53,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -67,6 +68,23 @@ OS_PYTHON = "/usr/bin/python3"
 UNO_SCRIPT = Path(__file__).resolve().with_name("libreoffice_uno.py")
 START_TIMEOUT_S = 120  # first start with an empty profile; a busy shared machine is slow
 EDIT_TIMEOUT_S = 300
+
+
+_WATCHDOG = """
+import os, signal, sys, time
+owner, group = int(sys.argv[1]), int(sys.argv[2])
+while True:
+    time.sleep(2)
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        sys.exit(0)  # soffice is gone: nothing to watch
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        os.killpg(group, signal.SIGKILL)  # the Python that started soffice died without stopping it
+        sys.exit(0)
+"""
 
 
 class LibreOfficeUnavailable(RuntimeError):
@@ -127,6 +145,7 @@ class LibreOffice:
         self.profile = self.workdir / "profile"
         self.port = 0
         self.process: subprocess.Popen | None = None
+        self._watchdog: subprocess.Popen | None = None
         self.log = self.workdir / "soffice.log"
 
     # --- lifetime ------------------------------------------------------------------------------------------------
@@ -147,6 +166,12 @@ class LibreOffice:
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: stop() can end soffice.bin by our pid
             )  # fmt: skip
+        # If this Python dies without stop() (killed by a timeout, SIGKILL), a watchdog ends soffice's process group,
+        # so no soffice outlives the test session that started it.
+        self._watchdog = subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(self.process.pid)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None and self.process.returncode != 81:  # 81: restart after first start
@@ -179,6 +204,10 @@ class LibreOffice:
             pass
         self.process.wait(timeout=30)
         self.process = None
+        if self._watchdog is not None:
+            self._watchdog.kill()
+            self._watchdog.wait(timeout=30)
+            self._watchdog = None
 
     def __enter__(self) -> "LibreOffice":
         return self.start()
