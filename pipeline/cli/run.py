@@ -61,7 +61,7 @@ def run(
       translate run releases/ --to ja --out /tmp/review
       translate run release.docx --glossary glossaries/kmu.yaml --beam-size 4
     """
-    from ..engine.loading import load_engines
+    from ..engine.argos import load_engine
     from ..engine.base import DecodeOptions
     from ..memory import open_run_memory
     from ..run import StageTimes, collect_releases, run_releases
@@ -74,7 +74,7 @@ def run(
     glossary = None if no_glossary else _load_glossary(glossary_path)
     options = DecodeOptions(beam_size=beam_size, threads=threads, max_batch_size=batch_size)
     targets = tuple(dict.fromkeys(targets))
-    engines = load_engines(targets, options)  # all models found before any work; loaded side by side
+    engines = {lang: load_engine(lang, options) for lang in targets}  # all models found before any work
     memory = open_run_memory(memory_path, out_dir, disabled=no_memory)
 
     from tqdm import tqdm
