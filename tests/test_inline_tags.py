@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pipeline.docx_stories import laminar, trim_marks
@@ -55,13 +55,18 @@ def marked_texts(draw):
     return text, laminar(trim_marks(text, marks))
 
 
+B = "https://x.example/"
+
+
 @given(marked_texts())
+# a split of crossing marks can leave a piece starting with a space; trimmed, it equals another mark: one mark
+@example(("aaaa a", [Mark(0, 4, "b", B), Mark(1, 4, "b", B), Mark(4, 6, "b", B), Mark(5, 6, "b", B)]))
 def test_tags_round_trip(case):
     text, marks = case
     tagged = insert_tags(text, [(m.start, m.end) for m in marks], marks)
     result = read_tags(tagged, marks)
     assert result.problems == [] and result.text == text
-    assert sorted(placed(text, result.marks)) == sorted(placed(text, trim_marks(text, marks)))
+    assert sorted(placed(text, result.marks)) == sorted(placed(text, laminar(trim_marks(text, marks))))
 
 
 def test_marks_follow_typesetting_and_a_reviewers_edit():
