@@ -60,6 +60,10 @@ def _on_sigterm(signum, frame) -> None:
 def _interrupted(error: KeyboardInterrupt) -> None:
     import sys
 
+    # An interrupt can land inside a library's half-finished object (python-docx's ZipFile over an in-memory
+    # buffer mid-save); at shutdown its finalizer then prints "Exception ignored … Traceback" about a buffer that
+    # was already freed. Our own clean-up has run by now: what a user sees is the one line below, nothing else.
+    sys.unraisablehook = lambda unraisable: None
     if isinstance(error, Terminated):
         click.echo("Terminated (SIGTERM): no document was half-written.", err=True)
         sys.exit(TERMINATED_EXIT)

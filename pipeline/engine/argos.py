@@ -132,8 +132,8 @@ class ArgosEngine(Engine):
             return []
         if self._converter:
             return None  # the target went through OpenCC after decoding: the model never wrote these characters
-        src = [self._sp.encode(s, return_type="proto") for s in sources]
-        tgt = [self._sp.encode(t, return_type="proto") for t in targets]
+        src = [self._sp.encode(s, out_type="proto") for s in sources]
+        tgt = [self._sp.encode(t, out_type="proto") for t in targets]
         prefix = [list(self._target_prefix or []) + [p.piece for p in t.pieces] for t in tgt]
         results = self._translator.translate_batch(
             [[p.piece for p in s.pieces] for s in src],
