@@ -25,11 +25,10 @@ import re
 from dataclasses import dataclass, field
 
 from .document import Flag, Release, Segment, Translation
+from .glossary.people import POSSESSIVE, name_tokens
 
 __all__ = ["Mention", "PeopleInRelease", "resolve_people"]
 
-_NAME_TOKEN = re.compile(r"[A-Z][\w]*(?:[-‐‑–'’][A-Za-z][\w]*)*")
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _INSTITUTION_GLUE = (" ", "’s ", "'s ")
 _FLAG_LINKED = "person"
 _FLAG_UNRESOLVED = "person-unresolved"
@@ -258,7 +257,7 @@ def resolve_people(release: Release, glossary) -> PeopleInRelease:
                 )  # fmt: skip
                 taken.append((start, person_match.end))
                 continue
-            tokens = _name_tokens(text, after) if after > pos else []
+            tokens = name_tokens(text, after) if after > pos else []
             tokens = [t for t in tokens if free(t.start(), t.end()) and not covered_by_match(t.start())]
             if not tokens:
                 inst = institution_after_of(pos)
@@ -272,14 +271,14 @@ def resolve_people(release: Release, glossary) -> PeopleInRelease:
             before_type = institution_type_of(before.entry) if before is not None else None
             if len(tokens) >= 2:  # "Dean Chen-Hsiung Lin": a person the glossary does not have
                 written = text[first.start : tokens[-1].end()]
-                name = _POSSESSIVE.sub("", text[tokens[0].start() : tokens[-1].end()])
-                remember(name, _POSSESSIVE.sub("", tokens[-1].group()), None, title_key, segment.id)
+                name = POSSESSIVE.sub("", text[tokens[0].start() : tokens[-1].end()])
+                remember(name, POSSESSIVE.sub("", tokens[-1].group()), None, title_key, segment.id)
                 problem = f"“{written}”: {name} is not in the glossary (add the person: translate glossary suggest --write)"
                 mentions.append(Mention(first.start, pos, text[first.start:pos], office, None, None, before_type,
                                         problem=problem, style=style, default_type=style.default_institution))  # fmt: skip
                 taken.append((first.start, pos))
                 continue
-            surname = _POSSESSIVE.sub("", tokens[0].group())
+            surname = POSSESSIVE.sub("", tokens[0].group())
             end = tokens[0].start() + len(surname)
             person, problem = _link_surname(surname, office, title_key, known, by_family, person_of)
             start = title_span[0] if person is not None else first.start
@@ -302,20 +301,6 @@ def resolve_people(release: Release, glossary) -> PeopleInRelease:
         if mentions:
             result[segment.id] = sorted(mentions, key=lambda m: m.start)
     return PeopleInRelease(glossary, result)
-
-
-def _name_tokens(text: str, pos: int) -> list[re.Match]:
-    """Capitalised words from `pos` on, separated by single spaces (`Chen-Hsiung Lin`, `Yu`)."""
-    tokens = []
-    while True:
-        m = _NAME_TOKEN.match(text, pos)
-        if m is None:
-            break
-        tokens.append(m)
-        if _POSSESSIVE.search(m.group()) or not text.startswith(" ", m.end()):
-            break
-        pos = m.end() + 1
-    return tokens
 
 
 def _institution(person, office, in_text, after_of, glossary, institution_type_of):

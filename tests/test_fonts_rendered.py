@@ -23,7 +23,7 @@ from conftest import SAMPLE
 from glyph_forms import GlyphReader
 from libreoffice import PDF, WORD_2007, op
 from pipeline.review.fonts import FONTS
-from test_review_import import Run, copy_run, translated_once
+from test_review_import import Run, run, translated  # noqa: F401 (run, translated: the shared fixtures)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WORD = "言骨言骨"
@@ -32,17 +32,6 @@ EXPECTED_FORMS = {"zh-TW": {"言": {"TW/CN"}, "骨": {"TW"}}, "ja": {"言": {"JP
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None, reason="poppler-utils is not installed"
 )
-
-
-@pytest.fixture(scope="module")
-def translated(identity_packages, tmp_path_factory) -> Path:
-    return translated_once(identity_packages, tmp_path_factory)
-
-
-@pytest.fixture
-def run(translated, tmp_path, monkeypatch) -> Run:
-    monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
-    return copy_run(translated, tmp_path)
 
 
 def _part(path: Path, name: str):

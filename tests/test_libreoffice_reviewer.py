@@ -14,21 +14,10 @@ import pytest
 
 from conftest import SAMPLE
 from libreoffice import OOXML_TEXT, WORD_2007, op
-from test_review_import import Run, copy_run, translated_once
+from test_review_import import Run, copy_run, run, translated  # noqa: F401 (run, translated: the shared fixtures)
 
 TARGET, NOTES = 2, 3
 AUTHOR = "Reviewer Lin"
-
-
-@pytest.fixture(scope="module")
-def translated(identity_packages, tmp_path_factory) -> Path:
-    return translated_once(identity_packages, tmp_path_factory)
-
-
-@pytest.fixture
-def run(translated, tmp_path, monkeypatch) -> Run:
-    monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
-    return copy_run(translated, tmp_path)
 
 
 def row(run: Run, segment_id: str) -> int:

@@ -20,23 +20,12 @@ from pipeline.review.difference import first_difference, show_difference
 from pipeline.review.importer import reviewed_text
 from pipeline.review.package import core_properties, not_a_docx
 from pipeline.review.typography import join_pieces, typeset
-from test_review_import import Run, copy_run, translated_once
+from test_review_import import Run, run, translated  # noqa: F401 (run, translated: the shared fixtures)
 
 # Characters a reviewer types on purpose: compatibility ideographs in names (NFC would turn 神 U+FA19 into 神
 # U+795E and 﨑 U+FA11 into 崎), the ideographic space between family and given name, a no-break space, a tab.
 KAMI, SAKI, IDEO_SPACE, NBSP, TAB = "\ufa19", "\ufa11", "\u3000", "\u00a0", "\t"
 NAME = f"山{SAKI}{IDEO_SPACE}{KAMI}太郎"
-
-
-@pytest.fixture(scope="module")
-def translated(identity_packages, tmp_path_factory) -> Path:
-    return translated_once(identity_packages, tmp_path_factory)
-
-
-@pytest.fixture
-def run(translated, tmp_path, monkeypatch) -> Run:
-    monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
-    return copy_run(translated, tmp_path)
 
 
 def imported(run: Run, lang: str = "zh-TW") -> dict[str, dict]:

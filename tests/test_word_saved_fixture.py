@@ -22,7 +22,7 @@ import pytest
 from lxml import etree
 
 import review_edits as edit
-from test_review_import import Run, copy_run, translated_once
+from test_review_import import Run, run, translated  # noqa: F401 (run, translated: the shared fixtures)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 N = {"w": W}
@@ -31,17 +31,6 @@ _rsids = (f"00{n:06X}" for n in itertools.count(0xA10B2C, 0x1F3))
 
 def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-@pytest.fixture(scope="module")
-def translated(identity_packages, tmp_path_factory) -> Path:
-    return translated_once(identity_packages, tmp_path_factory)
-
-
-@pytest.fixture
-def run(translated, tmp_path, monkeypatch) -> Run:
-    monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
-    return copy_run(translated, tmp_path)
 
 
 def _stamp(element, *names: str) -> None:

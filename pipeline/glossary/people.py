@@ -24,6 +24,26 @@ from typing import Any
 
 from .model import LANG_CODE, Entry, Problem
 
+
+# English personal names as written in releases: capitalised words, hyphenated given names (Ming-Lung), a
+# possessive at the end of the last word. Shared by the mention resolver and `glossary suggest`.
+NAME_TOKEN = re.compile(r"[A-Z][\w]*(?:[-‐‑–'’][A-Za-z][\w]*)*")
+POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+def name_tokens(text: str, pos: int) -> list[re.Match]:
+    """Capitalised words from `pos` on, separated by single spaces (`Chen-Hsiung Lin`, `Yu`), ending at a possessive."""
+    tokens = []
+    while True:
+        m = NAME_TOKEN.match(text, pos)
+        if m is None:
+            break
+        tokens.append(m)
+        if POSSESSIVE.search(m.group()) or not text.startswith(" ", m.end()):
+            break
+        pos = m.end() + 1
+    return tokens
+
 __all__ = ["PERSON_FIELDS", "Person", "build_person", "lint_people", "person_of"]
 
 PERSON_FIELDS = ("family", "given", "family_targets", "titles")

@@ -11,12 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Entry
+from .people import POSSESSIVE, name_tokens
 from .uncovered import HEADS, INSTITUTION_HEADS
 
 __all__ = ["ProposedPerson", "find_people", "proposed_entries"]
 
-_NAME_TOKEN = re.compile(r"[A-Z][\w]*(?:[-‐‑–'’][A-Za-z][\w]*)*")
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _WORD = r"[A-Z][\w’'-]*"
 # "of [the] College of Nursing", "of KMU’s College of Medicine"
 _AFTER_OF = re.compile(rf" of (?:the )?({_WORD}(?:(?: |’s |'s )(?:(?:of|for|the) )*{_WORD})*)")
@@ -68,31 +67,18 @@ def find_people(text: str, glossary) -> list[ProposedPerson]:
             pos = table.at(text, pos + 1).end
         if not text.startswith(" ", pos):
             continue
-        tokens = _tokens(text, pos + 1)
+        tokens = name_tokens(text, pos + 1)
         if len(tokens) < 2 or any(s <= t.start() < e for t in tokens for s, e in covered):
             continue
         if tokens[-1].group().rstrip("’'s") in HEADS:
             continue  # "President Hospital Board": not a name
-        name = _POSSESSIVE.sub("", text[tokens[0].start() : tokens[-1].end()])
+        name = POSSESSIVE.sub("", text[tokens[0].start() : tokens[-1].end()])
         institution = _institution(text, use.start, tokens[-1].end(), glossary)
-        person = people.setdefault(name, ProposedPerson(name, _POSSESSIVE.sub("", tokens[-1].group())))
+        person = people.setdefault(name, ProposedPerson(name, POSSESSIVE.sub("", tokens[-1].group())))
         title = ProposedTitle(use.title.english, *institution)
         if all(t.title != title.title or t.institution != title.institution for t in person.titles):
             person.titles.append(title)
     return list(people.values())
-
-
-def _tokens(text: str, pos: int) -> list[re.Match]:
-    tokens = []
-    while True:
-        m = _NAME_TOKEN.match(text, pos)
-        if m is None:
-            break
-        tokens.append(m)
-        if _POSSESSIVE.search(m.group()) or not text.startswith(" ", m.end()):
-            break
-        pos = m.end() + 1
-    return tokens
 
 
 def _institution(text: str, title_start: int, name_end: int, glossary) -> tuple[str, str]:
