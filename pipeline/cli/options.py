@@ -19,3 +19,13 @@ def memory_options(memory_help: str, no_memory_help: str):
         return memory_option(memory_help)(click.option("--no-memory", is_flag=True, help=no_memory_help)(command))
 
     return decorate
+
+
+def glossary_options(glossary_help: str, no_glossary_help: str):
+    """`--glossary PATH` (→ `glossary_path`) and `--no-glossary` (→ `no_glossary`), in that order."""
+
+    def decorate(command):
+        glossary = click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), help=glossary_help)
+        return glossary(click.option("--no-glossary", is_flag=True, help=no_glossary_help)(command))
+
+    return decorate

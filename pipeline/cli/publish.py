@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import memory_options
+from .options import glossary_options, memory_options
 
 
 @click.command()
@@ -18,13 +18,10 @@ from .options import memory_options
     help="Publish a draft with unreviewed segments, marked as unreviewed machine translation (banner, highlights, "
     "document properties).",
 )
-@click.option(
-    "--glossary",
-    "glossary_path",
-    type=click.Path(path_type=Path),
-    help="Glossary the gate checks every segment against [default: the run's glossary file, else ./glossaries].",
+@glossary_options(
+    "Glossary the gate checks every segment against [default: the run's glossary file, else ./glossaries].",
+    "Check only the terms the run recorded in its manifest.",
 )
-@click.option("--no-glossary", is_flag=True, help="Check only the terms the run recorded in its manifest.")
 @click.option(
     "--format",
     "formats",

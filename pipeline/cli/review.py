@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .options import memory_options
+from .options import glossary_options, memory_options
 
 
 @click.group()
@@ -47,13 +47,10 @@ def memory_opener(memory_path: Path | None, disabled: bool):
     type=click.Path(path_type=Path),
     help="The run's <release>.manifest.json (or its folder) [default: next to the document].",
 )
-@click.option(
-    "--glossary",
-    "glossary_path",
-    type=click.Path(path_type=Path),
-    help="Glossary whose approved terms the reviewed text must keep [default: the run's glossary].",
+@glossary_options(
+    "Glossary whose approved terms the reviewed text must keep [default: the run's glossary].",
+    "Check only the terms the run recorded in its manifest.",
 )
-@click.option("--no-glossary", is_flag=True, help="Check only the terms the run recorded in its manifest.")
 @click.option(
     "--accept-unedited",
     is_flag=True,

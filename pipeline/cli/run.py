@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import memory_options
+from .options import glossary_options, memory_options
 
 DEFAULT_TARGETS = ("zh-TW", "ja")
 
@@ -16,13 +16,10 @@ DEFAULT_TARGETS = ("zh-TW", "ja")
 @click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "targets", multiple=True, default=DEFAULT_TARGETS, show_default=True, help="Target language (repeatable).")
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option(
-    "--glossary",
-    "glossary_path",
-    type=click.Path(path_type=Path),
-    help="Glossary file or folder [default: ./glossaries; none there is an error (exit 2)].",
+@glossary_options(
+    "Glossary file or folder [default: ./glossaries; none there is an error (exit 2)].",
+    "Translate without any glossary, on purpose (the documents say so).",
 )
-@click.option("--no-glossary", is_flag=True, help="Translate without any glossary, on purpose (the documents say so).")
 @click.option("--source-lang", metavar="LANG", help="Override language detection (only `en` is translated).")
 @click.option("--beam-size", default=2, show_default=True, type=click.IntRange(1, 16))
 @click.option("--threads", default=0, show_default=True, type=click.IntRange(0, 256), help="CPU threads (0: one per core).")
