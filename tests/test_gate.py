@@ -12,7 +12,7 @@ import pytest
 
 import review_edits as edit
 from conftest import GLOSSARY, SAMPLE
-from test_review_import import copy_run, do_run, translated_once
+from test_review_import import do_run, run, translated  # noqa: F401 (run, translated: the shared fixtures)
 
 SID = "p05.s02"  # "Students are regularly sent abroad for clinical electives.": a term the glossary lacks
 ENTRY = """version: 1
@@ -27,17 +27,6 @@ entries:
       ja: 臨床選択実習
 """
 NEW, NEW_FORM = "clinical electives", "臨床選修課程"
-
-
-@pytest.fixture(scope="module")
-def translated(identity_packages, tmp_path_factory):
-    return translated_once(identity_packages, tmp_path_factory)
-
-
-@pytest.fixture
-def run(translated, tmp_path, monkeypatch):
-    monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
-    return copy_run(translated, tmp_path)
 
 
 @pytest.fixture

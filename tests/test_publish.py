@@ -15,7 +15,7 @@ import review_edits as edit
 from conftest import SAMPLE
 from pipeline.document import normalize
 from pipeline.review.typography import is_cjk_char, join_pieces, typeset
-from test_review_import import Run, copy_run, do_run, review_zh, translated_once
+from test_review_import import Run, do_run, review_zh, run, translated  # noqa: F401 (run, translated: the shared fixtures)
 
 # --------------------------------------------------------------------------------------------- typography
 
@@ -70,17 +70,6 @@ def test_typeset_is_idempotent_and_leaves_no_space_between_cjk(text, lang):
 # --------------------------------------------------------------------------------------------- publish
 
 LANGS = {"zh-TW": ("Microsoft JhengHei", "zh-TW"), "ja": ("Yu Mincho", "ja-JP")}
-
-
-@pytest.fixture(scope="module")
-def translated(identity_packages, tmp_path_factory):
-    return translated_once(identity_packages, tmp_path_factory)
-
-
-@pytest.fixture
-def run(translated, tmp_path, monkeypatch) -> Run:
-    monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
-    return copy_run(translated, tmp_path)
 
 
 def review_keeping_glossary(run: Run, lang: str, path) -> dict[str, str]:

@@ -8,18 +8,7 @@ import docx
 import pytest
 
 from conftest import SAMPLE
-from test_review_import import copy_run, translated_once
-
-
-@pytest.fixture(scope="module")
-def translated(identity_packages, tmp_path_factory):
-    return translated_once(identity_packages, tmp_path_factory)
-
-
-@pytest.fixture
-def run(translated, tmp_path, monkeypatch):
-    monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
-    return copy_run(translated, tmp_path)
+from test_review_import import run, translated  # noqa: F401 (run, translated: the shared fixtures)
 
 
 def test_a_run_that_finds_no_glossary_refuses_unless_told(installed, sample_copy, cli, tmp_path, monkeypatch):
