@@ -86,9 +86,9 @@ def simplified_in_zh_tw(text: str) -> list[tuple[str, str]]:
     for ch in text:
         if ch in found or not _ideograph(ch) or ch in ALSO_TRADITIONAL or _compatibility(ch):
             continue
-        traditional = _s2t(ch)
-        if traditional != ch and _s2tw(ch) != ch:
-            found[ch] = _s2tw(ch)
+        taiwan = _s2tw(ch)
+        if taiwan != ch and _s2t(ch) != ch:
+            found[ch] = taiwan
     return list(found.items())
 
 
