@@ -20,6 +20,7 @@ Every refusal is a `DocxRefused` whose text is the reason (the caller names the 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -113,8 +114,32 @@ class _Counter:
         return self.elements
 
 
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_BYTE_COUNTABLE = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
+
+
+def _bounds_from_bytes(data: bytes) -> tuple[int, int] | None:
+    """Upper bounds on the elements and the table rows of an XML part, read from its bytes without parsing; None
+    when its encoding does not write markup as ASCII bytes (UTF-16, EBCDIC, UTF-7: parse it instead).
+
+    Every start tag begins with `<` and a row's with `<tr` or `<prefix:tr`; comments, CDATA and closing tags only
+    add to the counts, and entity references are never expanded (here or in python-docx), so a part under both
+    limits by these counts is under them by the parser's too."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not body.startswith(b"<") or body[1:2] == b"\x00":
+        return None
+    declared = _DECLARED.match(body, 0, 400)
+    if declared and declared.group(1).lower() not in _BYTE_COUNTABLE:
+        return None
+    return body.count(b"<"), body.count(b"<tr") + body.count(b":tr")
+
+
 def _count(name: str, data: bytes) -> None:
     from lxml import etree
+
+    bounds = _bounds_from_bytes(data)
+    if bounds is not None and bounds[0] <= MAX_ELEMENTS and bounds[1] <= MAX_TABLE_ROWS:
+        return  # the parse below would count no more than these bounds (a 2,000-row review part: 0.2 s saved)
 
     parser = etree.XMLParser(target=_Counter(name), resolve_entities=False, no_network=True, load_dtd=False)
     try:

@@ -11,15 +11,9 @@ from pipeline.glossary import char_tables, scripts
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("TRANSLATE_CACHE_DIR", str(tmp_path / "cache"))
-    scripts._table.cache_clear()
-    scripts._s2t.cache_clear()
-    scripts._t2jp.cache_clear()
-    scripts._s2tw.cache_clear()
+    scripts.clear_caches()
     yield tmp_path / "cache" / "opencc"
-    scripts._table.cache_clear()
-    scripts._s2t.cache_clear()
-    scripts._t2jp.cache_clear()
-    scripts._s2tw.cache_clear()
+    scripts.clear_caches()
 
 
 @pytest.mark.parametrize("config", ["s2t", "s2tw", "t2jp"])
@@ -42,6 +36,7 @@ def test_cached_tables_build_no_converter(cache, monkeypatch):
 
     monkeypatch.setattr(opencc, "OpenCC", refuse)
     scripts._converter.cache_clear()
+    scripts.clear_caches()
     try:
         assert scripts.simplified_in_zh_tw("国立熊本大学与台湾") == [("国", "國"), ("学", "學"), ("与", "與"), ("湾", "灣")]
         assert scripts.old_forms_in_ja("國立大學") == [("國", "国"), ("學", "学")]
@@ -54,8 +49,7 @@ def test_answers_are_the_same_without_the_cache(cache, monkeypatch):
     text = "高雄醫學大學與熊本大学签订学术交流协定，台灣、臺灣、乾杯、干杯、門、门、國"
     cached = (scripts.simplified_in_zh_tw(text), scripts.old_forms_in_ja(text), scripts.simplified_in_ja(text))
     monkeypatch.setenv("TRANSLATE_CACHE_DIR", "")  # caches off: no table, OpenCC is asked directly
-    for fn in (scripts._table, scripts._s2t, scripts._s2tw, scripts._t2jp):
-        fn.cache_clear()
+    scripts.clear_caches()
     assert scripts._table("s2t") is None
     assert (scripts.simplified_in_zh_tw(text), scripts.old_forms_in_ja(text), scripts.simplified_in_ja(text)) == cached
 

@@ -106,7 +106,7 @@ def import_(
       translate review import ~/Downloads/*.review.docx --manifest output/kmu-kumamoto-mou-2025/
     """
     from ..errors import InputError, ReviewError
-    from ..review.importer import import_review
+    from ..review.importer import import_review, render_copies
 
     for document in documents:  # before importing any: a mistyped name is exit 3 (unreadable input), not a refusal
         if not document.exists() or document.is_dir():
@@ -127,6 +127,7 @@ def import_(
                     accept_unedited=accept_unedited,
                     override=override,
                     approve_all=approve_all,
+                    render_copy=False,  # once per release below, not after every document
                 )
             except ReviewError as error:
                 refused.append((document, error.format_message()))
@@ -139,6 +140,7 @@ def import_(
     finally:
         for store in opened.values():
             store.close()
+    render_copies(results)
     if fmt == "json":
         click.echo(
             json.dumps(

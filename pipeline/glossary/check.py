@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from .match import fold, lower
@@ -296,6 +297,7 @@ def lint(entries: list[Entry], required_langs: tuple[str, ...] = DEFAULT_REQUIRE
 # --------------------------------------------------------------------------------------------- --against
 
 
+@lru_cache(maxsize=8192)  # the QA of an import compares each row's text with each of its terms
 def _comparable(text: str, lang: str) -> str:
     text = fold(unicodedata.normalize("NFKC", text))
     if is_cjk_lang(lang):

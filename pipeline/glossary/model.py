@@ -143,6 +143,9 @@ class Entry:
         return (str(self.source) if self.source is not None else None, line)
 
 
+FIND_MEMO = 4096  # texts whose matches a Glossary remembers
+
+
 @dataclass
 class Match:
     """An occurrence of a glossary form in a text: `text == source[start:end]`.
@@ -259,6 +262,7 @@ class Glossary:
         self.hash = hash
         self.files = files if files is not None else [path]
         self._matcher = None
+        self._found: dict[str, tuple[Match, ...]] = {}  # text → its matches (see find)
         self._by_id = {e.id: e for e in entries}
 
     def __repr__(self) -> str:
@@ -288,10 +292,19 @@ class Glossary:
         return self._house_style
 
     def find(self, text: str) -> list[Match]:
-        if self._matcher is None:
-            from .load import no_gc
-            from .match import Matcher
+        """The glossary forms in `text`, in order (a new list each call; the matches are shared: don't change
+        them). Remembered for the last few thousand texts: an import asks for each English sentence once per
+        language and again for its checks."""
+        found = self._found.get(text)
+        if found is None:
+            if self._matcher is None:
+                from .load import no_gc
+                from .match import Matcher
 
-            with no_gc():
-                self._matcher = Matcher(self.entries)
-        return self._matcher.find(text)
+                with no_gc():
+                    self._matcher = Matcher(self.entries)
+            found = tuple(self._matcher.find(text))
+            if len(self._found) >= FIND_MEMO:
+                self._found.clear()
+            self._found[text] = found
+        return list(found)

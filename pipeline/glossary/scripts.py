@@ -82,38 +82,51 @@ def _t2jp(ch: str) -> str:
 
 def simplified_in_zh_tw(text: str) -> list[tuple[str, str]]:
     """(character, its Traditional form) for each Simplified-only character in `text`, in order, once each."""
-    found: dict[str, str] = {}
-    for ch in text:
-        if ch in found or not _ideograph(ch) or ch in ALSO_TRADITIONAL or _compatibility(ch):
-            continue
-        taiwan = _s2tw(ch)
-        if taiwan != ch and _s2t(ch) != ch:
-            found[ch] = taiwan
-    return list(found.items())
+    return [(ch, form) for ch in dict.fromkeys(text) if (form := _simplified_zh_tw(ch)) is not None]
 
 
 def old_forms_in_ja(text: str) -> list[tuple[str, str]]:
     """(character, the form Japanese writes) for each old (Kyūjitai / Traditional) form in `text`."""
-    found: dict[str, str] = {}
-    for ch in text:
-        if ch in found or not _ideograph(ch) or _compatibility(ch):
-            continue
-        new = _t2jp(ch)
-        if new != ch:
-            found[ch] = new
-    return list(found.items())
+    return [(ch, form) for ch in dict.fromkeys(text) if (form := _old_form_ja(ch)) is not None]
 
 
 def simplified_in_ja(text: str) -> list[tuple[str, str]]:
     """(character, the form Japanese writes) for each Chinese Simplified form in a Japanese `text` (门 → 門)."""
-    found: dict[str, str] = {}
-    for ch in text:
-        if ch in found or not _ideograph(ch) or ch in ALSO_TRADITIONAL or _compatibility(ch):
-            continue
-        traditional = _s2t(ch)
-        if traditional == ch:
-            continue
-        japanese = _t2jp(traditional)
-        if japanese != ch:
-            found[ch] = japanese
-    return list(found.items())
+    return [(ch, form) for ch in dict.fromkeys(text) if (form := _simplified_ja(ch)) is not None]
+
+
+# One verdict per character, cached: the QA of a review import asks about the same few thousand characters in
+# every row (issue 14: three of these scans per row were a tenth of a 2,000-row import).
+
+
+@lru_cache(maxsize=65536)
+def _simplified_zh_tw(ch: str) -> str | None:
+    if not _ideograph(ch) or ch in ALSO_TRADITIONAL or _compatibility(ch):
+        return None
+    taiwan = _s2tw(ch)
+    return taiwan if taiwan != ch and _s2t(ch) != ch else None
+
+
+@lru_cache(maxsize=65536)
+def _old_form_ja(ch: str) -> str | None:
+    if not _ideograph(ch) or _compatibility(ch):
+        return None
+    new = _t2jp(ch)
+    return new if new != ch else None
+
+
+@lru_cache(maxsize=65536)
+def _simplified_ja(ch: str) -> str | None:
+    if not _ideograph(ch) or ch in ALSO_TRADITIONAL or _compatibility(ch):
+        return None
+    traditional = _s2t(ch)
+    if traditional == ch:
+        return None
+    japanese = _t2jp(traditional)
+    return japanese if japanese != ch else None
+
+
+def clear_caches() -> None:
+    """Forget every cached answer (tests that switch the OpenCC tables on and off)."""
+    for cached in (_table, _s2t, _s2tw, _t2jp, _simplified_zh_tw, _old_form_ja, _simplified_ja):
+        cached.cache_clear()

@@ -166,17 +166,20 @@ def writer(data: dict[str, Any], schema: str = "review") -> Callable[[sqlite3.Co
     return write
 
 
-def commit(reviewed_json: Path, data: dict[str, Any] | None, memory=None, entries: list | None = None):
+def commit(
+    reviewed_json: Path, data: dict[str, Any] | None, memory=None, entries: list | None = None, *, render: bool = True
+):
     """Add `entries` to `memory` (a MemoryStore, or None) and write `data` (None: unchanged) to the release's
-    record, in ONE transaction; then render reviewed.json from the record. Returns the memory's AddResult (None
-    without a memory)."""
+    record, in ONE transaction; then render reviewed.json from the record (`render=False`: the caller renders it
+    once after several commits, `render_json`). Returns the memory's AddResult (None without a memory)."""
     path = record_path(reviewed_json)
     added = None
     if memory is not None:
         added = memory.add(entries or [], record=(path, writer(data)) if data is not None else None)
     elif data is not None:
         _commit_alone(path, writer(data, "main"))
-    render_json(reviewed_json)
+    if render:
+        render_json(reviewed_json)
     return added
 
 
@@ -205,6 +208,7 @@ def render_json(reviewed_json: Path) -> bool:
     """Write reviewed.json from the record when it differs (after an import; after a crash or a full disk left it
     behind). True when it was written. Call it under the release's lock."""
     from ..atomic import atomic_write_text
+    from ..json_text import readable
 
     path = record_path(reviewed_json)
     if not path.is_file():
@@ -213,7 +217,7 @@ def render_json(reviewed_json: Path) -> bool:
     if data is None:
         return False
     data["record"] = f"{path.name} is the record; this file is a copy rendered from it"
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    text = readable(data) + "\n"
     reviewed_json = Path(reviewed_json)
     try:
         if reviewed_json.read_text(encoding="utf-8") == text:

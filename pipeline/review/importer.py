@@ -544,6 +544,7 @@ def import_review(
     accept_unedited: bool = False,
     override: bool = False,
     approve_all: bool = False,
+    render_copy: bool = True,
 ) -> DocumentImport:
     """Import one reviewed document (see the module docstring).
 
@@ -553,6 +554,8 @@ def import_review(
     own earlier edits.
     `approve_all`: every row is approved as it stands (the reviewer approved the whole document; approval.py);
     without it a row is approved by an edit or by an OK mark in its OK? cell, and the others are drafts.
+    `render_copy=False`: reviewed.json (a copy of the record) is left for the caller to render once after
+    importing several documents (`render_copies`).
     """
     from ..manifest import file_sha256, read_manifest
     from ..outputs import ReleasePaths, release_lock
@@ -635,10 +638,9 @@ def import_review(
         if row.mark and not read_mark(row.mark)[0]:
             review.flags.append("mark-not-understood")
         review.comments = [f"{c.author}: {c.text}" if c.author else c.text for c in row.comments if c.text]
-        generated = _generated_notes(segment, lang)
-        review.reviewer_notes = [
-            line.strip() for line in row.notes.split("\n") if line.strip() and normalize(line) not in generated
-        ]
+        lines = [line for line in row.notes.split("\n") if line.strip()]
+        generated = _generated_notes(segment, lang) if lines else set()  # rebuilt only where there is a line to tell
+        review.reviewer_notes = [line.strip() for line in lines if normalize(line) not in generated]
         if any(unnamed_author(a) for a in row.authors):
             unnamed_rows.append(review.id)
         reviewers = [a for a in row.authors if not unnamed_author(a)] + [c.author for c in row.comments if c.author]
@@ -706,12 +708,29 @@ def import_review(
         from ..memory import reviews
 
         # The memory and the release's review record in ONE transaction: never one without the other.
-        added = reviews.commit(result.reviewed_file, plan.data, memory, plan.entries)
+        added = reviews.commit(result.reviewed_file, plan.data, memory, plan.entries, render=render_copy)
         if added is not None:
             result.memory_new, result.memory_updated, result.memory_unchanged = added.new, added.updated, added.unchanged
             result.memory_path = memory.path
         result.reviewed_changed = plan.data is not None
     return result
+
+
+def render_copies(results: list[DocumentImport]) -> None:
+    """Render each release's reviewed.json once from its record, under the release's lock, after imports made
+    with `render_copy=False` (a 2,000-row release's copy is 4 MB: rendering it after every document of a command
+    was a tenth of the import)."""
+    from ..memory.reviews import render_json
+    from ..outputs import ReleasePaths, release_lock
+
+    done: set[Path] = set()
+    for result in results:
+        if result.reviewed_file in done:
+            continue
+        done.add(result.reviewed_file)
+        manifest_path = Path(result.manifest)
+        with release_lock(ReleasePaths(manifest_path.parent, result.release or manifest_path.name.split(".")[0])):
+            render_json(result.reviewed_file)
 
 
 # --------------------------------------------------------------------------------------------- merging documents

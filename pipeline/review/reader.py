@@ -371,9 +371,12 @@ def _read(path: Path, document) -> ReviewDocument:
         if len(tcs) > 2 and tcs[2] is not None:
             row.tracked, row.authors = _tracked_authors(tcs[2])
             if kind == KIND_REVIEW:
-                from .review_marks import cell_marks
+                from .review_marks import cell_marks, may_have_marks
 
-                row.target_marks = cell_marks(tcs[2], document.part, _paragraphs(tcs[2]))
+                if may_have_marks(tcs[2]):
+                    row.target_marks = cell_marks(tcs[2], document.part, _paragraphs(tcs[2]))
+                else:  # a plain cell (most rows): its text as read, no marks, without walking it again
+                    row.target_marks = (texts[2], [])
         for column, tc in zip(COLUMNS, tcs):
             if tc is None:
                 continue

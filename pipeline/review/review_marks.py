@@ -43,6 +43,16 @@ def document_links(tr, lang: str) -> list[str]:
     return list(urls)
 
 
+# Every element that can give a character a mark when read (docx_stories._Reader: run properties, character
+# styles, links and link fields). A cell without any of them has none: most rows of a review table.
+_MARKING = tuple(W + tag for tag in ("b", "i", "u", "vertAlign", "rStyle", "hyperlink", "fldChar", "fldSimple"))
+
+
+def may_have_marks(tc) -> bool:
+    """False when the cell (`w:tc`) holds nothing that makes a mark, so `cell_marks` would find none."""
+    return next(tc.iter(*_MARKING), None) is not None
+
+
 def cell_marks(tc, part, cell_paragraphs: list) -> tuple[str, list[Mark]]:
     """(text, marks) of a target cell (`w:tc`), its paragraphs joined with "\\n" as the reader joins them."""
     reader = _Reader.__new__(_Reader)

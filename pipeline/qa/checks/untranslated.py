@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..base import ERROR, Finding, cjk
 
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 MIN_WORDS = 4  # fewer Latin words than this (a name, an acronym) never count as untranslated
+
+
+@lru_cache(maxsize=4096)  # the English and the glossary forms come back for every language and every import
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 def _folded(text: str) -> str:
@@ -27,12 +34,15 @@ def check(source: str, target: str, lang: str, terms) -> list[Finding]:
     rest = unicodedata.normalize("NFKC", target)
     for form in sorted({t.target for t in terms} | {t.source for t in terms}, key=len, reverse=True):
         if form:
-            rest = rest.replace(unicodedata.normalize("NFKC", form), " ")
-    rest = _ADDRESS.sub(" ", rest)
+            rest = rest.replace(_nfkc(form), " ")
+    if "@" in rest or "//" in rest or "www." in rest.lower():  # the pattern is slow to find nothing
+        rest = _ADDRESS.sub(" ", rest)
     words = _WORD.findall(rest)
+    if len(words) < MIN_WORDS:
+        return []
     latin = sum(len(w) for w in words)
-    other = sum(1 for ch in rest if ch.isalpha() and not ch.isascii())
-    if len(words) >= MIN_WORDS and latin > other:
+    other = sum(map(str.isalpha, rest)) - len(_ASCII_LETTER.findall(rest))  # letters of other scripts
+    if latin > other:
         sample = " ".join(words[:6]) + (" …" if len(words) > 6 else "")
         return [Finding("untranslated", ERROR, f"mostly English left in the translation: {sample}")]
     return []
