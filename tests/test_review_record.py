@@ -289,3 +289,35 @@ def test_a_nearly_full_real_disk_never_splits_memory_and_record(run, cli, tmp_pa
 
         gc.collect()  # sqlite3 connections the test helpers left to the collector
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_one_command_renders_the_copy_once_from_the_record(run, cli, tmp_path, monkeypatch):
+    """Two documents in one `review import`: both committed, reviewed.json rendered once at the end (not after each
+    document), equal to the record, one segment record per line."""
+    import json
+
+    import pipeline.atomic as atomic
+    from pipeline.memory.reviews import load
+
+    rendered: list[Path] = []
+    original = atomic.atomic_write_text
+
+    def counting(path, *args, **kwargs):
+        if str(path).endswith(".reviewed.json"):
+            rendered.append(Path(path))
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(atomic, "atomic_write_text", counting)
+    zh = reviewed_copy(run, tmp_path / "r" / "zh.docx", edits=FIRST)
+    ja = reviewed_copy(run, tmp_path / "r" / "ja.docx", lang="ja", edits={SEGMENTS[0]: "査読者による修正文"})
+    result = cli("review", "import", zh, ja, "--manifest", run.folder)
+    assert result.exit_code == 0, result.output
+    assert rendered == [run.reviewed]
+    text = run.reviewed.read_text(encoding="utf-8")
+    copy = json.loads(text)
+    record = load(run.reviewed)  # from the SQLite record
+    assert {k: v for k, v in copy.items() if k != "record"} == record
+    blocks = copy["runs"][run.manifest["run_id"]]
+    assert set(blocks) == {"zh-TW", "ja"} and blocks["ja"]["segments"][SEGMENTS[0]]["text"] == "査読者による修正文"
+    line = next(line for line in text.splitlines() if line.lstrip().startswith(f'"{SEGMENTS[0]}": {{"source_hash"'))
+    assert json.loads(line.strip().rstrip(",").split(": ", 1)[1])["status"] in ("edited", "unchanged")

@@ -8,7 +8,7 @@ commits both together (rollback journals and a super-journal: SQLite's atomic co
 a power cut or a full disk leaves both as they were or both changed — never the memory with 5 edits and the
 record with 3. With `--no-memory` the record is committed alone.
 
-`<release>.reviewed.json` is DERIVED: a readable copy rendered from the record after every import (and by the next
+`<release>.reviewed.json` is DERIVED: a readable copy rendered from the record after an import command (and by the next
 import or publish when a crash or a full disk left it behind). Nothing reads it for a decision while the record
 exists. A release folder from before the record (reviewed.json only) is read from its reviewed.json, and the next
 import writes the record from it; likewise, a record moved away is rebuilt from reviewed.json.
