@@ -359,3 +359,23 @@ def test_uncovered_names_rules():
         "Taiwan and Japan agreed on COVID-19 work in Chapter II with the WHO."
     )
     assert find_uncovered_names(text, g) == ["Student Exchange Agreement", "John Smith", "COVID-19", "Chapter II", "WHO"]
+
+
+def test_find_remembers_a_text_but_hands_out_a_new_list_each_time(monkeypatch):
+    from pipeline.glossary import model
+
+    glossary = load_glossary(SHIPPED)
+    text = "Kaohsiung Medical University (KMU) signed an MOU with Kumamoto University."
+    first = glossary.find(text)
+    texts = [m.text for m in first]
+    assert "Kumamoto University" in texts
+    calls = []
+    original = glossary._matcher.find
+    monkeypatch.setattr(glossary._matcher, "find", lambda t: calls.append(t) or original(t))
+    first.clear()  # a caller's list is its own
+    again = glossary.find(text)
+    assert calls == [] and [m.text for m in again] == texts
+    monkeypatch.setattr(model, "FIND_MEMO", 2)  # bounded: a full memo is emptied, then fills again
+    for k in range(3):
+        glossary.find(f"{k} Kumamoto University")
+    assert len(glossary._found) <= 2 and calls == ["0 Kumamoto University", "1 Kumamoto University", "2 Kumamoto University"]
