@@ -39,7 +39,7 @@ if os.environ.get("BENCH_KEEP_PLACEHOLDERS") == "1":
 
     ArgosEngine.translate = translate
 
-from pipeline.cli import entry  # noqa: E402
+from pipeline import cli  # noqa: E402
 
 sys.argv[0] = "translate"
-entry()
+getattr(cli, "console", cli.entry)()  # the installed command's own entry point (a tree before `console`: entry)

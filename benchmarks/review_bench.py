@@ -67,6 +67,13 @@ def measure(cmd: list[str], env: dict, cwd: Path) -> dict:
     return figures
 
 
+def compile_tree(tree: Path) -> None:
+    """Byte-compile a tree's pipeline/ as scripts/setup.sh does, so that neither side of a comparison compiles
+    its source in every process (PYTHONDONTWRITEBYTECODE would otherwise keep Python from caching it)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "pipeline")], check=False,
+                   capture_output=True)  # fmt: skip
+
+
 def child_env(tree: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(tree), PYTHONHASHSEED="0")
     env.pop("TRANSLATE_MEMORY", None)
@@ -259,6 +266,8 @@ def bench_review(results: dict, *, quick: bool = False, before: str = BEFORE, ro
         if old is not None:
             trees["before"] = old
         trees["after"] = ROOT
+        for tree in trees.values():
+            compile_tree(tree)
         results["review_before_rev"] = before
         write_curve(trees, QUICK_WRITE_SIZES if quick else WRITE_SIZES, rounds, scratch, results)
         import_publish(trees, QUICK_ROWS if quick else ROWS, rounds, scratch, results)
