@@ -19,6 +19,8 @@ def readable(value: Any, *, ensure_ascii: bool = False, indent: str = "  ") -> s
 
 
 def _nests(value: Any) -> bool:
+    if isinstance(value, dict) and not all(isinstance(key, str) for key in value):
+        return False  # keys such as 1, True or None: json.dumps writes them its own way ("1", "true", "null")
     children = value.values() if isinstance(value, dict) else value
     return any(isinstance(child, dict) and child and (isinstance(value, dict) or _nests(child)) for child in children)
 
@@ -29,7 +31,7 @@ def _render(value: Any, ensure_ascii: bool, indent: str, at: str) -> str:
     inner = at + indent
     if isinstance(value, dict):
         items = [
-            f"{inner}{json.dumps(str(key), ensure_ascii=ensure_ascii)}: {_render(v, ensure_ascii, indent, inner)}"
+            f"{inner}{json.dumps(key, ensure_ascii=ensure_ascii)}: {_render(v, ensure_ascii, indent, inner)}"
             for key, v in value.items()
         ]
         return "{\n" + ",\n".join(items) + "\n" + at + "}"

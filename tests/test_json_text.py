@@ -34,5 +34,10 @@ def test_records_are_one_line_and_the_levels_above_are_indented():
     assert json.loads(text) == data
 
 
+def test_keys_that_are_not_strings_are_written_as_json_writes_them():
+    value = {"runs": {1: {"a": {"b": 1}}, True: {"c": {}}, None: [1]}}
+    assert json.loads(readable(value)) == json.loads(json.dumps(value))
+
+
 def test_ensure_ascii_escapes_like_the_standard_library():
     assert readable({"a": {"b": "醫"}}, ensure_ascii=True) == '{\n  "a": {"b": "\\u91ab"}\n}'
