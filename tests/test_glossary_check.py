@@ -335,3 +335,12 @@ def test_suggest_lists_uncovered_names(tmp_path):
     assert "Kumamoto University" not in result.stdout.replace(str(SAMPLE), "")
     result = run("suggest", "--glossary", str(SHIPPED), "--format", "json", str(SAMPLE))
     assert json.loads(result.stdout) == {str(SAMPLE): {"names": ["College of Medicine"], "people": []}}
+
+
+def test_export_to_a_dash_writes_standard_output_not_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(glossary_cli, ["export", str(SHIPPED), "--format", "csv", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "-").exists()
+    assert result.stdout_bytes == FORMATS["csv"].dumps(load_glossary(SHIPPED).entries)
+    assert "to standard output" in result.stderr

@@ -161,10 +161,22 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
 @glossary.command(name="export")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(("csv", "tbx", "yaml")), required=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The file to write.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The file to write (- : standard output).")
 def export_(paths: tuple[Path, ...], fmt: str, output: Path) -> None:
-    """Write the glossary (default ./glossaries) as CSV (for Excel) or TBX (for other translation tools)."""
+    """Write the glossary (default ./glossaries) as CSV (for Excel) or TBX (for other translation tools).
+
+    \b
+    Examples:
+      translate glossary export --format csv -o glossary.csv
+      translate glossary export --format tbx -o - | less
+    """
     entries = _load_all(paths)
+    if str(output) == "-":  # as tools do: `-` is standard output, not a file named "-"
+        from pipeline.glossary.formats import FORMATS
+
+        click.get_binary_stream("stdout").write(FORMATS[fmt].dumps(entries))
+        click.echo(f"Wrote {len(entries)} entries to standard output", err=True)
+        return
     _write(entries, fmt, output)
     click.echo(f"Wrote {len(entries)} entries to {output}", err=True)
 
