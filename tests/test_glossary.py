@@ -379,3 +379,10 @@ def test_find_remembers_a_text_but_hands_out_a_new_list_each_time(monkeypatch):
     for k in range(3):
         glossary.find(f"{k} Kumamoto University")
     assert len(glossary._found) <= 2 and calls == ["0 Kumamoto University", "1 Kumamoto University", "2 Kumamoto University"]
+
+
+def test_find_does_not_keep_long_texts():
+    glossary = load_glossary(SHIPPED)
+    long_text = "Kumamoto University " * 200  # 4,000 characters: found, not remembered
+    assert len(glossary.find(long_text)) == 200
+    assert long_text not in glossary._found

@@ -297,8 +297,20 @@ def lint(entries: list[Entry], required_langs: tuple[str, ...] = DEFAULT_REQUIRE
 # --------------------------------------------------------------------------------------------- --against
 
 
-@lru_cache(maxsize=8192)  # the QA of an import compares each row's text with each of its terms
+CACHED_TEXT_CHARS = 2_000  # longer texts are not kept in the caches below: 8,192 of them stay a few MB at most
+
+
 def _comparable(text: str, lang: str) -> str:
+    # The QA of an import compares each row's text with each of its terms: remembered, for sentence-sized texts.
+    return _comparable_cached(text, lang) if len(text) <= CACHED_TEXT_CHARS else _comparable_of(text, lang)
+
+
+@lru_cache(maxsize=8192)
+def _comparable_cached(text: str, lang: str) -> str:
+    return _comparable_of(text, lang)
+
+
+def _comparable_of(text: str, lang: str) -> str:
     text = fold(unicodedata.normalize("NFKC", text))
     if is_cjk_lang(lang):
         return re.sub(r"\s+", "", text)

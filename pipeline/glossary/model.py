@@ -144,6 +144,7 @@ class Entry:
 
 
 FIND_MEMO = 4096  # texts whose matches a Glossary remembers
+FIND_MEMO_CHARS = 2_000  # ... each at most this long
 
 
 @dataclass
@@ -304,7 +305,8 @@ class Glossary:
                 with no_gc():
                     self._matcher = Matcher(self.entries)
             found = tuple(self._matcher.find(text))
-            if len(self._found) >= FIND_MEMO:
-                self._found.clear()
-            self._found[text] = found
+            if len(text) <= FIND_MEMO_CHARS:  # sentence-sized texts only: the memo stays a few MB at most
+                if len(self._found) >= FIND_MEMO:
+                    self._found.clear()
+                self._found[text] = found
         return list(found)
