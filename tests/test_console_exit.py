@@ -51,15 +51,38 @@ def test_the_installed_command_is_the_fast_exit():
 
 
 def test_text_left_in_a_buffer_is_flushed_before_the_exit():
+    import os
+
     script = (
         "import sys\n"
         "from pipeline import cli\n"
         "@cli.main.command('buffered')\n"
         "def buffered():\n"
         "    print('高雄醫學大學 ' * 50)\n"  # print() into a pipe stays in the buffer until flushed
-        "    sys.exit(5)\n"
         "sys.argv = ['translate', 'buffered']\n"
         "cli.console()\n"
     )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a pipe block-buffered, as by default
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env=env)  # fmt: skip
+    assert result.returncode == 0 and result.stdout == "高雄醫學大學 " * 50 + "\n", result.stderr
+
+
+def test_a_failed_or_interrupted_command_exits_the_interpreters_way():
+    # Its clean-up may wait for the tear-down (a frame of an interrupted write holding a temporary file): only a
+    # command that succeeded skips it.
+    script = (
+        "import sys, weakref\n"
+        "from pipeline import cli\n"
+        "class Held:\n"
+        "    pass\n"
+        "held = Held()\n"
+        "weakref.finalize(held, print, 'finalized at tear-down', file=sys.stderr)\n"
+        "@cli.main.command('fails')\n"
+        "def fails():\n"
+        "    sys.exit(6)\n"
+        "sys.argv = ['translate', 'fails']\n"
+        "cli.console()\n"
+    )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 5 and result.stdout == "高雄醫學大學 " * 50 + "\n", result.stderr
+    assert result.returncode == 6 and "finalized at tear-down" in result.stderr

@@ -32,7 +32,7 @@ PARTS = [
 ]
 
 
-@pytest.mark.parametrize("text, rows", zip(PARTS, [2, 5, 0, 0]))
+@pytest.mark.parametrize("text, rows", list(zip(PARTS, [2, 5, 0, 0])))
 def test_the_byte_counts_bound_what_the_parser_counts(text, rows):
     data = text.encode("utf-8")
     elements, parsed_rows = _parsed(data)

@@ -174,7 +174,9 @@ def export_(paths: tuple[Path, ...], fmt: str, output: Path) -> None:
     if str(output) == "-":  # as tools do: `-` is standard output, not a file named "-"
         from pipeline.glossary.formats import FORMATS
 
-        click.get_binary_stream("stdout").write(FORMATS[fmt].dumps(entries))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(FORMATS[fmt].dumps(entries))
+        sys.stdout.buffer.flush()
         click.echo(f"Wrote {len(entries)} entries to standard output", err=True)
         return
     _write(entries, fmt, output)
