@@ -195,6 +195,13 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     return manifest
 
 
+def verbatim_spans(segment: dict[str, Any]) -> list[tuple[int, int]]:
+    """(start, end) of a manifest segment's spans kept verbatim (another language); spans that are not objects
+    (a hand-edited manifest) are passed over."""
+    spans = segment.get("spans") or []
+    return [(s.get("start", 0), s.get("end", 0)) for s in spans if isinstance(s, dict) and s.get("kind") == "verbatim"]
+
+
 def segments_by_id(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The manifest's segments keyed by segment id, in document order."""
     result: dict[str, dict[str, Any]] = {}

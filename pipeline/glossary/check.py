@@ -339,6 +339,7 @@ def against_files(path: Path) -> list[Path]:
 
 def _segments_from_manifest(path: Path) -> list[tuple[str, str, list[tuple[int, int]], dict[str, str]]]:
     from ..limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
+    from ..manifest import verbatim_spans
 
     try:
         data = json.loads(read_bounded(path, JSON_MAX_BYTES, "a manifest").decode("utf-8-sig"))
@@ -352,11 +353,7 @@ def _segments_from_manifest(path: Path) -> list[tuple[str, str, list[tuple[int, 
     for segment in data["segments"]:
         if not isinstance(segment, dict) or not isinstance(segment.get("source"), str):
             raise ValueError("not a manifest (a segment without 'source')")
-        verbatim = [
-            (s.get("start", 0), s.get("end", 0))
-            for s in segment.get("spans") or []
-            if isinstance(s, dict) and s.get("kind") == "verbatim"
-        ]
+        verbatim = verbatim_spans(segment)
         targets = {}
         for lang, target in (segment.get("targets") or {}).items():
             text = target.get("text") if isinstance(target, dict) else target

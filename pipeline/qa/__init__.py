@@ -12,7 +12,15 @@ severity is "error" (blocks publishing) or "warning" (shown to the reviewer).
 from __future__ import annotations
 
 from .base import ERROR, WARNING, Finding, Term
-from .run import check_segment, check_translation, prepared_source, run_checks, terms_from_glossary, terms_from_manifest
+from .run import (
+    check_segment,
+    check_translation,
+    prepared_source,
+    run_checks,
+    segment_terms,
+    terms_from_glossary,
+    terms_from_manifest,
+)
 
 __all__ = [
     "ERROR",
@@ -23,6 +31,7 @@ __all__ = [
     "check_translation",
     "prepared_source",
     "run_checks",
+    "segment_terms",
     "terms_from_glossary",
     "terms_from_manifest",
 ]

@@ -75,6 +75,16 @@ def terms_from_glossary(glossary, source: str, lang: str, verbatim: Iterable[tup
     return terms
 
 
+def segment_terms(segment: dict[str, Any], lang: str, glossary) -> list[Term]:
+    """The terms a manifest segment's `lang` text must hold (`review import`, the publish gate): the current
+    glossary's, found outside the verbatim spans; without a glossary, those the run recorded."""
+    from ..manifest import verbatim_spans
+
+    if glossary is not None:
+        return terms_from_glossary(glossary, segment["source"], lang, verbatim_spans(segment))
+    return terms_from_manifest((segment.get("targets") or {}).get(lang) or {})
+
+
 def check_translation(segment: Segment, translation: Translation, *, demo: bool = False) -> list[Finding]:
     """The findings for a translation the run produced (machine or memory text); none for a verbatim copy."""
     if translation.origin == "verbatim":

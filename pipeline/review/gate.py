@@ -57,7 +57,8 @@ def check_language(
     manifest: dict[str, Any], lang: str, planned: list, glossary, *, allow_unreviewed: bool
 ) -> list[Refusal]:
     """The rows of one language that refuse it; fills `planned[i].problems` (errors) and `.warnings`."""
-    from ..qa import check_segment, terms_from_glossary, terms_from_manifest
+    from ..manifest import verbatim_spans
+    from ..qa import check_segment, segment_terms
 
     demo = bool(((manifest.get("models") or {}).get(lang) or {}).get("demo"))
     document = str(((manifest.get("documents") or {}).get(lang) or {}).get("path") or f"the {lang} review document")
@@ -68,12 +69,8 @@ def check_language(
         row = index + 2
         if published.how in (EMPTIED, VERBATIM):
             continue
-        spans = [(s.get("start", 0), s.get("end", 0)) for s in segment.get("spans") or [] if s.get("kind") == "verbatim"]
-        if glossary is not None:
-            terms = terms_from_glossary(glossary, segment["source"], lang, spans)
-        else:
-            terms = terms_from_manifest((segment.get("targets") or {}).get(lang) or {})
-        findings = check_segment(segment["source"], published.text, lang, terms, verbatim=spans, demo=demo)
+        terms = segment_terms(segment, lang, glossary)
+        findings = check_segment(segment["source"], published.text, lang, terms, verbatim=verbatim_spans(segment), demo=demo)
         published.problems = [f"{f.code}: {f.message}" for f in findings if f.error]
         published.warnings = [f"{f.code}: {f.message}" for f in findings if not f.error]
         if published.how == NEEDS_GLOSSARY and not published.problems:

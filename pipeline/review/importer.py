@@ -376,22 +376,6 @@ def _check_language_column(path: Path, lang: str, columns: list[str], languages:
     )
 
 
-def _terms(segment: dict, lang: str, glossary) -> list[tuple[str, str, str]]:
-    """(English, target form, status) of the glossary terms in the segment's source."""
-    if glossary is not None:
-        verbatim = [(s.get("start", 0), s.get("end", 0)) for s in segment.get("spans") or [] if s.get("kind") == "verbatim"]
-        result = []
-        for match in glossary.find(segment["source"]):
-            if any(match.start < end and start < match.end for start, end in verbatim):
-                continue
-            target = match.target(lang)
-            if target is not None:
-                result.append((match.text, target, match.status_for(lang)))
-        return result
-    target = (segment.get("targets") or {}).get(lang) or {}
-    return [(t["source"], t["target"], t.get("status", "approved")) for t in target.get("terms") or []]
-
-
 def _contains(text: str, expected: str, lang: str) -> bool:
     try:
         from ..glossary.check import contains_target
@@ -400,16 +384,13 @@ def _contains(text: str, expected: str, lang: str) -> bool:
     return contains_target(text, expected, lang)
 
 
-def _quality(segment: dict, lang: str, text: str, glossary, demo: bool) -> list[dict[str, str]]:
-    """The quality checks (pipeline/qa) on a reviewed text; approved glossary terms are the glossary flags' job."""
-    from ..qa import check_segment, terms_from_glossary, terms_from_manifest
+def _quality(segment: dict, lang: str, text: str, terms, demo: bool) -> list[dict[str, str]]:
+    """The quality checks (pipeline/qa) on a reviewed text, given the segment's terms (`qa.segment_terms`);
+    approved glossary terms are the glossary flags' job."""
+    from ..manifest import verbatim_spans
+    from ..qa import check_segment
 
-    spans = [(s.get("start", 0), s.get("end", 0)) for s in segment.get("spans") or [] if s.get("kind") == "verbatim"]
-    if glossary is not None:
-        terms = terms_from_glossary(glossary, segment["source"], lang, spans)
-    else:
-        terms = terms_from_manifest((segment.get("targets") or {}).get(lang) or {})
-    findings = check_segment(segment["source"], text, lang, terms, verbatim=spans, demo=demo)
+    findings = check_segment(segment["source"], text, lang, terms, verbatim=verbatim_spans(segment), demo=demo)
     return [f.to_dict() for f in findings if f.code != "term-missing"]
 
 
@@ -559,6 +540,7 @@ def import_review(
     """
     from ..manifest import file_sha256, read_manifest
     from ..outputs import ReleasePaths, release_lock
+    from ..qa import segment_terms
     from .reader import KIND_REVIEW, read_review_document
     from .writer import language_style
 
@@ -648,14 +630,15 @@ def import_review(
             reviewers.append(last_author)
         review.reviewers = list(dict.fromkeys(reviewers))
         if status != EMPTIED and origin != "verbatim":
-            for english, expected, term_status in _terms(segment, lang, glossary):
-                if term_status != "approved" or _contains(text, expected, lang):
+            terms = segment_terms(segment, lang, glossary)
+            for term in terms:
+                if term.status != "approved" or _contains(text, term.target, lang):
                     continue
-                code = "glossary-changed" if _contains(machine, expected, lang) else "glossary-missing"
+                code = "glossary-changed" if _contains(machine, term.target, lang) else "glossary-missing"
                 if code not in review.flags:
                     review.flags.append(code)
-                review.glossary.append(f"{english} → {expected} not in the reviewed text")
-            review.qa = _quality(segment, lang, text, glossary, demo)
+                review.glossary.append(f"{term.source} → {term.target} not in the reviewed text")
+            review.qa = _quality(segment, lang, text, terms, demo)
         reviews.append(review)
 
     scored = [r for r in reviews if r.status != EMPTIED and r.origin != "verbatim"]
