@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .match import fold, lower
-from .model import Entry, Glossary, Problem, is_cjk_lang
+from .model import CACHED_TEXT_CHARS, Entry, Glossary, Problem, is_cjk_lang
 
 __all__ = [
     "DEFAULT_REQUIRED_LANGS",
@@ -295,9 +295,6 @@ def lint(entries: list[Entry], required_langs: tuple[str, ...] = DEFAULT_REQUIRE
 
 
 # --------------------------------------------------------------------------------------------- --against
-
-
-CACHED_TEXT_CHARS = 2_000  # longer texts are not kept in the caches below: 8,192 of them stay a few MB at most
 
 
 def _comparable(text: str, lang: str) -> str:

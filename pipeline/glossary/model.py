@@ -144,7 +144,7 @@ class Entry:
 
 
 FIND_MEMO = 4096  # texts whose matches a Glossary remembers
-FIND_MEMO_CHARS = 2_000  # ... each at most this long
+CACHED_TEXT_CHARS = 2_000  # the longest text the glossary's caches keep (sentence-sized: a few MB at most)
 
 
 @dataclass
@@ -305,7 +305,7 @@ class Glossary:
                 with no_gc():
                     self._matcher = Matcher(self.entries)
             found = tuple(self._matcher.find(text))
-            if len(text) <= FIND_MEMO_CHARS:  # sentence-sized texts only: the memo stays a few MB at most
+            if len(text) <= CACHED_TEXT_CHARS:
                 if len(self._found) >= FIND_MEMO:
                     self._found.clear()
                 self._found[text] = found
