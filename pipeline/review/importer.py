@@ -188,6 +188,15 @@ class DocumentImport:
 # --------------------------------------------------------------------------------------------- files
 
 
+def _release_paths(manifest_path: Path, release: str | None):
+    """The release's files (outputs.ReleasePaths, its lock among them) for the manifest at `manifest_path` whose
+    `release` field is given (a manifest without one: its file name up to the first dot)."""
+    from ..outputs import ReleasePaths
+
+    manifest_path = Path(manifest_path)
+    return ReleasePaths(manifest_path.parent, release or manifest_path.name.split(".")[0])
+
+
 def reviewed_path(manifest: Path) -> Path:
     """`<release>.reviewed.json` next to `<release>.manifest.json` (named in one place: outputs.ReleasePaths)."""
     from ..outputs import ReleasePaths
@@ -539,7 +548,7 @@ def import_review(
     importing several documents (`render_copies`).
     """
     from ..manifest import file_sha256, read_manifest
-    from ..outputs import ReleasePaths, release_lock
+    from ..outputs import release_lock
     from ..qa import segment_terms
     from .reader import KIND_REVIEW, read_review_document
     from .writer import language_style
@@ -684,8 +693,7 @@ def import_review(
         result.outside_text = [
             {"where": where, "text": text} for where, text in document.outside if _line_key(text) not in generated
         ]
-    paths = ReleasePaths(manifest_path.parent, manifest.get("release") or manifest_path.name.split(".")[0])
-    with release_lock(paths):
+    with release_lock(_release_paths(manifest_path, manifest.get("release"))):
         # Read, merge and check under the lock: another import of this release waits for this one.
         plan = _plan(result, sha256, manifest, override)
         from ..memory import reviews
@@ -704,15 +712,14 @@ def render_copies(results: list[DocumentImport]) -> None:
     with `render_copy=False` (a 2,000-row release's copy is 4 MB: rendering it after every document of a command
     was a tenth of the import)."""
     from ..memory.reviews import render_json
-    from ..outputs import ReleasePaths, release_lock
+    from ..outputs import release_lock
 
     done: set[Path] = set()
     for result in results:
         if result.reviewed_file in done:
             continue
         done.add(result.reviewed_file)
-        manifest_path = Path(result.manifest)
-        with release_lock(ReleasePaths(manifest_path.parent, result.release or manifest_path.name.split(".")[0])):
+        with release_lock(_release_paths(result.manifest, result.release)):
             render_json(result.reviewed_file)
 
 
