@@ -240,15 +240,16 @@ def test_ctrl_c_at_any_stage_leaves_previous_or_complete_documents(previous, sam
     _rerun_works(cli, sample_copy, out)
 
 
-def test_kill_9_mid_run_leaves_only_whole_files_and_the_next_run_cleans_up(installed, tmp_path, cli):
-    """A real `python -m pipeline run` over many releases, killed with SIGKILL once some releases are done."""
+def signalled_long_run(tmp_path: Path, sig: int) -> tuple[Path, Path, subprocess.Popen, str]:
+    """A real `python -m pipeline run` over 10 releases, sent `sig` once two are done (somewhere inside the next):
+    (the releases folder, the output folder, the ended process, its stderr)."""
     releases = tmp_path / "releases"
     releases.mkdir()
     for k in range(10):
         shutil.copy(SAMPLE, releases / f"release-{k:02d}.txt")
     out = tmp_path / "out"
     command = [sys.executable, "-m", "pipeline", "run", str(releases), "--out", str(out), "--no-glossary", "--quiet"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     try:
         while time.monotonic() < deadline and process.poll() is None:
@@ -256,10 +257,16 @@ def test_kill_9_mid_run_leaves_only_whole_files_and_the_next_run_cleans_up(insta
                 break
             time.sleep(0.01)
         time.sleep(0.05)  # somewhere inside the next release
-        assert process.poll() is None, "the run finished before it could be killed: give it more releases"
+        assert process.poll() is None, f"the run finished before {signal.Signals(sig).name}: give it more releases"
     finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=120)
+    return releases, out, process, stderr
+
+
+def test_kill_9_mid_run_leaves_only_whole_files_and_the_next_run_cleans_up(installed, tmp_path, cli):
+    """A real `python -m pipeline run` over many releases, killed with SIGKILL once some releases are done."""
+    releases, out, process, _ = signalled_long_run(tmp_path, signal.SIGKILL)
     assert process.returncode == -signal.SIGKILL
 
     for folder in out.iterdir():

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -69,26 +68,9 @@ def test_sigterm_while_writing_exits_143_with_one_line_and_leaves_no_lock_or_tem
 
 def test_sigterm_at_a_random_moment_of_a_long_run_is_clean(installed, tmp_path, cli):
     """A real `python -m pipeline run` over many releases, sent SIGTERM once some are done (as `timeout` does)."""
-    import shutil
+    from test_robustness_output import signalled_long_run
 
-    releases = tmp_path / "releases"
-    releases.mkdir()
-    for k in range(10):
-        shutil.copy(SAMPLE, releases / f"release-{k:02d}.txt")
-    out = tmp_path / "out"
-    command = [sys.executable, "-m", "pipeline", "run", str(releases), "--out", str(out), "--no-glossary", "--quiet"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline and process.poll() is None:
-            if len(list(out.glob("*/*.manifest.json"))) >= 2:
-                break
-            time.sleep(0.01)
-        time.sleep(0.05)
-        assert process.poll() is None, "the run finished before SIGTERM: give it more releases"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=120)
+    releases, out, process, stderr = signalled_long_run(tmp_path, signal.SIGTERM)
     assert process.returncode == 143, stderr
     assert "Terminated (SIGTERM)" in stderr and "Traceback" not in stderr
     assert _leftovers(out) == []
