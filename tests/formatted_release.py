@@ -60,29 +60,25 @@ def add_hyperlink(paragraph, text: str, url: str):
 
 
 def add_page_field(paragraph) -> None:
+    """A complex PAGE field (begin, instruction, separate, result "1", end), each part in a run of its own."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    def run_with(child):
+    def run_with(tag: str, text: str | None = None, field_char: str | None = None) -> None:
+        child = OxmlElement(tag)
+        if text is not None:
+            child.text = text
+        if field_char is not None:
+            child.set(qn("w:fldCharType"), field_char)
         r = OxmlElement("w:r")
         r.append(child)
         paragraph._p.append(r)
 
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    run_with(begin)
-    instr = OxmlElement("w:instrText")
-    instr.text = " PAGE "
-    run_with(instr)
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    run_with(sep)
-    t = OxmlElement("w:t")
-    t.text = "1"
-    run_with(t)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
+    run_with("w:fldChar", field_char="begin")
+    run_with("w:instrText", " PAGE ")
+    run_with("w:fldChar", field_char="separate")
+    run_with("w:t", "1")
+    run_with("w:fldChar", field_char="end")
 
 
 def add_text_box(paragraph, text: str) -> None:
