@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.engine import base  # noqa: E402  (light: dataclasses + the document model)
+from pipeline.translation.engine import base  # noqa: E402  (light: dataclasses + the document model)
 
 length = int(os.environ.get("BENCH_DECODE_LEN", "32"))
 defaults = list(base.DecodeOptions.__init__.__defaults__)
@@ -25,8 +25,8 @@ if os.environ.get("BENCH_KEEP_PLACEHOLDERS") == "1":
     # Random weights drop the glossary placeholders, which sends every protected segment through retry and
     # recovery (3 model calls instead of 1). A real model carries them through: append the source's
     # placeholders to the model's (full, fixed-length) output so the run does a real model's work.
-    from pipeline.engine.argos import ArgosEngine
-    from pipeline.protect import STYLES
+    from pipeline.translation.engine.argos import ArgosEngine
+    from pipeline.translation.protect import STYLES
 
     _translate = ArgosEngine.translate
 

@@ -26,9 +26,9 @@ tr = synthetic_release(n, langs=(lang,), source=root / "samples" / "kmu-kumamoto
 import docx  # noqa: E402,F401  (imported before the clock starts, as in a run that has written before)
 
 if mode == "publish":
-    from pipeline.review.publish import PublishedSegment, build_bilingual, build_publication  # noqa: E402
+    from pipeline.publish.publisher import PublishedSegment, build_bilingual, build_publication  # noqa: E402
 else:
-    from pipeline.review.writer import write_review_docx  # noqa: E402
+    from pipeline.review.write.writer import write_review_docx  # noqa: E402
 
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 started, cpu_started = time.perf_counter(), time.process_time()

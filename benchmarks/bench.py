@@ -111,13 +111,13 @@ def parse_timings(stderr: str) -> dict[str, float]:
 def sample_segments():
     """The sample's segments through the project's own ingest + segment (a rough split as a fallback)."""
     try:
-        from pipeline.ingest import read_release
-        from pipeline.segment import segment_release
+        from pipeline.source.ingest import read_release
+        from pipeline.source.segment import segment_release
 
         release = segment_release(read_release(SAMPLE))
-        return release.segments, "pipeline.segment"
+        return release.segments, "pipeline.source.segment"
     except ImportError:
-        from pipeline.document import Segment
+        from pipeline.core.release import Segment
 
         text = SAMPLE.read_text(encoding="utf-8")
         sentences = [s for line in text.splitlines() for s in re.split(r"(?<=[.!?])\s+", line.strip()) if s.strip()]
@@ -168,7 +168,7 @@ class CountingEngine:
             # A real model carries placeholders through; random weights drop them, which sends every
             # protected segment into retry + recovery (3-4× the model work). Appending the source's
             # placeholders to the (full, fixed-length) model output gives the real model's workload.
-            from pipeline.protect import STYLES
+            from pipeline.translation.protect import STYLES
 
             outputs = [
                 out + "".join(m.group(0) for style in STYLES for m in style.tolerant.finditer(src))
@@ -178,7 +178,7 @@ class CountingEngine:
 
 
 def make_options(beam, threads, batch, decode_len):
-    from pipeline.engine.base import DecodeOptions
+    from pipeline.translation.engine.base import DecodeOptions
 
     return DecodeOptions(
         beam_size=beam, threads=threads, max_batch_size=batch, max_decoding_length=decode_len, min_decoding_length=decode_len
@@ -200,7 +200,7 @@ def raw_kwargs(options):
 
 def bench_pairs(engines, segments, glossary, options, rounds, results):
     """(a) raw translate_batch, (b) translate_segments, (c) one call per sentence; per language pair."""
-    from pipeline.translate import translate_segments
+    from pipeline.translation.stage import translate_segments
 
     print("\n== (a) raw translate_batch  vs  (b) translate stage  vs  (c) per-sentence loop ==")
     print("  (b)  = translate_segments with the glossary, ArgosEngine; the model's output carries the placeholders")
@@ -323,8 +323,8 @@ def bench_language_check(engines, options, rounds, results):
     these 10-word sentences is ~12-20 tokens) with the run's beam size, then detect_language on the output."""
     import dataclasses
 
-    from pipeline.detect import detect_language
-    from pipeline.engine.verify import SMOKE_SENTENCES
+    from pipeline.source.detect import detect_language
+    from pipeline.translation.engine.verify import SMOKE_SENTENCES
 
     engine = next(iter(engines.values()))
     saved = engine.options
@@ -538,7 +538,7 @@ def main() -> None:
     if args.quick:
         args.rounds, args.releases, args.no_grid = 3, 10, True
 
-    from pipeline.engine.base import DecodeOptions
+    from pipeline.translation.engine.base import DecodeOptions
 
     defaults = DecodeOptions()
     beam = args.beam_size or defaults.beam_size
@@ -574,7 +574,7 @@ def main() -> None:
         print(f"glossary: {where}")
         results["glossary"] = None if glossary is None else str(getattr(glossary, "path", "?"))
 
-        from pipeline.engine.argos import load_engine
+        from pipeline.translation.engine.argos import load_engine
 
         options = make_options(beam, threads, batch, args.decode_len)
         started = time.perf_counter()

@@ -124,13 +124,13 @@ def timed(name, fn):
     figures[name] = (time.perf_counter() - w, time.process_time() - c)
     return value
 def imports():
-    import pipeline.cli.run, pipeline.run, pipeline.translate, pipeline.review.writer  # noqa
+    import pipeline.cli.run, pipeline.run, pipeline.translation.stage, pipeline.review.write.writer  # noqa
     import ctranslate2, sentencepiece, docx, langdetect, opencc, yaml  # noqa
 timed("imports", imports)
 from pipeline.cli.run import _load_glossary
 timed("glossary", lambda: _load_glossary(None))
-from pipeline.engine.argos import load_engine
-from pipeline.engine.base import DecodeOptions
+from pipeline.translation.engine.argos import load_engine
+from pipeline.translation.engine.base import DecodeOptions
 for lang in ("zh-TW", "ja"):
     timed(f"engine {lang}", lambda: load_engine(lang, DecodeOptions()))
 from pipeline import detect
@@ -222,9 +222,9 @@ def _stage_seconds(stderr: str) -> list[str]:
 def bench_placeholders(engines: dict, segments, glossary, options, rounds: int, results: dict) -> None:
     """Raw CTranslate2 on the plain sources vs on the sources protected with each placeholder form, and the stage
     with the form chosen per model; source tokens per variant."""
-    from pipeline.placeholder_choice import form_costs, styles_for
-    from pipeline.protect import STYLES
-    from pipeline.translate import translate_segments
+    from pipeline.translation.placeholders import form_costs, styles_for
+    from pipeline.translation.protect import STYLES
+    from pipeline.translation.stage import translate_segments
 
     print("\n== placeholders: raw CTranslate2 on plain vs protected text; the stage with the chosen form ==")
     translatable = [s for s in segments if not s.verbatim]
@@ -287,9 +287,9 @@ def short_releases(n: int, per_release: int = 4):
     nothing is deduplicated): a press office's many short notices."""
     from dataclasses import replace
 
-    from pipeline.document import TEXT, Span
-    from pipeline.ingest import read_release
-    from pipeline.segment import segment_release
+    from pipeline.core.release import TEXT, Span
+    from pipeline.source.ingest import read_release
+    from pipeline.source.segment import segment_release
 
     base = [s for s in segment_release(read_release(SAMPLE)).segments if not s.verbatim_spans() and not s.verbatim]
     releases = []
@@ -305,11 +305,11 @@ def short_releases(n: int, per_release: int = 4):
 
 def bench_batching(engines: dict, glossary, rounds: int, results: dict, n_releases: int = 20) -> None:
     """The run's translate work for many short releases: release by release (one call per language each) vs
-    pipeline/prefetch.py (the first calls of a chunk's releases merged into one per language), alternated."""
+    pipeline/translation/batching.py (the first calls of a chunk's releases merged into one per language), alternated."""
     from bench import CountingEngine
 
-    from pipeline import prefetch
-    from pipeline.document import SENTENCE, Paragraph, Release
+    from pipeline.translation import batching as prefetch
+    from pipeline.core.release import SENTENCE, Paragraph, Release
     from pipeline.run import StageTimes, translate_release
 
     print(f"\n== many releases: {n_releases} short releases, release by release vs merged first calls ==")
@@ -370,7 +370,7 @@ def main() -> None:
         install_bench_packages(packages_dir)
         env = child_env(packages_dir, args.decode_len)
         bench_fixed_cost(env, args.rounds, results)
-        from pipeline.engine.argos import load_engine
+        from pipeline.translation.engine.argos import load_engine
 
         options = make_options(2, 0, 32, args.decode_len)
         engines = {lang: load_engine(lang, options) for lang in ("zh-TW", "ja")}

@@ -30,12 +30,12 @@ def _pseudo_cjk(match) -> str:
 
 def synthetic_release(n: int, langs=LANGS, source: Path = SAMPLE, glossary: Path = GLOSSARY):
     """A TranslatedRelease of `n` segments (the sample's paragraphs repeated), translated by a copy engine."""
-    from pipeline.document import ModelInfo, Paragraph, TranslatedRelease
-    from pipeline.engine.base import Engine
+    from pipeline.core.release import ModelInfo, Paragraph, TranslatedRelease
+    from pipeline.translation.engine.base import Engine
     from pipeline.glossary import load_glossary
-    from pipeline.ingest import read_release
-    from pipeline.segment import segment_release
-    from pipeline.translate import translate_segments
+    from pipeline.source.ingest import read_release
+    from pipeline.source.segment import segment_release
+    from pipeline.translation.stage import translate_segments
 
     class Copy(Engine):
         """Writes each lower-case English word as two CJK characters (chosen by the word), keeps the rest: a

@@ -1,3 +1,3 @@
-from .cli import console
+from pipeline.cli import console
 
 console()

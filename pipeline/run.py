@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .qa import run_checks
-from .document import TranslatedRelease
-from .engine.base import Engine
-from .outputs import (
+from pipeline.qa import run_checks
+from pipeline.core.release import TranslatedRelease
+from pipeline.translation.engine.base import Engine
+from pipeline.files.release_folder import (
     ReleasePaths,
     file_sha256,
     guard_reviewer_edits,
@@ -22,8 +22,8 @@ from .outputs import (
     record_written,
     release_lock,
 )
-from .preflight import check_output_paths
-from .translate import MemoryLookup, TermFinder, translate_segments
+from pipeline.files.preflight import check_output_paths
+from pipeline.translation.stage import MemoryLookup, TermFinder, translate_segments
 
 RELEASE_SUFFIXES = (".txt", ".md", ".docx")
 
@@ -48,9 +48,9 @@ class ReleaseResult:
 
 def prepare_release(path: Path, source_lang: str | None, times: StageTimes):
     """ingest → detect → segment"""
-    from .detect import require_english
-    from .ingest import read_release
-    from .segment import segment_release
+    from pipeline.source.detect import require_english
+    from pipeline.source.ingest import read_release
+    from pipeline.source.segment import segment_release
 
     started = time.perf_counter()
     release = read_release(path)
@@ -73,14 +73,14 @@ def translate_release(
 ) -> TranslatedRelease:
     uncovered: list[str] = []
     if glossary is not None:
-        from .glossary import find_uncovered_names
+        from pipeline.glossary import find_uncovered_names
 
         started = time.perf_counter()
         uncovered = find_uncovered_names(release.text, glossary)
         times.add("glossary", started)
     people = None
     if glossary is not None and hasattr(glossary, "titles"):
-        from .mentions import resolve_people
+        from pipeline.glossary.people.mentions import resolve_people
 
         started = time.perf_counter()
         people = resolve_people(release, glossary)  # "President Yu" → the glossary's person, per segment
@@ -113,9 +113,9 @@ def write_release(
     translated: TranslatedRelease, out_dir: Path, force: bool, times: StageTimes, write_progress: WriteProgress | None = None
 ) -> ReleaseResult:
     """Review documents and manifest, each written to a temporary file and renamed: never half-written."""
-    from .atomic import atomic_output
-    from .manifest import build_manifest, write_manifest
-    from .review.writer import write_review_docx
+    from pipeline.files.atomic import atomic_output
+    from pipeline.files.manifest import build_manifest, write_manifest
+    from pipeline.review.write.writer import write_review_docx
 
     started = time.perf_counter()
     release = translated.release
@@ -150,7 +150,7 @@ def write_release(
 
 def collect_releases(inputs: list[Path]) -> list[Path]:
     """Files as given; folders expanded to the releases they hold (sorted, not recursive)."""
-    from .errors import InputError
+    from pipeline.core.errors import InputError
 
     releases: list[Path] = []
     for item in inputs:
@@ -204,7 +204,7 @@ def run_releases(
     prepared = [prepare_release(path, source_lang, times) for path in paths]
     check_output_paths(out_dir, [release.name for release in prepared], list(engines))  # before any model runs
     results = []
-    from .prefetch import batched  # several releases: the first model call of a chunk's releases merged (issue 14)
+    from pipeline.translation.batching import batched  # several releases: the first model call of a chunk's releases merged (issue 14)
 
     for release, chunk_engines in batched(prepared, engines, translate_release, glossary, memory, times):
         translated = translate_release(release, chunk_engines, glossary, memory, times)

@@ -32,12 +32,12 @@ MARKED = ("p01.s01", "p02.s02")
 def main() -> None:
     import docx
 
-    from pipeline.document import ModelInfo, TranslatedRelease, Translation
+    from pipeline.core.release import ModelInfo, TranslatedRelease, Translation
     from pipeline.glossary import find_uncovered_names, load_glossary
     from pipeline.qa import run_checks
     from pipeline.run import StageTimes, prepare_release
-    from pipeline.translate import find_terms
-    from pipeline.review.writer import write_review_docx
+    from pipeline.translation.stage import find_terms
+    from pipeline.review.write.writer import write_review_docx
 
     release = prepare_release(ROOT / "samples" / "kmu-kumamoto-mou-2025.txt", None, StageTimes())
     import os

@@ -25,7 +25,7 @@ GLOSSARY = ROOT / "glossaries"
 @pytest.fixture(scope="session")
 def identity_packages(tmp_path_factory) -> dict[str, Path]:
     """.argosmodel files for en→zt and en→ja whose models copy their input exactly."""
-    from pipeline.engine.demo_model import build_identity_package
+    from pipeline.translation.engine.demo_model import build_identity_package
 
     folder = tmp_path_factory.mktemp("argosmodels")
     training = SAMPLE.read_text(encoding="utf-8")

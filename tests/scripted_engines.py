@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pipeline.document import ModelInfo
-from pipeline.engine.base import Engine
+from pipeline.core.release import ModelInfo
+from pipeline.translation.engine.base import Engine
 
 
 class ScriptedEngine(Engine):

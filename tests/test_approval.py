@@ -26,7 +26,7 @@ def run(audit_run):  # noqa: F811
     that approving them as they are passes the checks."""
     import json
 
-    from pipeline.manifest import file_sha256
+    from pipeline.files.manifest import file_sha256
 
     doc = docx.Document(audit_run.review("zh-TW"))
     for sid, text in TRANSLATED.items():

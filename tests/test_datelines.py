@@ -1,12 +1,12 @@
-"""English datelines (pipeline/datelines.py): recognised at the start of the first body paragraph, their own row."""
+"""English datelines (pipeline/source/datelines.py): recognised at the start of the first body paragraph, their own row."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.datelines import english_dateline_end
-from pipeline.document import DATELINE, Release, SENTENCE, TITLE
-from pipeline.segment import segment_release
+from pipeline.source.datelines import english_dateline_end
+from pipeline.core.release import DATELINE, Release, SENTENCE, TITLE
+from pipeline.source.segment import segment_release
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 ctranslate2 = pytest.importorskip("ctranslate2")
 spm = pytest.importorskip("sentencepiece")
 
-from pipeline.engine.demo_model import build_identity_package  # noqa: E402
+from pipeline.translation.engine.demo_model import build_identity_package  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "kmu-kumamoto-mou-2025.txt"
 MAX_POSITIONS = 512

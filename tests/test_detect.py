@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.detect import (
+from pipeline.source.detect import (
     detect_language,
     find_foreign_spans,
     is_foreign,
     require_english,
     script_counts,
 )
-from pipeline.document import Release
-from pipeline.errors import InputError
+from pipeline.core.release import Release
+from pipeline.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "kmu-kumamoto-mou-2025.txt"
@@ -221,7 +221,7 @@ def test_override_other_language_is_refused():
 def test_stage_modules_import_fast():
     """langdetect, pysbd and python-docx are loaded on use, not on import (the CLI's --help stays fast)."""
     code = (
-        "import sys, pipeline.detect, pipeline.segment, pipeline.ingest; "
+        "import sys, pipeline.source.detect, pipeline.source.segment, pipeline.source.ingest; "
         "print(sorted(m for m in ('langdetect', 'pysbd', 'docx') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -243,10 +243,10 @@ def _profile_count() -> int:
 @pytest.fixture
 def fresh_langdetect(monkeypatch):
     """No profiles loaded yet, in this module and in langdetect (as in a new process); restored afterwards."""
-    import pipeline.detect
+    import pipeline.source.detect
     from langdetect import detector_factory
 
-    monkeypatch.setattr(pipeline.detect, "_FACTORY", None, raising=False)
+    monkeypatch.setattr(pipeline.source.detect, "_FACTORY", None, raising=False)
     monkeypatch.setattr(detector_factory, "_factory", None)
     monkeypatch.setenv("TRANSLATE_CACHE_DIR", "")  # build from the profiles (the cache: test_detect_profiles.py)
     return detector_factory
@@ -327,7 +327,7 @@ def test_ctrl_c_while_loading_profiles_ends_the_cli_run_with_130(
 
 
 def test_a_broken_profile_is_a_clear_error_not_detection_with_fewer_languages(fresh_langdetect):
-    from pipeline.errors import PipelineError
+    from pipeline.core.errors import PipelineError
 
     with pytest.MonkeyPatch.context() as mp:
         _fail_at_profile(mp, 5, _raise(ValueError("truncated profile")))

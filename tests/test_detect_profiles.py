@@ -1,11 +1,11 @@
-"""The cache of langdetect's built table (pipeline/detect_profiles.py): same numbers, same answers, never half-used."""
+"""The cache of langdetect's built table (pipeline/source/detect_profiles.py): same numbers, same answers, never half-used."""
 
 from __future__ import annotations
 
 import pytest
 
-import pipeline.detect as detect
-from pipeline import detect_profiles
+import pipeline.source.detect as detect
+from pipeline.source import detect_profiles
 
 TEXTS = [
     (detect.Path(__file__).resolve().parent.parent / "samples" / "kmu-kumamoto-mou-2025.txt").read_text(encoding="utf-8"),

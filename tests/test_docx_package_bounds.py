@@ -1,12 +1,12 @@
-"""The byte-count shortcut of the bounded .docx check (pipeline/docx_package.py): its counts are upper bounds of
+"""The byte-count shortcut of the bounded .docx check (pipeline/docx/package.py): its counts are upper bounds of
 what the parser counts, and it steps aside for encodings whose markup is not ASCII bytes."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline import docx_package
-from pipeline.docx_package import DocxRefused, _bounds_from_bytes, _count, _Counter
+from pipeline.docx import package as docx_package
+from pipeline.docx.package import DocxRefused, _bounds_from_bytes, _count, _Counter
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -22,7 +22,7 @@ import review_edits as edit
 from conftest import SAMPLE
 from glyph_forms import GlyphReader
 from libreoffice import PDF, WORD_2007, op
-from pipeline.review.fonts import FONTS
+from pipeline.docx.fonts import FONTS
 from test_review_import import Run, run, translated  # noqa: F401 (run, translated: the shared fixtures)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

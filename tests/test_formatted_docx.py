@@ -14,12 +14,12 @@ import pytest
 
 import formatted_release as fr
 from conftest import GLOSSARY
-from pipeline.document import Mark, Segment
+from pipeline.core.release import Mark, Segment
 from pipeline.glossary import load_glossary
-from pipeline.ingest import read_release
+from pipeline.source.ingest import read_release
 from pipeline.run import run_releases
-from pipeline.segment import segment_release
-from pipeline.translate import translate_segments
+from pipeline.source.segment import segment_release
+from pipeline.translation.stage import translate_segments
 from scripted_engines import AligningEngine, ScriptedEngine, drop_tags, pseudo_translate, swap_tag_order, tagged_suffix
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -64,7 +64,7 @@ def test_a_text_box_only_document_is_not_empty(tmp_path):
 
 
 def _segment(source: str, marks: list[Mark]) -> Segment:
-    from pipeline.segment import make_spans
+    from pipeline.source.segment import make_spans
 
     return Segment("p01.s01", "sentence", 1, 1, source, spans=make_spans(source), marks=marks)
 
@@ -118,8 +118,8 @@ def test_a_mark_over_the_whole_segment_is_not_sent_as_a_tag():
 
 def test_the_real_ctranslate2_path_aligns_through_attention(installed):
     """ArgosEngine.align on the identity package: CTranslate2's return_attention with the output as prefix."""
-    from pipeline.engine.argos import load_engine
-    from pipeline.engine.base import DecodeOptions
+    from pipeline.translation.engine.argos import load_engine
+    from pipeline.translation.engine.base import DecodeOptions
 
     engine = load_engine("ja", DecodeOptions(), verify=False)
     source = "Kaohsiung Medical University signed an agreement."

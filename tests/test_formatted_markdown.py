@@ -6,7 +6,7 @@ import html5lib
 import pytest
 
 import formatted_release as fr
-from pipeline.ingest import read_release
+from pipeline.source.ingest import read_release
 from test_formatted_docx import _run_and_review
 
 NS = "{http://www.w3.org/1999/xhtml}"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import GlossaryError
+from pipeline.core.errors import GlossaryError
 from pipeline.glossary import Entry, Glossary, default_glossary_path, find_uncovered_names, load_glossary
 from pipeline.glossary.formats import FORMATS
 from pipeline.glossary.load import glossary_hash

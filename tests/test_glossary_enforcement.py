@@ -11,9 +11,9 @@ import pytest
 import scripted_engines as e
 from conftest import GLOSSARY, SAMPLE
 from pipeline.glossary import load_glossary
-from pipeline.ingest import read_release
-from pipeline.segment import segment_release
-from pipeline.translate import translate_segments
+from pipeline.source.ingest import read_release
+from pipeline.source.segment import segment_release
+from pipeline.translation.stage import translate_segments
 
 
 @pytest.fixture(scope="module")

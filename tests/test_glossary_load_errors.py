@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.errors import GlossaryError
+from pipeline.core.errors import GlossaryError
 from pipeline.glossary import load_glossary
 
 GOOD = "entries:\n  - id: gate\n    english: Gate\n    targets: {zh-TW: 門, ja: 門}\n"

@@ -1,4 +1,4 @@
-"""pipeline.review.reader: review tables read with tracked changes accepted (used by `glossary check --against`)."""
+"""pipeline.review.read.reader: review tables read with tracked changes accepted (used by `glossary check --against`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ReviewError
-from pipeline.review.reader import read_review_rows
+from pipeline.core.errors import ReviewError
+from pipeline.review.read.reader import read_review_rows
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TRACK = 'w:author="Reviewer" w:date="2025-11-28T00:00:00Z"'
@@ -108,8 +108,8 @@ def test_not_a_word_document(tmp_path):
 
 
 def test_reads_the_review_writer_output(tmp_path):
-    writer = pytest.importorskip("pipeline.review.writer")
-    from pipeline.document import Paragraph, Release, Segment, TranslatedRelease, Translation
+    writer = pytest.importorskip("pipeline.review.write.writer")
+    from pipeline.core.release import Paragraph, Release, Segment, TranslatedRelease, Translation
 
     segments = [
         Segment("p01.s01", "title", 1, 1, "KMU Signs Agreement with Kumamoto University"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import GlossaryError
+from pipeline.core.errors import GlossaryError
 from pipeline.glossary import Entry, load_glossary
 from pipeline.glossary.formats import FORMATS
 

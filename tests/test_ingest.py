@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import InputError
-from pipeline.ingest import read_release
+from pipeline.core.errors import InputError
+from pipeline.source.ingest import read_release
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "kmu-kumamoto-mou-2025.txt"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipeline.docx_stories import laminar, trim_marks
-from pipeline.document import Mark
-from pipeline.inline_tags import carry_marks, insert_tags, read_tags, through
-from pipeline.review.typography import typeset
+from pipeline.docx.stories import laminar, trim_marks
+from pipeline.core.release import Mark
+from pipeline.translation.inline_tags import carry_marks, insert_tags, read_tags, through
+from pipeline.language.typography import typeset
 
 TEXT = "KMU signed with Kumamoto University today."
 LINK = Mark(16, 35, "a", "https://www.kumamoto-u.ac.jp/")

@@ -61,7 +61,7 @@ def test_the_blocker_really_blocks(tmp_path):
 def test_argostranslate_package_imports_without_translate_time_dependencies(tmp_path):
     code = (
         "import json, argostranslate.package, argostranslate.settings\n"
-        "from pipeline.engine.packages import packages_dir\n"
+        "from pipeline.translation.engine.packages import packages_dir\n"
         "print(json.dumps({'dir': str(packages_dir()), 'loaded': sorted(m for m in sys.modules "
         f"if m.split('.')[0] in {TRANSLATE_TIME_ONLY!r})}}))\n"
     )

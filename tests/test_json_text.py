@@ -1,4 +1,4 @@
-"""pipeline/json_text.py: readable JSON at the C encoder's speed — indented down to its records, a record a line."""
+"""pipeline/files/json_text.py: readable JSON at the C encoder's speed — indented down to its records, a record a line."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.json_text import readable
+from pipeline.files.json_text import readable
 
 _scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
 _values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=30)

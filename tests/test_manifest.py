@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import (
+from pipeline.core.release import (
     DATELINE,
     SENTENCE,
     TITLE,
@@ -23,8 +23,8 @@ from pipeline.document import (
     TranslatedRelease,
     Translation,
 )
-from pipeline.errors import ReviewError
-from pipeline.manifest import (
+from pipeline.core.errors import ReviewError
+from pipeline.files.manifest import (
     SCHEMA_VERSION,
     build_manifest,
     file_sha256,
@@ -33,7 +33,7 @@ from pipeline.manifest import (
     segments_by_id,
     write_manifest,
 )
-from pipeline.review.writer import write_review_docx
+from pipeline.review.write.writer import write_review_docx
 
 TITLE_EN = "KMU Signs Collaboration Agreement with Kumamoto University, Japan"
 DATELINE_TEXT = "(中央社訊息服務20251127 16:22:39)"

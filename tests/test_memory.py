@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.document import Segment
-from pipeline.errors import InputError, OutputError
+from pipeline.core.release import Segment
+from pipeline.core.errors import InputError, OutputError
 from pipeline.memory import APPROVED, NEEDS_GLOSSARY_REVIEW, MemoryStore, NewEntry, default_memory_path
 from pipeline.memory.exchange import MDA_NS, XLIFF2_NS, export_memory, import_memory, read_tmx, read_xliff
 
@@ -380,7 +380,7 @@ def test_a_version_1_memory_is_upgraded_in_place_keeping_every_row(tmp_path):
             PRAGMA user_version = 1;
             """
         )
-        from pipeline.document import content_hash
+        from pipeline.core.release import content_hash
 
         conn.execute(
             "INSERT INTO units (source_hash, source, lang, target, status, approved_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",

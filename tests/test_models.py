@@ -7,11 +7,11 @@ import zipfile
 
 import pytest
 
-from pipeline.engine.argos import load_engine
-from pipeline.engine.base import DecodeOptions
-from pipeline.engine.demo_model import build_identity_package
-from pipeline.engine.packages import find_package, installed_packages
-from pipeline.errors import ModelError
+from pipeline.translation.engine.argos import load_engine
+from pipeline.translation.engine.base import DecodeOptions
+from pipeline.translation.engine.demo_model import build_identity_package
+from pipeline.translation.engine.packages import find_package, installed_packages
+from pipeline.core.errors import ModelError
 
 
 def _rewrite_metadata(archive, out, **changes):

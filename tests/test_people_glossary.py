@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.glossary import glossary as glossary_cli
-from pipeline.errors import GlossaryError
+from pipeline.core.errors import GlossaryError
 from pipeline.glossary import load_glossary
-from pipeline.glossary.people import person_of
-from pipeline.glossary.titles import institution_type_of
+from pipeline.glossary.people.names import person_of
+from pipeline.glossary.people.titles import institution_type_of
 
 SHIPPED = Path(__file__).resolve().parent.parent / "glossaries"
 
@@ -155,7 +155,7 @@ def test_own_titles_table_replaces_the_default(tmp_path):
 
 def test_shipped_titles_table_is_the_code_default():
     """glossaries/kmu.yaml ships the table a glossary without `titles:` gets: the two never drift apart."""
-    from pipeline.glossary.titles import default_table
+    from pipeline.glossary.people.titles import default_table
 
     def rows(table):
         return {(t.english, tuple(t.variants), repr(t.forms), t.courtesy) for t in table.titles}

@@ -1,4 +1,4 @@
-"""People with titles resolved across a release (pipeline/mentions.py): every mention rendered from the glossary in
+"""People with titles resolved across a release (pipeline/glossary/people/mentions.py): every mention rendered from the glossary in
 the house style, or flagged on its row; the review Notes say whom a reference was linked to."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import pytest
 
 import scripted_engines as e
 from pipeline.glossary import load_glossary
-from pipeline.ingest import read_release
-from pipeline.mentions import resolve_people
-from pipeline.review.writer import segment_notes
+from pipeline.source.ingest import read_release
+from pipeline.glossary.people.mentions import resolve_people
+from pipeline.review.write.writer import segment_notes
 from pipeline.run import StageTimes, translate_release
-from pipeline.segment import segment_release
+from pipeline.source.segment import segment_release
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "glossaries" / "kmu.yaml"

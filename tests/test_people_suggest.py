@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from pipeline.cli.glossary import glossary as glossary_cli
 from pipeline.glossary import find_uncovered_names, load_glossary
 from pipeline.glossary.formats import FORMATS
-from pipeline.glossary.people_suggest import find_people
+from pipeline.glossary.people.suggest import find_people
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "glossaries"

@@ -1,4 +1,4 @@
-"""Placeholder form per model: the one its tokenizer carries, at the lowest token cost (pipeline/placeholder_choice.py)."""
+"""Placeholder form per model: the one its tokenizer carries, at the lowest token cost (pipeline/translation/placeholders.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 import pytest
 
 import scripted_engines as e
-from pipeline.placeholder_choice import form_costs, styles_for, usable
-from pipeline.protect import STYLES, Shield
-from pipeline.translate import translate_segments
+from pipeline.translation.placeholders import form_costs, styles_for, usable
+from pipeline.translation.protect import STYLES, Shield
+from pipeline.translation.stage import translate_segments
 from test_translate_stage import SENTENCES, FakeGlossary, seg
 
 
@@ -94,8 +94,8 @@ def test_a_failing_cheap_form_still_falls_back_to_the_other():
 @pytest.mark.parametrize("to_code", ["ja"])
 def test_real_sentencepiece_counts_decide(installed, to_code):
     """The identity package's SentencePiece model (byte fallback, no ⟦⟧ pieces) makes ⟦n⟧ dearer than ZXQn."""
-    from pipeline.engine.argos import load_engine
-    from pipeline.engine.base import DecodeOptions
+    from pipeline.translation.engine.argos import load_engine
+    from pipeline.translation.engine.base import DecodeOptions
 
     engine = load_engine("ja", DecodeOptions(threads=1, beam_size=1))
     costs = {c.style.name: c for c in form_costs(engine)}

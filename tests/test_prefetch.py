@@ -1,14 +1,14 @@
-"""Many releases: one merged first call per language for a chunk of releases (pipeline/prefetch.py), same results."""
+"""Many releases: one merged first call per language for a chunk of releases (pipeline/translation/batching.py), same results."""
 
 from __future__ import annotations
 
 import re
 
 import scripted_engines as e
-from pipeline import prefetch
+from pipeline.translation import batching as prefetch
 from pathlib import Path
 
-from pipeline.document import SENTENCE, Paragraph, Release
+from pipeline.core.release import SENTENCE, Paragraph, Release
 from pipeline.run import StageTimes, translate_release
 from test_translate_stage import FakeGlossary, seg
 

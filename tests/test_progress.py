@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 
 from conftest import SAMPLE
-from pipeline.engine.argos import load_engine
-from pipeline.engine.base import DecodeOptions
+from pipeline.translation.engine.argos import load_engine
+from pipeline.translation.engine.base import DecodeOptions
 
 cli_run = importlib.import_module("pipeline.cli.run")  # the package's `run` attribute is the click command
 
@@ -52,7 +52,7 @@ class FakeClock:
 def test_progress_lines_every_interval_and_a_closing_line(capsys):
     import io
 
-    from pipeline.progress_lines import ProgressLines
+    from pipeline.files.progress_lines import ProgressLines
 
     clock, out = FakeClock(), io.StringIO()
     lines = ProgressLines("write big.ja.review.docx", "rows", stream=out, interval=5, clock=clock)
@@ -77,9 +77,9 @@ def test_progress_lines_every_interval_and_a_closing_line(capsys):
 
 
 def test_run_logs_progress_lines_when_stderr_is_not_a_terminal(installed, sample_copy, tmp_path, cli, monkeypatch):
-    import pipeline.progress_lines
+    import pipeline.files.progress_lines
 
-    monkeypatch.setattr(pipeline.progress_lines, "INTERVAL_SECONDS", 0.0)  # every step is "a few seconds"
+    monkeypatch.setattr(pipeline.files.progress_lines, "INTERVAL_SECONDS", 0.0)  # every step is "a few seconds"
     result = cli("run", sample_copy, "--out", tmp_path / "out", "--no-glossary")
     assert result.exit_code == 0, result.output
     name = sample_copy.stem

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline import segment
-from pipeline.protect import STYLES, Shield, protect, restore, style_fits
+from pipeline.source import segment
+from pipeline.translation.protect import STYLES, Shield, protect, restore, style_fits
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -140,7 +140,7 @@ def test_split_for_the_model_and_joined_back_loses_no_word(text, limit, to_code)
     """A copy engine that accepts `limit` words: every piece fits, and the joined output has every character."""
     from scripted_engines import ScriptedEngine
 
-    from pipeline.translate import _translate_texts
+    from pipeline.translation.stage import _translate_texts
 
     class Limited(ScriptedEngine):
         def max_input_tokens(self):

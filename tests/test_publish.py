@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import review_edits as edit
 from conftest import SAMPLE
-from pipeline.document import normalize
-from pipeline.review.typography import is_cjk_char, join_pieces, typeset
+from pipeline.core.release import normalize
+from pipeline.language.typography import is_cjk_char, join_pieces, typeset
 from test_review_import import Run, do_run, review_zh, run, translated  # noqa: F401 (run, translated: the shared fixtures)
 
 # --------------------------------------------------------------------------------------------- typography
@@ -177,7 +177,7 @@ def test_published_documents_hold_exactly_the_reviewed_text(run, cli, tmp_path):
 
 
 def test_reader_reads_the_bilingual_document_for_the_glossary_check(run, cli, tmp_path):
-    from pipeline.review.reader import read_review_rows
+    from pipeline.review.read.reader import read_review_rows
 
     cli("publish", run.folder, "--allow-unreviewed", "--to", "ja")
     meta, rows = read_review_rows(run.folder / f"{SAMPLE.stem}.ja.bilingual.docx")
@@ -246,7 +246,7 @@ def test_bilingual_rows_are_built_without_python_docx_per_row_table_api(tmp_path
     """table.add_row()/row.cells walk the whole table on each call: quadratic for a long release (issue 14)."""
     import docx.table
 
-    from pipeline.review.publish import PublishedSegment, build_bilingual
+    from pipeline.publish.publisher import PublishedSegment, build_bilingual
 
     def no_add_row(self):
         raise AssertionError("bilingual body rows must not be added through python-docx")

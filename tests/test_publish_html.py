@@ -64,7 +64,7 @@ def test_the_fragment_is_valid_html_with_the_release_structure(published, lang, 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed")
 def test_chromium_renders_the_fragment(published, tmp_path):
-    from pipeline.writers.html import html_lang
+    from pipeline.publish.formats.html import html_lang
 
     fragment = (published / "formatted.zh-TW.html").read_text(encoding="utf-8")
     page = published / "page.zh-TW.html"

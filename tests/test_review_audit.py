@@ -23,8 +23,8 @@ def translated(identity_packages, tmp_path_factory) -> Path:
 def run(translated, tmp_path, monkeypatch) -> Run:
     """The sample's output folder as a run with a REAL (non-demo) model would leave it: unchanged segments are
     then approved translations that go to the memory (the identity test packages are demo models)."""
-    from pipeline.manifest import file_sha256
-    from pipeline.review.writer import DEMO_WARNING
+    from pipeline.files.manifest import file_sha256
+    from pipeline.review.write.writer import DEMO_WARNING
 
     monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
     run = copy_run(translated, tmp_path)
@@ -112,7 +112,7 @@ def test_two_copies_of_one_document_are_merged_per_segment(run, cli, tmp_path):
 
     # publish takes both edits (the rows nobody edited are this fake model's English: the gate refuses those)
     from pipeline.review.importer import load_reviewed
-    from pipeline.review.publish import plan_language
+    from pipeline.publish.publisher import plan_language
 
     planned = {s.id: s for s in plan_language(run.manifest, "zh-TW", load_reviewed(run.manifest_path, run.manifest)["zh-TW"])}
     assert (planned[A].how, planned[A].text) == ("reviewed", A_TEXT)

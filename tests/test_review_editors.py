@@ -18,8 +18,8 @@ import review_edits as edit
 from conftest import SAMPLE
 from pipeline.review.difference import first_difference, show_difference
 from pipeline.review.importer import reviewed_text
-from pipeline.review.package import core_properties, not_a_docx
-from pipeline.review.typography import join_pieces, typeset
+from pipeline.docx.saved_package import core_properties, not_a_docx
+from pipeline.language.typography import join_pieces, typeset
 from test_review_import import Run, run, translated  # noqa: F401 (run, translated: the shared fixtures)
 
 # Characters a reviewer types on purpose: compatibility ideographs in names (NFC would turn 神 U+FA19 into 神

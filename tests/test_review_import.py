@@ -15,7 +15,7 @@ import pytest
 
 import review_edits as edit
 from conftest import GLOSSARY, SAMPLE
-from pipeline.document import normalize
+from pipeline.core.release import normalize
 
 LANGS = ("zh-TW", "ja")
 
@@ -289,9 +289,9 @@ def test_next_run_takes_approved_translations_from_memory(run, installed, cli, t
 def test_remembered_segments_never_reach_the_model(tmp_path):
     from scripted_engines import ScriptedEngine
 
-    from pipeline.document import Segment
+    from pipeline.core.release import Segment
     from pipeline.memory import MemoryStore, NewEntry
-    from pipeline.translate import translate_segments
+    from pipeline.translation.stage import translate_segments
 
     segments = [
         Segment("p01.s01", "sentence", 1, 1, "Kumamoto University signed the agreement."),
@@ -421,7 +421,7 @@ def test_reader_accepts_changes_like_word(tmp_path):
     """Paragraph-mark deletion joins paragraphs; moveFrom is skipped; field instructions are not text."""
     from lxml import etree
 
-    from pipeline.review.reader import cell_paragraphs, cell_text
+    from pipeline.review.read.reader import cell_paragraphs, cell_text
 
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     tc = etree.fromstring(
@@ -443,7 +443,7 @@ def test_reader_accepts_changes_like_word(tmp_path):
 
 
 def test_reader_keeps_comments_outside_the_table_with_the_document(run, tmp_path):
-    from pipeline.review.reader import read_review_document
+    from pipeline.review.read.reader import read_review_document
 
     doc = docx.Document(run.review("ja"))
     doc.add_comment(doc.paragraphs[0].runs[0], text="Whole document: fine", author="Sato")
@@ -491,7 +491,7 @@ def test_reader_skips_the_furigana_reading_of_ruby_text():
     """`w:ruby`: the base text is the sentence; the `w:rt` reading above it is not."""
     from lxml import etree
 
-    from pipeline.review.reader import cell_text
+    from pipeline.review.read.reader import cell_text
 
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     tc = etree.fromstring(

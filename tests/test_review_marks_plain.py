@@ -7,8 +7,8 @@ import docx
 import pytest
 from lxml import etree
 
-from pipeline.review.reader import _paragraphs, cell_text
-from pipeline.review.review_marks import cell_marks, may_have_marks
+from pipeline.review.read.reader import _paragraphs, cell_text
+from pipeline.review.marks import cell_marks, may_have_marks
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

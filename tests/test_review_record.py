@@ -35,7 +35,7 @@ def _published_edits(run: Run, cli) -> set[str]:
     """The edits `publish` would use: its plan from what it reads (the identity model's English rows make the real
     publish refuse the language, so the plan is checked, as in test_review_audit)."""
     from pipeline.review.importer import load_reviewed
-    from pipeline.review.publish import plan_language
+    from pipeline.publish.publisher import plan_language
 
     reviewed = load_reviewed(run.manifest_path, run.manifest).get("zh-TW", {})
     planned = plan_language(run.manifest, "zh-TW", reviewed)
@@ -62,7 +62,7 @@ def _import_killed(run: Run, document: Path, hook: str) -> subprocess.CompletedP
 # Between the commit and the reviewed.json rename (where 1 of 35 random kills landed in the fault campaign).
 KILL_BEFORE_REVIEWED_JSON = """
     import os, signal, sys
-    import pipeline.atomic as atomic
+    import pipeline.files.atomic as atomic
     original = atomic.atomic_write_text
     def write(path, *args, **kwargs):
         if str(path).endswith(".reviewed.json"):
@@ -211,7 +211,7 @@ def test_a_full_disk_inside_the_transaction_is_one_line_and_changes_nothing(run,
 def test_sqlite_full_at_commit_no_longer_says_cannot_rollback(tmp_path):
     """The exact failure of the campaign: SQLite rolls back by itself on SQLITE_FULL, and the old code's
     unconditional ROLLBACK then replaced the real error with "cannot rollback - no transaction is active"."""
-    from pipeline.errors import OutputError
+    from pipeline.core.errors import OutputError
     from pipeline.memory import MemoryStore, NewEntry
 
     path = tmp_path / "memory.sqlite"
@@ -296,7 +296,7 @@ def test_one_command_renders_the_copy_once_from_the_record(run, cli, tmp_path, m
     document), equal to the record, one segment record per line."""
     import json
 
-    import pipeline.atomic as atomic
+    import pipeline.files.atomic as atomic
     from pipeline.memory.reviews import load
 
     rendered: list[Path] = []

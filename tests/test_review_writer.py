@@ -14,9 +14,9 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline import atomic
-from pipeline.atomic import atomic_output, atomic_write_bytes, atomic_write_text
-from pipeline.document import (
+from pipeline.files import atomic
+from pipeline.files.atomic import atomic_output, atomic_write_bytes, atomic_write_text
+from pipeline.core.release import (
     DATELINE,
     SENTENCE,
     TEXT,
@@ -32,8 +32,8 @@ from pipeline.document import (
     TranslatedRelease,
     Translation,
 )
-from pipeline.errors import OutputError
-from pipeline.review.writer import (
+from pipeline.core.errors import OutputError
+from pipeline.review.write.writer import (
     CONTROL_NOTE,
     DEMO_WARNING,
     build_review_document,
@@ -369,7 +369,7 @@ def test_failed_write_keeps_previous_file_and_leaves_no_temp(tmp_path, monkeypat
 
 
 def test_failure_while_rows_stream_into_the_file_keeps_previous_file(tmp_path, monkeypatch):
-    from pipeline.review import docx_stream
+    from pipeline.docx import streaming as docx_stream
 
     tr = make_release(tmp_path)
     out = tmp_path / "out"
@@ -562,7 +562,7 @@ def test_streamed_file_holds_exactly_the_built_document(tmp_path):
 
 
 def test_long_release_reads_back_row_for_row(tmp_path):
-    from pipeline.review.reader import read_review_rows
+    from pipeline.review.read.reader import read_review_rows
 
     tr = _long_release(tmp_path, 50)  # 200 segments, 100 paragraphs
     path = tmp_path / "long.ja.docx"

@@ -84,8 +84,8 @@ def test_a_sparse_huge_release_is_refused_before_it_is_read(tmp_path, demo_packa
 
 
 def test_a_release_just_under_the_text_limit_is_read(tmp_path):
-    from pipeline.ingest import read_release
-    from pipeline.limits import RELEASE_TEXT_MAX_BYTES
+    from pipeline.source.ingest import read_release
+    from pipeline.core.limits import RELEASE_TEXT_MAX_BYTES
 
     text = SAMPLE.read_text(encoding="utf-8")
     release = tmp_path / "long.txt"
@@ -249,9 +249,9 @@ def test_a_docx_whose_xml_expands_to_millions_of_paragraphs_is_refused(tmp_path,
 
 
 def test_element_and_row_counts_are_bounded_without_building_a_tree(tmp_path, monkeypatch):
-    from pipeline import docx_package
-    from pipeline.errors import InputError
-    from pipeline.ingest import read_release
+    from pipeline.docx import package as docx_package
+    from pipeline.core.errors import InputError
+    from pipeline.source.ingest import read_release
 
     plain = _docx_release(tmp_path)
     assert read_release(plain).paragraphs_text

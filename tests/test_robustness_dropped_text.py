@@ -12,8 +12,8 @@ import pytest
 
 import review_edits as edit
 from conftest import SAMPLE
-from pipeline.ingest import read_release
-from pipeline.review.reader import read_review_document
+from pipeline.source.ingest import read_release
+from pipeline.review.read.reader import read_review_document
 from test_review_import import copy_run, translated_once
 
 DOCTYPE = '<!DOCTYPE w:document [<!ENTITY co "KMU"><!ENTITY nbsp "&#160;"><!ENTITY long "{}">]>'.format("x" * 40)

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import SAMPLE
-from pipeline.engine.argos import ArgosEngine
-from pipeline.engine.base import DecodeOptions
-from pipeline.errors import ModelError
+from pipeline.translation.engine.argos import ArgosEngine
+from pipeline.translation.engine.base import DecodeOptions
+from pipeline.core.errors import ModelError
 
 
 def _files(folder: Path) -> set[str]:
@@ -40,7 +40,7 @@ def test_a_release_whose_name_is_not_utf8_is_refused_before_anything_is_written(
 
 
 def test_manifest_with_an_undecodable_name_is_written_and_reads_back_the_same(tmp_path):
-    from pipeline.manifest import write_manifest
+    from pipeline.files.manifest import write_manifest
 
     name = os.fsdecode(b"out-\xff")
     path = tmp_path / "x.manifest.json"
@@ -58,7 +58,7 @@ def test_an_output_folder_whose_name_is_not_utf8_is_refused_before_translating(i
 
 
 def test_a_release_name_too_long_for_the_file_system_is_refused_before_translating(installed, tmp_path, cli, monkeypatch):
-    import pipeline.translate as stage
+    import pipeline.translation.stage as stage
 
     release = tmp_path / ("a" * 240 + ".txt")
     release.write_bytes(SAMPLE.read_bytes())
@@ -78,7 +78,7 @@ def test_a_release_name_too_long_for_the_file_system_is_refused_before_translati
 
 
 def test_an_unwritable_out_is_found_before_translating(installed, sample_copy, tmp_path, cli, monkeypatch):
-    import pipeline.preflight as preflight
+    import pipeline.files.preflight as preflight
     import pipeline.run as run_module
 
     translated = []
@@ -105,7 +105,7 @@ def test_an_unwritable_out_is_found_before_translating(installed, sample_copy, t
 
 
 def test_disk_full_while_writing_the_lock_leaves_no_lock(installed, sample_copy, tmp_path, cli, monkeypatch):
-    import pipeline.outputs as outputs
+    import pipeline.files.release_folder as outputs
 
     real = outputs._lock_content
 
@@ -134,7 +134,7 @@ class _Pieces:
 
 
 def _engine(translator, limit: int = 8) -> ArgosEngine:
-    from pipeline.document import ModelInfo
+    from pipeline.core.release import ModelInfo
 
     engine = ArgosEngine.__new__(ArgosEngine)
     engine.options = DecodeOptions(max_decoding_length=limit)
@@ -174,8 +174,8 @@ def test_the_longer_retry_beyond_a_models_positions_keeps_and_flags_the_output()
 def test_a_cut_off_output_is_flagged_in_the_notes():
     from scripted_engines import ScriptedEngine
 
-    from pipeline.document import Segment
-    from pipeline.translate import translate_segments
+    from pipeline.core.release import Segment
+    from pipeline.translation.stage import translate_segments
 
     class CutEngine(ScriptedEngine):
         def translate(self, texts):
@@ -190,13 +190,13 @@ def test_a_cut_off_output_is_flagged_in_the_notes():
 
 
 def test_a_run_whose_model_raises_exits_4_with_one_line(installed, sample_copy, tmp_path, cli, monkeypatch):
-    import pipeline.engine.argos as argos
+    import pipeline.translation.engine.argos as argos
 
     def boom(self, batch, max_decoding_length):
         raise RuntimeError("position 512 is out of range")
 
     monkeypatch.setattr(argos.ArgosEngine, "_decode", boom)
-    monkeypatch.setattr("pipeline.engine.verify._already_verified", lambda folder: True)
+    monkeypatch.setattr("pipeline.translation.engine.verify._already_verified", lambda folder: True)
     out = tmp_path / "out"
     result = cli("run", sample_copy, "--out", out, "--quiet")
     assert result.exit_code == 4, result.output

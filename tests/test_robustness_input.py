@@ -17,8 +17,8 @@ import docx
 import pytest
 
 from conftest import SAMPLE
-from pipeline.document import Release
-from pipeline.segment import segment_release
+from pipeline.core.release import Release
+from pipeline.source.segment import segment_release
 
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 TITLE = "KMU Signs Collaboration Agreement with Kumamoto University, Japan"
@@ -168,7 +168,7 @@ def test_huge_single_paragraph_segments_in_linear_time():
 
 def test_chunked_sentence_detection_gives_the_same_sentences(monkeypatch):
     """A long paragraph is handed to pysbd in pieces; the sentences found are the ones found in one piece."""
-    from pipeline import segment
+    from pipeline.source import segment
 
     text = _one_huge_paragraph(30_000)
     chunked = segment.split_sentences(text)
@@ -218,7 +218,7 @@ def test_split_pieces_fit_the_model_in_tokens():
     """The character estimate is checked in tokens: a piece still too long is split again."""
     from scripted_engines import ScriptedEngine
 
-    from pipeline.translate import _translate_texts
+    from pipeline.translation.stage import _translate_texts
 
     class Limited(ScriptedEngine):
         def max_input_tokens(self):
@@ -336,8 +336,8 @@ def test_output_as_long_as_the_decoding_limit_is_decoded_again_with_more_room():
     """CTranslate2 stops silently at max_decoding_length: such an output is decoded once more with twice the room."""
     from types import SimpleNamespace
 
-    from pipeline.engine.argos import ArgosEngine
-    from pipeline.engine.base import DecodeOptions
+    from pipeline.translation.engine.argos import ArgosEngine
+    from pipeline.translation.engine.base import DecodeOptions
 
     calls = []
 

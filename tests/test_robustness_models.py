@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.engine import packages, verify
-from pipeline.engine.packages import installed_packages
+from pipeline.translation.engine import packages, verify
+from pipeline.translation.engine.packages import installed_packages
 
 TOP = "translate-en_ja-1_0"
 METADATA = {"package_version": "1.0", "argos_version": "1.9", "from_code": "en", "from_name": "English",
@@ -280,10 +280,10 @@ def test_output_language_check(to_code, outputs, demo, problem):
 
 def test_verified_package_is_not_rechecked_until_a_file_changes(installed, monkeypatch):
     """The smoke translation runs once per package; a changed metadata.json makes it run again."""
-    import pipeline.engine.verify as verify
-    from pipeline.engine.argos import load_engine
-    from pipeline.engine.base import DecodeOptions
-    from pipeline.engine.packages import find_package
+    import pipeline.translation.engine.verify as verify
+    from pipeline.translation.engine.argos import load_engine
+    from pipeline.translation.engine.base import DecodeOptions
+    from pipeline.translation.engine.packages import find_package
 
     package, _ = find_package("ja")
     assert (package.path / verify.MARKER).is_file()  # written by the check at install

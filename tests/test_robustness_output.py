@@ -114,10 +114,10 @@ def test_permission_denied_on_rename_exits_5_and_keeps_the_previous_documents(pr
 
 @pytest.mark.parametrize("failing_call", [1, 2], ids=["first-document", "second-document"])
 def test_disk_full_while_saving_a_document_keeps_every_previous_document(previous, sample_copy, cli, failing_call):
-    import pipeline.review.writer
+    import pipeline.review.write.writer
 
     out, folder, before = previous
-    real_save = pipeline.review.writer.save_streamed  # what writes the review document's file
+    real_save = pipeline.review.write.writer.save_streamed  # what writes the review document's file
     calls = []
 
     def save(doc, where, rows, target):
@@ -129,7 +129,7 @@ def test_disk_full_while_saving_a_document_keeps_every_previous_document(previou
         return real_save(doc, where, rows, target)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline.review.writer, "save_streamed", save)
+        mp.setattr(pipeline.review.write.writer, "save_streamed", save)
         result = cli("run", sample_copy, "--out", out, "--no-glossary")
     assert result.exit_code == 5, result.output
     assert "disk is full" in result.output and "Free some space" in result.output
@@ -195,16 +195,16 @@ def _nth_docx_rename(n):
 
 
 def _stages():
-    import pipeline.detect
-    import pipeline.ingest
-    import pipeline.manifest
+    import pipeline.source.detect
+    import pipeline.source.ingest
+    import pipeline.files.manifest
     import pipeline.run
-    import pipeline.segment
+    import pipeline.source.segment
 
     return {
-        "ingest": (pipeline.ingest, "read_release", None),
-        "detect": (pipeline.detect, "require_english", None),
-        "segment": (pipeline.segment, "segment_release", None),
+        "ingest": (pipeline.source.ingest, "read_release", None),
+        "detect": (pipeline.source.detect, "require_english", None),
+        "segment": (pipeline.source.segment, "segment_release", None),
         "translate": (pipeline.run, "translate_segments", None),
         "checks": (pipeline.run, "run_checks", None),
         "first-document": (docx.document.Document, "save", _nth(1)),
@@ -212,7 +212,7 @@ def _stages():
         "journal": (pipeline.run, "record_written", _nth(2)),
         "first-rename": (os, "replace", _nth_docx_rename(1)),
         "second-rename": (os, "replace", _nth_docx_rename(2)),
-        "manifest": (pipeline.manifest, "write_manifest", None),
+        "manifest": (pipeline.files.manifest, "write_manifest", None),
         "manifest-rename": (os, "replace", lambda src, dst: str(dst).endswith(".manifest.json")),
     }
 
@@ -442,7 +442,7 @@ def test_lock_of_a_recycled_pid_is_taken_over(previous, sample_copy, cli):
 def test_lock_records_the_holders_start_time(previous, sample_copy, cli, monkeypatch):
     """While a run holds the lock, the lock names its pid and start time; a second run is refused."""
     out, folder, _ = previous
-    import pipeline.outputs as outputs
+    import pipeline.files.release_folder as outputs
 
     seen = []
     original = outputs._remove_stale_temporaries

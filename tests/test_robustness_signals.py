@@ -33,7 +33,7 @@ def _leftovers(out: Path) -> list[str]:
 _TERM_AFTER_FIRST_DOCUMENT = textwrap.dedent(
     """
     import os, signal, sys
-    import pipeline.review.writer as writer
+    import pipeline.review.write.writer as writer
     original = writer.write_review_docx
     def write_then_terminated(*args, **kwargs):
         original(*args, **kwargs)
@@ -91,7 +91,7 @@ def test_sigterm_handler_is_the_callers_again_after_an_in_process_entry(monkeypa
 # --- the release lock -------------------------------------------------------------------------------------------
 
 # A run that has just created the lock and not yet written its pid: it holds the flock on an empty `.lock` (the
-# protocol of pipeline/outputs.py) and has a temporary document in the folder. It waits until told to exit.
+# protocol of pipeline/files/release_folder.py) and has a temporary document in the folder. It waits until told to exit.
 _EMPTY_LOCK_HOLDER = textwrap.dedent(
     """
     import fcntl, sys, time
@@ -134,8 +134,8 @@ _TAKER = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from pipeline.errors import OutputError
-    from pipeline.outputs import ReleasePaths, release_lock
+    from pipeline.core.errors import OutputError
+    from pipeline.files.release_folder import ReleasePaths, release_lock
     folder, rounds = Path(sys.argv[1]), int(sys.argv[2])
     paths = ReleasePaths(folder, "rel")
     held = refused = 0
@@ -181,7 +181,7 @@ def test_concurrent_lock_takers_never_hold_it_together(tmp_path):
 def test_a_full_disk_while_writing_the_lock_is_one_line_and_leaves_no_lock(installed, sample_copy, tmp_path, cli, monkeypatch):
     import errno
 
-    import pipeline.outputs as outputs
+    import pipeline.files.release_folder as outputs
 
     def full(*_):
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.document import DATELINE, SENTENCE, TEXT, TITLE, VERBATIM, Release
-from pipeline.ingest import read_release
-from pipeline.segment import looks_like_title, segment_release, split_long_segment, split_sentences
+from pipeline.core.release import DATELINE, SENTENCE, TEXT, TITLE, VERBATIM, Release
+from pipeline.source.ingest import read_release
+from pipeline.source.segment import looks_like_title, segment_release, split_long_segment, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "kmu-kumamoto-mou-2025.txt"

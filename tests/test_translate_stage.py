@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from pipeline.document import SENTENCE, TEXT, VERBATIM, Flag, Segment, Span, Translation
-from pipeline.protect import STYLES, Shield, protect, restore
-from pipeline.translate import translate_segments
+from pipeline.core.release import SENTENCE, TEXT, VERBATIM, Flag, Segment, Span, Translation
+from pipeline.translation.protect import STYLES, Shield, protect, restore
+from pipeline.translation.stage import translate_segments
 import scripted_engines as e
 
 

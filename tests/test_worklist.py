@@ -30,7 +30,7 @@ def test_a_run_that_finds_no_glossary_refuses_unless_told(installed, sample_copy
 
 
 def test_the_worklist_opens_the_document_and_the_import_prints_it(run, cli):
-    from pipeline.review.worklist import from_manifest
+    from pipeline.review.write.worklist import from_manifest
 
     header = [p.text for p in docx.Document(run.review("zh-TW")).paragraphs]
     glossary_line = next(line for line in header if line.startswith("Glossary: "))
@@ -53,7 +53,7 @@ def test_the_worklist_opens_the_document_and_the_import_prints_it(run, cli):
 
 
 def test_worklist_counts_flags_by_kind():
-    from pipeline.review.worklist import worklist
+    from pipeline.review.write.worklist import worklist
 
     rows = [("machine", ["number-missing", "spaces"]), ("memory", ["memory", "memory-outdated"]), ("machine", []),
             ("verbatim", ["anything"]), ("machine", ["number-missing", "tm-suggestion"])]  # fmt: skip

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__
-from .glossary import glossary
-from .memory import memory
-from .models import models
-from .publish import publish
-from .review import review
-from .run import run
+from pipeline import __version__
+from pipeline.cli.glossary import glossary
+from pipeline.cli.memory import memory
+from pipeline.cli.models import models
+from pipeline.cli.publish import publish
+from pipeline.cli.review import review
+from pipeline.cli.run import run
 
 
 @click.group(

@@ -132,8 +132,8 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
     if len(targets) > 1:
         within = {(p.file, p.line) for p in problems if p.code == "schema"}
         problems += [p for p in duplicate_ids(entries) if (p.file, p.line) not in within]
-    from pipeline.glossary.people import lint_people
-    from pipeline.glossary.titles import read_titles
+    from pipeline.glossary.people.names import lint_people
+    from pipeline.glossary.people.titles import read_titles
 
     titles, _, title_problems = read_titles(files)
     problems += title_problems
@@ -225,7 +225,7 @@ def _ids_in_other_files(output: Path, source: Path) -> set[str]:
 
 
 def _load_all(paths) -> list:
-    from pipeline.errors import GlossaryError
+    from pipeline.core.errors import GlossaryError
     from pipeline.glossary.load import read_entries
 
     entries = []
@@ -241,7 +241,7 @@ def _load_all(paths) -> list:
 
 
 def _write(entries, fmt: str, output: Path) -> None:
-    from pipeline.atomic import atomic_write_bytes
+    from pipeline.files.atomic import atomic_write_bytes
     from pipeline.glossary.formats import FORMATS
 
     atomic_write_bytes(output, FORMATS[fmt].dumps(entries))
@@ -266,7 +266,7 @@ def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, wr
       translate glossary suggest release.docx --write glossaries/proposed.yaml
     """
     from pipeline.glossary import default_glossary_path, find_uncovered_names, load_glossary
-    from pipeline.glossary.people_suggest import find_people
+    from pipeline.glossary.people.suggest import find_people
 
     if write is not None and write.suffix.lower() not in (".yaml", ".yml"):
         raise click.UsageError(f"{write}: --write takes a .yaml file")
@@ -298,7 +298,7 @@ def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, wr
 
 
 def _write_proposed(write: Path, result: dict, loaded) -> None:
-    from pipeline.glossary.people_suggest import proposed_entries
+    from pipeline.glossary.people.suggest import proposed_entries
 
     existing = {e.id for e in loaded.entries} if loaded is not None else set()
     entries = []
@@ -327,12 +327,12 @@ def _write_proposed(write: Path, result: dict, loaded) -> None:
 
 def _release_text(path: Path) -> str:
     try:
-        from pipeline.ingest import read_release
+        from pipeline.source.ingest import read_release
     except ImportError:
         read_release = None
     if read_release is not None:
         return read_release(path).text
-    from pipeline.errors import InputError
+    from pipeline.core.errors import InputError
 
     try:
         return path.read_bytes().decode("utf-8-sig")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import glossary_options, memory_options
+from pipeline.cli.options import glossary_options, memory_options
 
 
 @click.command()
@@ -66,8 +66,8 @@ def publish(
       translate publish output/kmu-kumamoto-mou-2025/ --allow-unreviewed
       translate publish output/kmu-kumamoto-mou-2025/ --format html
     """
-    from ..memory import open_run_memory
-    from ..review.publish import publish_release
+    from pipeline.memory import open_run_memory
+    from pipeline.publish.publisher import publish_release
 
     opened = []
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .options import glossary_options, memory_options
+from pipeline.cli.options import glossary_options, memory_options
 
 
 @click.group()
@@ -23,7 +23,7 @@ def memory_opener(memory_path: Path | None, disabled: bool):
     opened: dict[Path, object] = {}
 
     def open_for(manifest_path: Path):
-        from ..memory import MemoryStore, default_memory_path
+        from pipeline.memory import MemoryStore, default_memory_path
 
         path = memory_path or default_memory_path(Path(manifest_path).resolve().parent.parent)
         key = Path(path).resolve()
@@ -105,8 +105,8 @@ def import_(
       translate review import output/kmu-kumamoto-mou-2025/kmu-kumamoto-mou-2025.zh-TW.review.docx
       translate review import ~/Downloads/*.review.docx --manifest output/kmu-kumamoto-mou-2025/
     """
-    from ..errors import InputError, ReviewError
-    from ..review.importer import import_review, render_copies
+    from pipeline.core.errors import InputError, ReviewError
+    from pipeline.review.importer import import_review, render_copies
 
     for document in documents:  # before importing any: a mistyped name is exit 3 (unreadable input), not a refusal
         if not document.exists() or document.is_dir():
@@ -154,7 +154,7 @@ def import_(
 
 
 def _approval_report(result) -> None:
-    from ..review.approval import APPROVE_ALL, EDITED, MARKED, STATUS_COLUMN
+    from pipeline.review.approval import APPROVE_ALL, EDITED, MARKED, STATUS_COLUMN
 
     if result.worklist:
         click.echo(f"  worklist (as the document opens): {result.worklist}")

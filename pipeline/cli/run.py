@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import glossary_options, memory_options
+from pipeline.cli.options import glossary_options, memory_options
 
 DEFAULT_TARGETS = ("zh-TW", "ja")
 
@@ -58,14 +58,14 @@ def run(
       translate run releases/ --to ja --out /tmp/review
       translate run release.docx --glossary glossaries/kmu.yaml --beam-size 4
     """
-    from ..engine.argos import load_engine
-    from ..engine.base import DecodeOptions
-    from ..memory import open_run_memory
-    from ..run import StageTimes, collect_releases, run_releases
+    from pipeline.translation.engine.argos import load_engine
+    from pipeline.translation.engine.base import DecodeOptions
+    from pipeline.memory import open_run_memory
+    from pipeline.run import StageTimes, collect_releases, run_releases
 
     times = StageTimes()
     paths = collect_releases(list(releases))
-    from .. import warmup
+    from pipeline.translation import warmup
 
     glossary = None if no_glossary else _load_glossary(glossary_path)
     # python-docx, OpenCC's tables while the models load (C++, the GIL released). Started after the glossary,
@@ -111,7 +111,7 @@ def run(
             engine.progress = _segment_bar(lang)
         write_progress = lambda path: _segment_bar(f"write {path.name}")  # noqa: E731
     elif not quiet:
-        from ..progress_lines import ProgressLines
+        from pipeline.files.progress_lines import ProgressLines
 
         for lang, engine in engines.items():
             engine.progress = ProgressLines(f"translate {lang}", "segments")
@@ -171,8 +171,8 @@ def _segment_bar(lang: str):
 
 
 def _load_glossary(path: Path | None):
-    from ..errors import GlossaryError
-    from ..glossary import default_glossary_path, load_glossary
+    from pipeline.core.errors import GlossaryError
+    from pipeline.glossary import default_glossary_path, load_glossary
 
     path = path or default_glossary_path()
     if path is None:

@@ -11,9 +11,9 @@ a name followed by its abbreviation (`Kaohsiung Medical University (KMU)` â†’ `é
 
 from __future__ import annotations
 
-from .load import default_glossary_path, load_glossary, read_entries
-from .model import DO_NOT_TRANSLATE, KINDS, STATUSES, Entry, Glossary, Match, Problem
-from .uncovered import find_uncovered_names
+from pipeline.glossary.load import default_glossary_path, load_glossary, read_entries
+from pipeline.glossary.model import DO_NOT_TRANSLATE, KINDS, STATUSES, Entry, Glossary, Match, Problem
+from pipeline.glossary.uncovered import find_uncovered_names
 
 __all__ = [
     "DO_NOT_TRANSLATE",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import derived_cache
+from pipeline.files import derived_cache
 
 FORMAT = 1
 KIND = "opencc"

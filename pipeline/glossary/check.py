@@ -30,8 +30,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .match import fold, lower
-from .model import CACHED_TEXT_CHARS, Entry, Glossary, Problem, is_cjk_lang
+from pipeline.glossary.match import fold, lower
+from pipeline.glossary.model import CACHED_TEXT_CHARS, Entry, Glossary, Problem, is_cjk_lang
 
 __all__ = [
     "DEFAULT_REQUIRED_LANGS",
@@ -122,7 +122,7 @@ def _mixed_parentheses(entry: Entry) -> list[Problem]:
 
 
 def _scripts(entry: Entry) -> list[Problem]:
-    from .scripts import old_forms_in_ja, simplified_in_ja, simplified_in_zh_tw
+    from pipeline.glossary.scripts import old_forms_in_ja, simplified_in_ja, simplified_in_zh_tw
 
     problems = []
     for key, lang, form in _target_strings(entry):
@@ -335,8 +335,8 @@ def against_files(path: Path) -> list[Path]:
 
 
 def _segments_from_manifest(path: Path) -> list[tuple[str, str, list[tuple[int, int]], dict[str, str]]]:
-    from ..limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
-    from ..manifest import verbatim_spans
+    from pipeline.core.limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
+    from pipeline.files.manifest import verbatim_spans
 
     try:
         data = json.loads(read_bounded(path, JSON_MAX_BYTES, "a manifest").decode("utf-8-sig"))
@@ -361,14 +361,14 @@ def _segments_from_manifest(path: Path) -> list[tuple[str, str, list[tuple[int, 
 
 
 def _segments_from_docx(path: Path) -> list[tuple[str, str, list[tuple[int, int]], dict[str, str]]]:
-    from ..review.reader import KIND_PUBLISHED, read_review_rows
+    from pipeline.review.read.reader import KIND_PUBLISHED, read_review_rows
 
     meta, rows = read_review_rows(path)
     lang = meta.get("language")
     if not lang:
         raise ValueError("the document does not say its target language (File → Properties → Language)")
     if meta.get("kind") == KIND_PUBLISHED:
-        from .published import published_segments
+        from pipeline.glossary.published import published_segments
 
         return published_segments(path, meta, lang)
     return [(row.id, row.english, [], {lang: row.target}) for row in rows]
@@ -404,7 +404,7 @@ def check_against(glossary: Glossary, paths: list[Path]) -> tuple[list[Problem],
                 problems.append(Problem("parse", f"{path}: cannot read ({type(exc).__name__}: {exc})", document=document))
                 continue
             checked += 1
-            people = _people(glossary, segments)  # "President Yu" must be 余校長 too (pipeline/mentions.py)
+            people = _people(glossary, segments)  # "President Yu" must be 余校長 too (pipeline/glossary/people/mentions.py)
             for segment_id, source, verbatim, targets in segments:
                 matches = [
                     m for m in glossary.find(source) if not any(m.start < e and s < m.end for s, e in verbatim)
@@ -426,8 +426,8 @@ def _people(glossary: Glossary, segments):
         return None
     from types import SimpleNamespace
 
-    from ..document import TEXT, VERBATIM, Segment, Span
-    from ..mentions import resolve_people
+    from pipeline.core.release import TEXT, VERBATIM, Segment, Span
+    from pipeline.glossary.people.mentions import resolve_people
 
     built = []
     for k, (segment_id, source, verbatim, _) in enumerate(segments):

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import GlossaryError, OutputError
-from .formats.base import entry_record
-from .model import FIELDS, Entry
+from pipeline.core.errors import GlossaryError, OutputError
+from pipeline.glossary.formats.base import entry_record
+from pipeline.glossary.model import FIELDS, Entry
 
 __all__ = ["MergeReport", "merge_into_yaml"]
 
@@ -52,7 +52,7 @@ def _round_trip():
 def _load(path: Path, text: str):
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from .formats.yaml_bounds import expansion_problem
+    from pipeline.glossary.formats.yaml_bounds import expansion_problem
 
     yaml = _round_trip()
     try:
@@ -93,10 +93,10 @@ def merge_into_yaml(path: Path, entries: list[Entry], *, update_existing: bool =
     """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from .formats.base import Record, build_entry
+    from pipeline.glossary.formats.base import Record, build_entry
 
     path = Path(path)
-    from ..limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
+    from pipeline.core.limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
 
     try:
         raw = read_bounded(path, GLOSSARY_MAX_BYTES, "a glossary file")
@@ -160,7 +160,7 @@ def merge_into_yaml(path: Path, entries: list[Entry], *, update_existing: bool =
     if raw.startswith(b"\xef\xbb\xbf"):
         new_text = "\ufeff" + new_text
     report.backup = _backup(path)
-    from ..atomic import atomic_write_bytes
+    from pipeline.files.atomic import atomic_write_bytes
 
     atomic_write_bytes(path, new_text.encode("utf-8"))
     return report

@@ -10,9 +10,9 @@ import os
 from dataclasses import fields
 from pathlib import Path
 
-from ..errors import GlossaryError
-from ..limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
-from .model import Entry, Glossary, Problem
+from pipeline.core.errors import GlossaryError
+from pipeline.core.limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
+from pipeline.glossary.model import Entry, Glossary, Problem
 
 __all__ = ["DEFAULT_FOLDER", "default_glossary_path", "glossary_files", "load_glossary", "read_entries"]
 
@@ -28,7 +28,7 @@ def default_glossary_path() -> Path | None:
 def glossary_files(path: Path) -> list[Path]:
     """The glossary files a path stands for: the file itself, or the *.yaml/*.yml/*.csv/*.tbx files directly in a
     folder (not in its subfolders), sorted by name. Hidden files and Excel's `~$` lock files are skipped."""
-    from .formats import format_for
+    from pipeline.glossary.formats import format_for
 
     path = Path(path)
     if path.is_dir():
@@ -62,7 +62,7 @@ def read_entries(path: Path, *, cache: bool = True) -> tuple[list[Entry], list[P
     """Every entry of a file or folder, every parse/schema problem (not raised), and the files read.
 
     `cache=False` always parses (the check does: it must see the file as it is, whatever the cache holds)."""
-    from .formats import format_for
+    from pipeline.glossary.formats import format_for
 
     path = Path(path)
     if not path.exists():
@@ -124,7 +124,7 @@ def _cache_file(data: bytes, fmt: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    from .. import __version__
+    from pipeline import __version__
 
     digest = hashlib.sha256(data).hexdigest()
     return folder / f"{digest}.{fmt}.v{CACHE_VERSION}-{__version__}.json"
@@ -202,7 +202,7 @@ def load_glossary(path: Path) -> Glossary:
         entries, problems, files = read_entries(path)
     fatal = [p for p in problems if p.fatal]
     if fatal:
-        from .formats.base import one_line
+        from pipeline.glossary.formats.base import one_line
 
         more = f" (and {len(fatal) - 1} more problem{'s' if len(fatal) > 2 else ''}; run `translate glossary check`)"
         raise GlossaryError(one_line(f"{fatal[0]}{more if len(fatal) > 1 else ''}"))
@@ -212,7 +212,7 @@ def load_glossary(path: Path) -> Glossary:
             f"{path}: no glossary files (.yaml, .yml, .csv, .tbx) in this folder; give the right folder or file "
             "(`translate run` also takes --no-glossary)"
         )
-    from .titles import read_titles
+    from pipeline.glossary.people.titles import read_titles
 
     titles, house_style, title_problems = read_titles(files)
     if title_problems:

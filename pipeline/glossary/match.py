@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .model import Entry, Match
+from pipeline.glossary.model import Entry, Match
 
 __all__ = ["Matcher", "fold", "lower"]
 

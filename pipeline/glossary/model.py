@@ -80,9 +80,9 @@ class Entry:
     # Per-language status where it differs from `status`: {"ja": "approved"} on a proposed entry whose Japanese
     # form is already confirmed. Languages whose status equals `status` are not kept (see `status_for`).
     target_status: dict[str, str] = field(default_factory=dict)
-    # kind: person - family name, its forms per language, titles at institutions (pipeline.glossary.people)
+    # kind: person - family name, its forms per language, titles at institutions (pipeline.glossary.people.names)
     person: dict = field(default_factory=dict)
-    # kind: institution - "university", "hospital", ... (pipeline.glossary.titles); "" = guessed from the name
+    # kind: institution - "university", "hospital", ... (pipeline.glossary.people.titles); "" = guessed from the name
     institution_type: str = ""
     source: Path | None = field(default=None, compare=False, repr=False)
     line: int = field(default=0, compare=False, repr=False)
@@ -257,7 +257,7 @@ class Glossary:
         self, path: Path, entries: list[Entry], hash: str, files: list[Path] | None = None, titles=None, house_style=None
     ):
         self.path = path
-        self._titles = titles  # pipeline.glossary.titles.TitleTable; None: the shipped default table
+        self._titles = titles  # pipeline.glossary.people.titles.TitleTable; None: the shipped default table
         self._house_style = house_style
         self.entries = entries
         self.hash = hash
@@ -277,9 +277,9 @@ class Glossary:
 
     @property
     def titles(self):
-        """The titles table (`titles:` in a YAML file, else the shipped default): pipeline.glossary.titles."""
+        """The titles table (`titles:` in a YAML file, else the shipped default): pipeline.glossary.people.titles."""
         if self._titles is None:
-            from .titles import default_table
+            from pipeline.glossary.people.titles import default_table
 
             self._titles = default_table()
         return self._titles
@@ -287,7 +287,7 @@ class Glossary:
     @property
     def house_style(self):
         if self._house_style is None:
-            from .titles import HouseStyle
+            from pipeline.glossary.people.titles import HouseStyle
 
             self._house_style = HouseStyle()
         return self._house_style
@@ -299,8 +299,8 @@ class Glossary:
         found = self._found.get(text)
         if found is None:
             if self._matcher is None:
-                from .load import no_gc
-                from .match import Matcher
+                from pipeline.glossary.load import no_gc
+                from pipeline.glossary.match import Matcher
 
                 with no_gc():
                     self._matcher = Matcher(self.entries)

@@ -56,10 +56,10 @@ def _english(group: list[dict]) -> tuple[str, list[tuple[int, int]]]:
 
 def published_segments(path: Path, meta: dict, lang: str) -> list[tuple[str, str, list[tuple[int, int]], dict[str, str]]]:
     manifest = _manifest_for(Path(path), meta.get("identifier"))
-    from ..docx_stories import walk_document
+    from pipeline.docx.stories import walk_document
 
     # every story (a .docx release is published on its own document: tables, text boxes, headers, footers)
-    from ..docx_package import open_docx  # bounded, images never unpacked (the reader has checked the same file)
+    from pipeline.docx.package import open_docx  # bounded, images never unpacked (the reader has checked the same file)
 
     stories = walk_document(open_docx(path))
     paragraphs = [line.text for p in stories.paragraphs if p.readable for line in p.lines if line.text.strip()]

@@ -53,7 +53,7 @@ def _compatibility(ch: str) -> bool:
 @lru_cache(maxsize=None)
 def _table(config: str) -> dict[str, str] | None:
     """OpenCC's answers for single ideographs, cached between runs (char_tables.py): no converter is built."""
-    from .char_tables import table
+    from pipeline.glossary.char_tables import table
 
     return table(config)
 

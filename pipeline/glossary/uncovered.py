@@ -35,8 +35,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..datelines import english_dateline_end
-from .model import Glossary
+from pipeline.source.datelines import english_dateline_end
+from pipeline.glossary.model import Glossary
 
 __all__ = ["find_uncovered_names"]
 

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from .store import (
+from pipeline.memory.store import (
     APPROVED,
     DRAFT,
     ENV_VAR,

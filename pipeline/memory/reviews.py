@@ -2,7 +2,7 @@
 import` took in (docs/review.md, "Where the review is kept").
 
 It holds exactly what `<release>.reviewed.json` used to be the record of: per run id and language, the merged
-segments `publish` uses and every imported document with its hash (the rerun guard, pipeline/outputs.py). It is
+segments `publish` uses and every imported document with its hash (the rerun guard, pipeline/files/release_folder.py). It is
 written in the SAME SQLite transaction as the translation memory: the memory connection ATTACHes the record and
 commits both together (rollback journals and a super-journal: SQLite's atomic commit across files), so a kill -9,
 a power cut or a full disk leaves both as they were or both changed — never the memory with 5 edits and the
@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError, ReviewError
+from pipeline.core.errors import OutputError, ReviewError
 
 RECORD_SCHEMA = 1
 REVIEWED_SCHEMA = 1  # the JSON shape (importer.py), unchanged
@@ -92,7 +92,7 @@ def _load_record(path: Path) -> dict[str, Any] | None:
 
 
 def _load_json(path: Path) -> dict[str, Any]:
-    from ..limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
+    from pipeline.core.limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
 
     if not path.exists():
         return empty()
@@ -184,7 +184,7 @@ def commit(
 
 
 def _commit_alone(path: Path, write: Callable[[sqlite3.Connection], None]) -> None:
-    from .store import rollback_quietly, sqlite_failure
+    from pipeline.memory.store import rollback_quietly, sqlite_failure
 
     conn = None
     try:
@@ -207,8 +207,8 @@ def _commit_alone(path: Path, write: Callable[[sqlite3.Connection], None]) -> No
 def render_json(reviewed_json: Path) -> bool:
     """Write reviewed.json from the record when it differs (after an import; after a crash or a full disk left it
     behind). True when it was written. Call it under the release's lock."""
-    from ..atomic import atomic_write_text
-    from ..json_text import readable
+    from pipeline.files.atomic import atomic_write_text
+    from pipeline.files.json_text import readable
 
     path = record_path(reviewed_json)
     if not path.is_file():

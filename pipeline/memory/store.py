@@ -3,7 +3,7 @@
 Schema (`PRAGMA user_version` = 2; a version-1 file is upgraded in place, in one transaction, on its first
 write-open: version 2 only widens the `status` values), one table `units`, one row per distinct reviewed translation:
 
-    source_hash   pipeline.document.content_hash(source): sha256 of the NORMALIZED English (NFC, whitespace
+    source_hash   pipeline.core.release.content_hash(source): sha256 of the NORMALIZED English (NFC, whitespace
                   collapsed, trimmed), first 16 hex digits; the key of exact matches
     source        the normalized English;  source_lang "en"
     lang          target language code ("zh-TW", "ja")
@@ -28,7 +28,7 @@ Writes are transactions (`BEGIN IMMEDIATE` … `COMMIT`, rollback journal, `sync
 leaves the previous state. A memory locked by another process is waited for `timeout` seconds (default 5), then
 `OutputError`. A damaged file is an `OutputError` naming it; it is never deleted or rewritten.
 
-Matching (the `MemoryLookup` protocol of pipeline.translate):
+Matching (the `MemoryLookup` protocol of pipeline.translation.stage):
 
 * `lookup`: the current row for the segment's normalized source hash, if it is approved → the translation,
   origin "memory", flag `memory` "from memory, approved <date>". The model does not see that segment.
@@ -51,8 +51,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..document import Flag, Segment, Translation, content_hash, normalize
-from ..errors import InputError, OutputError
+from pipeline.core.release import Flag, Segment, Translation, content_hash, normalize
+from pipeline.core.errors import InputError, OutputError
 
 APPROVED = "approved"
 NEEDS_GLOSSARY_REVIEW = "needs-glossary-review"

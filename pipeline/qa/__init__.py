@@ -11,8 +11,8 @@ severity is "error" (blocks publishing) or "warning" (shown to the reviewer).
 
 from __future__ import annotations
 
-from .base import ERROR, WARNING, Finding, Term
-from .run import (
+from pipeline.qa.base import ERROR, WARNING, Finding, Term
+from pipeline.qa.run import (
     check_segment,
     check_translation,
     prepared_source,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..document import Flag, Segment, Translation
-from .base import Finding, Term
+from pipeline.core.release import Flag, Segment, Translation
+from pipeline.qa.base import Finding, Term
 
 DEMO_SKIPS = ("untranslated",)
 PLACEHOLDER = "〓"  # stands for text kept verbatim (another language), which no check judges
@@ -36,7 +36,7 @@ def check_segment(
     `demo`: the run's model is the DEMO copy model (its output is the English by design, and every document of
     the run says so in red): the untranslated check would only repeat that, so it is not run.
     """
-    from .checks import REGISTRY
+    from pipeline.qa.checks import REGISTRY
 
     spans = list(verbatim)
     kept = sorted({source[s:e] for s, e in spans if source[s:e].strip()}, key=len, reverse=True)
@@ -78,7 +78,7 @@ def terms_from_glossary(glossary, source: str, lang: str, verbatim: Iterable[tup
 def segment_terms(segment: dict[str, Any], lang: str, glossary) -> list[Term]:
     """The terms a manifest segment's `lang` text must hold (`review import`, the publish gate): the current
     glossary's, found outside the verbatim spans; without a glossary, those the run recorded."""
-    from ..manifest import verbatim_spans
+    from pipeline.files.manifest import verbatim_spans
 
     if glossary is not None:
         return terms_from_glossary(glossary, segment["source"], lang, verbatim_spans(segment))

@@ -54,11 +54,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..document import Flag, Segment, Span, TermUse, Translation, normalize
-from ..errors import ReviewError
-from .approval import approval_of, read_mark
-from .scores import METRIC_NOTE, post_edit_scores  # scored once per pair, cached (issue 14)
-from .typography import join_pieces
+from pipeline.core.release import Flag, Segment, Span, TermUse, Translation, normalize
+from pipeline.core.errors import ReviewError
+from pipeline.review.approval import approval_of, read_mark
+from pipeline.review.scores import METRIC_NOTE, post_edit_scores  # scored once per pair, cached (issue 14)
+from pipeline.language.typography import join_pieces
 
 __all__ = [
     "DocumentImport",
@@ -191,7 +191,7 @@ class DocumentImport:
 def _release_paths(manifest_path: Path, release: str | None):
     """The release's files (outputs.ReleasePaths, its lock among them) for the manifest at `manifest_path` whose
     `release` field is given (a manifest without one: its file name up to the first dot)."""
-    from ..outputs import ReleasePaths
+    from pipeline.files.release_folder import ReleasePaths
 
     manifest_path = Path(manifest_path)
     return ReleasePaths(manifest_path.parent, release or manifest_path.name.split(".")[0])
@@ -199,7 +199,7 @@ def _release_paths(manifest_path: Path, release: str | None):
 
 def reviewed_path(manifest: Path) -> Path:
     """`<release>.reviewed.json` next to `<release>.manifest.json` (named in one place: outputs.ReleasePaths)."""
-    from ..outputs import ReleasePaths
+    from pipeline.files.release_folder import ReleasePaths
 
     manifest = Path(manifest)
     name = manifest.name
@@ -210,7 +210,7 @@ def reviewed_path(manifest: Path) -> Path:
 def _read_reviewed_file(path: Path) -> dict[str, Any]:
     """The release's review data: from its record `<release>.reviewed.sqlite`, the store of record, else from a
     reviewed.json written before the record existed (pipeline/memory/reviews.py)."""
-    from ..memory import reviews
+    from pipeline.memory import reviews
 
     return reviews.load(path)
 
@@ -224,8 +224,8 @@ def load_reviewed(manifest_path: Path, manifest: dict[str, Any]) -> dict[str, di
 
 def _earlier_run_manifest(path: Path, meta: dict, manifest_path: Path, manifest: dict, doc_run: str) -> dict:
     """The manifest of the earlier run that wrote `path`, kept by `translate run` in `.runs/`; else refuse."""
-    from ..manifest import read_manifest
-    from ..outputs import ReleasePaths
+    from pipeline.files.manifest import read_manifest
+    from pipeline.files.release_folder import ReleasePaths
 
     release = manifest.get("release") or ""
     title = meta.get("title")
@@ -285,7 +285,7 @@ def _same_text(a: str, b: str) -> bool:
 
 def _written(text: str) -> str:
     """The target text as the writer put it in the cell (control characters removed), not normalised."""
-    from .writer import clean_text
+    from pipeline.review.write.writer import clean_text
 
     return clean_text(text)[0]
 
@@ -299,7 +299,7 @@ def unnamed_author(author: str) -> bool:
 
 
 def _cleaned(text: str) -> str:
-    from .writer import clean_text
+    from pipeline.review.write.writer import clean_text
 
     return normalize(clean_text(text)[0])
 
@@ -356,7 +356,7 @@ def _check_rows(path: Path, rows: list, segments: list[dict], manifest_path: Pat
         if segment is None:
             continue
         if normalize(row.english) != _cleaned(segment["source"]):
-            from .difference import show_difference
+            from pipeline.review.difference import show_difference
 
             problems.append(
                 f"row {row.row} ({row.id}): English cell altered: "
@@ -369,7 +369,7 @@ def _check_rows(path: Path, rows: list, segments: list[dict], manifest_path: Pat
 def _check_language_column(path: Path, lang: str, columns: list[str], languages: list[str]) -> None:
     """The language property (File → Properties) must agree with the table's target column header (繁體中文, 日本語):
     a property set wrongly would file the reviewer's text under another language."""
-    from .writer import language_style
+    from pipeline.review.write.writer import language_style
 
     expected = language_style(lang).column
     label = normalize(columns[2]) if len(columns) > 2 else ""
@@ -387,7 +387,7 @@ def _check_language_column(path: Path, lang: str, columns: list[str], languages:
 
 def _contains(text: str, expected: str, lang: str) -> bool:
     try:
-        from ..glossary.check import contains_target
+        from pipeline.glossary.check import contains_target
     except ImportError:  # pragma: no cover - the glossary package is optional in a partial checkout
         return normalize(expected) in normalize(text)
     return contains_target(text, expected, lang)
@@ -396,8 +396,8 @@ def _contains(text: str, expected: str, lang: str) -> bool:
 def _quality(segment: dict, lang: str, text: str, terms, demo: bool) -> list[dict[str, str]]:
     """The quality checks (pipeline/qa) on a reviewed text, given the segment's terms (`qa.segment_terms`);
     approved glossary terms are the glossary flags' job."""
-    from ..manifest import verbatim_spans
-    from ..qa import check_segment
+    from pipeline.files.manifest import verbatim_spans
+    from pipeline.qa import check_segment
 
     findings = check_segment(segment["source"], text, lang, terms, verbatim=verbatim_spans(segment), demo=demo)
     return [f.to_dict() for f in findings if f.code != "term-missing"]
@@ -405,7 +405,7 @@ def _quality(segment: dict, lang: str, text: str, terms, demo: bool) -> list[dic
 
 def _generated_notes(segment: dict, lang: str) -> set[str]:
     """The Notes lines the writer put in this row (so that lines a reviewer added can be told apart)."""
-    from .writer import CONTROL_NOTE, clean_text, segment_notes
+    from pipeline.review.write.writer import CONTROL_NOTE, clean_text, segment_notes
 
     target = (segment.get("targets") or {}).get(lang)
     seg = Segment(
@@ -452,10 +452,10 @@ def _generated_outside(manifest: dict[str, Any], manifest_path: Path, lang: str)
     The header is rebuilt by the writer from what the manifest recorded (so it follows the writer), with the
     run's own document (when its bytes are still those the manifest recorded) and the demo banner as well.
     """
-    from .reader import outside_paragraphs
-    from .writer import DEMO_WARNING
+    from pipeline.review.read.reader import outside_paragraphs
+    from pipeline.review.write.writer import DEMO_WARNING
 
-    from .worklist import from_manifest
+    from pipeline.review.write.worklist import from_manifest
 
     lines = {_line_key(DEMO_WARNING), _line_key("Worklist: " + from_manifest(manifest, lang).line())}
     try:
@@ -466,10 +466,10 @@ def _generated_outside(manifest: dict[str, Any], manifest_path: Path, lang: str)
     written = ((manifest.get("documents") or {}).get(lang) or {})
     original = Path(manifest_path).parent / str(written.get("path") or "")
     try:
-        from ..manifest import file_sha256
+        from pipeline.files.manifest import file_sha256
 
         if written.get("path") and original.is_file() and file_sha256(original) == written.get("sha256"):
-            from .reader import read_review_document
+            from pipeline.review.read.reader import read_review_document
 
             lines |= {_line_key(text) for _, text in read_review_document(original).outside}
     except (OSError, ReviewError):
@@ -481,8 +481,8 @@ def _rebuilt_header(manifest: dict[str, Any], lang: str):
     """The `lang` review document the run would write for no segments, from the manifest's records."""
     from dataclasses import fields
 
-    from ..document import ModelInfo, Release, TranslatedRelease
-    from .writer import build_review_document
+    from pipeline.core.release import ModelInfo, Release, TranslatedRelease
+    from pipeline.review.write.writer import build_review_document
 
     source = (manifest.get("source") or {}).get("path") or manifest.get("release") or "release"
     release = Release(path=Path(source), paragraphs_text=[], notes=list(manifest.get("notes") or []))
@@ -518,7 +518,7 @@ def _load_glossary(glossary_path: Path | None, manifest: dict[str, Any]):
     if path is None:
         return None
     try:
-        from ..glossary import load_glossary
+        from pipeline.glossary import load_glossary
     except ImportError:  # pragma: no cover
         return None
     return load_glossary(Path(path))
@@ -547,11 +547,11 @@ def import_review(
     `render_copy=False`: reviewed.json (a copy of the record) is left for the caller to render once after
     importing several documents (`render_copies`).
     """
-    from ..manifest import file_sha256, read_manifest
-    from ..outputs import release_lock
-    from ..qa import segment_terms
-    from .reader import KIND_REVIEW, read_review_document
-    from .writer import language_style
+    from pipeline.files.manifest import file_sha256, read_manifest
+    from pipeline.files.release_folder import release_lock
+    from pipeline.qa import segment_terms
+    from pipeline.review.read.reader import KIND_REVIEW, read_review_document
+    from pipeline.review.write.writer import language_style
 
     path = Path(path)
     document = read_review_document(path)
@@ -655,7 +655,7 @@ def import_review(
     for review, (chrf, ter) in zip(scored, per):
         review.chrf, review.ter = chrf, ter
 
-    from ..memory import APPROVED, DRAFT, NEEDS_GLOSSARY_REVIEW, NEEDS_REVIEW
+    from pipeline.memory import APPROVED, DRAFT, NEEDS_GLOSSARY_REVIEW, NEEDS_REVIEW
 
     for review in reviews:
         if review.origin == "verbatim":
@@ -685,7 +685,7 @@ def import_review(
         document_comments=[f"{c.author}: {c.text}" if c.author else c.text for c in document.comments if c.text],
         unnamed_author_rows=unnamed_rows,
     )
-    from .worklist import from_manifest
+    from pipeline.review.write.worklist import from_manifest
 
     result.worklist = from_manifest(manifest, lang).line()
     if document.outside:
@@ -696,7 +696,7 @@ def import_review(
     with release_lock(_release_paths(manifest_path, manifest.get("release"))):
         # Read, merge and check under the lock: another import of this release waits for this one.
         plan = _plan(result, sha256, manifest, override)
-        from ..memory import reviews
+        from pipeline.memory import reviews
 
         # The memory and the release's review record in ONE transaction: never one without the other.
         added = reviews.commit(result.reviewed_file, plan.data, memory, plan.entries, render=render_copy)
@@ -711,8 +711,8 @@ def render_copies(results: list[DocumentImport]) -> None:
     """Render each release's reviewed.json once from its record, under the release's lock, after imports made
     with `render_copy=False` (a 2,000-row release's copy is 4 MB: rendering it after every document of a command
     was a tenth of the import)."""
-    from ..memory.reviews import render_json
-    from ..outputs import release_lock
+    from pipeline.memory.reviews import render_json
+    from pipeline.files.release_folder import release_lock
 
     done: set[Path] = set()
     for result in results:
@@ -735,7 +735,7 @@ class _Plan:
 def _review_marks(row, segment: dict, target: dict, text: str) -> list[dict] | None:
     """The target cell's inline formatting placed in the reviewed text; None when neither the English nor the
     cell has any (documents of runs before formatting was carried)."""
-    from ..inline_tags import remap_marks
+    from pipeline.translation.inline_tags import remap_marks
 
     if row.target_marks is None:
         return None
@@ -859,7 +859,7 @@ def _shown_pair(mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[str, str]
     """Two edits of one row, quoted at their first differing place (a few words either side), not cut at 60."""
     if EMPTIED in (mine.get("status"), theirs.get("status")):
         return _shown(mine), _shown(theirs)
-    from .difference import quote_pair
+    from pipeline.review.difference import quote_pair
 
     return quote_pair(mine.get("text", ""), theirs.get("text", ""))
 
@@ -867,8 +867,8 @@ def _shown_pair(mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[str, str]
 def _plan(result: DocumentImport, sha256: str, manifest: dict[str, Any], override: bool) -> _Plan:
     """Merge this document into the run+language's record; refuse it (`ReviewError`) where it would silently
     replace another document's edit or one of its own earlier edits; the memory entries to add."""
-    from ..memory import NewEntry
-    from ..memory.store import STATUSES, now_iso
+    from pipeline.memory import NewEntry
+    from pipeline.memory.store import STATUSES, now_iso
 
     data = _read_reviewed_file(result.reviewed_file)
     data.setdefault("release", result.release)
@@ -974,7 +974,7 @@ def _plan(result: DocumentImport, sha256: str, manifest: dict[str, Any], overrid
     ordered = sorted(documents.items(), key=lambda item: (item[1].get("order", 0), item[0]))
     new_block = {
         "imported_at": now_iso(),
-        "document": name,  # the latest document imported (its hash: pipeline/outputs.py `imported_hashes`)
+        "document": name,  # the latest document imported (its hash: pipeline/files/release_folder.py `imported_hashes`)
         "sha256": sha256,
         "chrf": total_chrf,
         "ter": total_ter,

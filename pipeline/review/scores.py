@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .typography import is_cjk_lang
+from pipeline.language.typography import is_cjk_lang
 
 __all__ = ["METRIC_NOTE", "TER_SHIFT_LIMIT", "PairScore", "PostEditScores", "post_edit_scores", "score_pairs", "ter_tokens"]
 

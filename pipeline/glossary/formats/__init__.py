@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import GlossaryFormat, Record, build_entry, entry_record
-from .csv_format import CsvFormat
-from .tbx_format import TbxFormat
-from .yaml_format import YamlFormat
+from pipeline.glossary.formats.base import GlossaryFormat, Record, build_entry, entry_record
+from pipeline.glossary.formats.csv_format import CsvFormat
+from pipeline.glossary.formats.tbx_format import TbxFormat
+from pipeline.glossary.formats.yaml_format import YamlFormat
 
 __all__ = ["FORMATS", "GlossaryFormat", "Record", "build_entry", "entry_record", "format_for"]
 

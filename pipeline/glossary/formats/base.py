@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..model import DO_NOT_TRANSLATE, FIELDS, KINDS, LANG_CODE, STATUSES, Entry, Problem
+from pipeline.glossary.model import DO_NOT_TRANSLATE, FIELDS, KINDS, LANG_CODE, STATUSES, Entry, Problem
 
 __all__ = ["CONTROL_CHARACTERS", "GlossaryFormat", "Record", "build_entry", "control_character_message", "entry_record", "one_line", "parse_bool"]
 
@@ -189,12 +189,12 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
 
     person: dict = {}
     if values.get("person") is not None:
-        from ..people import build_person
+        from pipeline.glossary.people.names import build_person
 
         person = build_person(values["person"], bad)
     institution_type = values.get("institution_type") or ""
     if institution_type:
-        from ..titles import INSTITUTION_TYPES
+        from pipeline.glossary.people.titles import INSTITUTION_TYPES
 
         if institution_type not in INSTITUTION_TYPES:
             bad("institution_type", f"institution_type {institution_type!r} is not one of: {', '.join(INSTITUTION_TYPES)}")

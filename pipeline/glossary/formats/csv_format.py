@@ -15,9 +15,9 @@ import csv
 import io
 from pathlib import Path
 
-from ..model import LANG_CODE, Entry, Problem
-from . import spreadsheet_cells
-from .base import CONTROL_CHARACTERS, GlossaryFormat, Record, build_entry, control_character_message, one_line
+from pipeline.glossary.model import LANG_CODE, Entry, Problem
+from pipeline.glossary.formats import spreadsheet_cells
+from pipeline.glossary.formats.base import CONTROL_CHARACTERS, GlossaryFormat, Record, build_entry, control_character_message, one_line
 
 __all__ = ["CsvFormat", "BASE_COLUMNS"]
 

@@ -39,8 +39,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..model import Entry, Problem
-from .base import GlossaryFormat, Record, build_entry, one_line
+from pipeline.glossary.model import Entry, Problem
+from pipeline.glossary.formats.base import GlossaryFormat, Record, build_entry, one_line
 
 __all__ = ["TbxFormat", "generated_id", "slug"]
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from ..model import Entry, Problem
-from .base import CONTROL_CHARACTERS as _CONTROL
-from .base import GlossaryFormat, Record, build_entry, control_character_message, entry_record, one_line
-from .yaml_bounds import expansion_problem
+from pipeline.glossary.model import Entry, Problem
+from pipeline.glossary.formats.base import CONTROL_CHARACTERS as _CONTROL
+from pipeline.glossary.formats.base import GlossaryFormat, Record, build_entry, control_character_message, entry_record, one_line
+from pipeline.glossary.formats.yaml_bounds import expansion_problem
 
 __all__ = ["YamlFormat"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..base import Check
-from . import brackets, empty, numbers, punctuation, script, spaces, terms, untranslated
+from pipeline.qa.base import Check
+from pipeline.qa.checks import brackets, empty, numbers, punctuation, script, spaces, terms, untranslated
 
 REGISTRY: dict[str, Check] = {
     "empty": empty.check,

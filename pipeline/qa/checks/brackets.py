@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..base import ERROR, Finding
+from pipeline.qa.base import ERROR, Finding
 
 PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "《": "》", "〈": "〉", "“": "”", "〔": "〕"}
 _CLOSERS = {close: open_ for open_, close in PAIRS.items()}

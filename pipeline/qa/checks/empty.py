@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..base import ERROR, Finding
+from pipeline.qa.base import ERROR, Finding
 
 
 def check(source: str, target: str, lang: str, terms) -> list[Finding]:

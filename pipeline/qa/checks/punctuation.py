@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..base import ERROR, WARNING, Finding, cjk
+from pipeline.qa.base import ERROR, WARNING, Finding, cjk
 
 _MARKS = "，、。：；,;:！？!?．.｡､"
 # Two marks in a row; "..." / "……" / "!!"-free: an ellipsis is three dots or two ……, and `?!` is allowed.

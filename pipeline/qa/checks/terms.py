@@ -3,11 +3,11 @@ like `translate glossary check --against`). An approved term missing is an error
 
 from __future__ import annotations
 
-from ..base import ERROR, WARNING, Finding
+from pipeline.qa.base import ERROR, WARNING, Finding
 
 
 def check(source: str, target: str, lang: str, terms) -> list[Finding]:
-    from ...glossary.check import contains_target
+    from pipeline.glossary.check import contains_target
 
     if not target.strip():
         return []  # the empty check says it

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..base import ERROR, Finding, cjk
+from pipeline.qa.base import ERROR, Finding, cjk
 
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")

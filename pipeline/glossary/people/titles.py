@@ -1,0 +1,455 @@
+"""The titles table and the house style for people with titles (docs/glossary.md, "People and titles").
+
+A title's target form depends on the kind of institution it belongs to: a university's President is 校長 / 学長,
+a country's is 總統 / 大統領, a hospital's Superintendent is 院長 / 病院長, a medical school's Dean 院長 / 医学部長.
+The table lives in a glossary YAML file under the top-level key `titles:`; the way a person and a title are put
+together in each language (余明隆校長, later 余校長) under `house_style:`. Neither is required: a glossary without
+them gets `DEFAULT_TITLES` and `HouseStyle()`, the table shipped for a Taiwanese medical university's releases.
+
+    titles:
+      - english: President
+        variants: [Pres.]
+        forms:                                   # institution type → language → form
+          university: {zh-TW: 校長, ja: 学長}      # the first listed is used when the type is unknown
+          country: {zh-TW: 總統, ja: 大統領}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.glossary.model import LANG_CODE, Problem
+
+__all__ = [
+    "DEFAULT_TITLES",
+    "INSTITUTION_TYPES",
+    "HouseStyle",
+    "Title",
+    "TitleTable",
+    "TitleUse",
+    "default_table",
+    "institution_type_of",
+    "read_titles",
+]
+
+# The kinds of institution a title's forms are given for. "default" is allowed as a key too.
+INSTITUTION_TYPES = (
+    "university",
+    "medical-school",
+    "hospital",
+    "institute",
+    "company",
+    "government",
+    "city",
+    "country",
+    "other",
+)
+
+# The last head noun of an institution's English name says its type when the entry does not
+# (`institution_type:`). The last one counts: `Kaohsiung Medical University Hospital` is a hospital.
+_TYPE_WORDS = (
+    (re.compile(r"\b(?:College|School|Faculty) of Medicine\b|\bMedical School\b|\bSchool of Medicine\b"), "medical-school"),
+    (re.compile(r"\bUniversity\b|\bUniversities\b"), "university"),
+    (re.compile(r"\bHospital\b|\bClinic\b|\bMedical Cent(?:er|re)\b"), "hospital"),
+    (re.compile(r"\bCent(?:er|re)\b|\bInstitute\b|\bLaborator(?:y|ies)\b|\bAcademy\b|\bFoundation\b"), "institute"),
+    (re.compile(r"\bMinistry\b|\bAdministration\b|\bAgency\b|\bBureau\b|\bYuan\b|\bGovernment\b|\bCabinet\b"), "government"),
+    (re.compile(r"\bCity\b|\bCounty\b|\bPrefecture\b|\bMunicipality\b"), "city"),
+    (re.compile(r"\bCompany\b|\bCorporation\b|\bInc\b|\bLtd\b|\bCo\.|\bCorp\b"), "company"),
+)
+_COUNTRIES = {
+    "Taiwan", "Japan", "Korea", "South Korea", "Republic of Korea", "Republic of China", "Singapore", "United States",
+    "USA", "U.S.", "China", "Thailand", "Vietnam", "Philippines", "Malaysia", "Indonesia", "India", "Germany",
+    "France", "United Kingdom", "UK", "Australia", "Canada",
+}  # fmt: skip
+
+
+def institution_type_of(entry) -> str | None:
+    """The institution type of a glossary entry: its `institution_type:`, else guessed from its English name's
+    last head noun (University, Hospital, College of Medicine, Center, Ministry, City, ...); None if unknown."""
+    explicit = getattr(entry, "institution_type", "") or ""
+    if explicit:
+        return explicit
+    name = entry.english
+    if name in _COUNTRIES:
+        return "country"
+    best: tuple[int, str] | None = None
+    for pattern, kind in _TYPE_WORDS:
+        for m in pattern.finditer(name):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), kind)
+    return best[1] if best else None
+
+
+@dataclass
+class Title:
+    """One title: English forms and target forms per institution type (the first type is the fallback)."""
+
+    english: str
+    variants: list[str] = field(default_factory=list)
+    forms: dict[str, dict[str, str]] = field(default_factory=dict)  # type → lang → form
+    courtesy: bool = False  # Mr., Ms., Dr., Prof.: said before a name, never an office at an institution
+    source: str | None = None
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def english_forms(self) -> list[str]:
+        return [self.english, *self.variants]
+
+    def form(self, lang: str, institution_type: str | None, default_type: str = "university") -> str | None:
+        """The target form for an institution type; the house style's default type, then the first listed."""
+        for kind in (institution_type, default_type, "default"):
+            if kind and kind in self.forms and lang in self.forms[kind]:
+                return self.forms[kind][lang]
+        for forms in self.forms.values():
+            if lang in forms:
+                return forms[lang]
+        return None
+
+
+@dataclass
+class TitleUse:
+    """A title found in a text: which title, where, the text as written."""
+
+    title: Title
+    start: int
+    end: int
+    text: str
+
+
+class TitleTable:
+    """All titles; `at(text, pos)` finds the (longest) title starting exactly at `pos`."""
+
+    def __init__(self, titles: list[Title]):
+        self.titles = titles
+        self._by_form: dict[str, Title] = {}
+        written: dict[str, str] = {}
+        for title in titles:
+            for form in title.english_forms():
+                self._by_form.setdefault(_key(form), title)
+                written.setdefault(form.strip().rstrip("."), form)
+        forms = sorted(written, key=len, reverse=True)
+        # "Prof." with its period; a form is a whole word (or words): no letter right after it.
+        self._pattern = (
+            re.compile("|".join(_form_pattern(f) for f in forms)) if forms else None
+        )
+
+    def __len__(self) -> int:
+        return len(self.titles)
+
+    def get(self, english: str) -> Title | None:
+        return self._by_form.get(_key(english))
+
+    def at(self, text: str, pos: int) -> TitleUse | None:
+        if self._pattern is None:
+            return None
+        m = self._pattern.match(text, pos)
+        if m is None:
+            return None
+        return TitleUse(self._by_form[_key(m.group())], m.start(), m.end(), m.group())
+
+    def finditer(self, text: str):
+        if self._pattern is None:
+            return
+        for m in self._pattern.finditer(text):
+            if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "-"):
+                continue
+            yield TitleUse(self._by_form[_key(m.group())], m.start(), m.end(), m.group())
+
+
+def _key(form: str) -> str:
+    return re.sub(r"\s+", " ", form.strip().rstrip(".")).casefold()
+
+
+def _form_pattern(form: str) -> str:
+    body = re.escape(form.rstrip(".")).replace(r"\ ", r"\s+")
+    # "Prof" and "Prof." both; a capital first letter as written, the rest exact (titles are capitalised in text).
+    return body + r"\.?(?![\w-])"
+
+
+@dataclass
+class HouseStyle:
+    """How a person's name and title are put together per language (configurable under `house_style:`).
+
+    `patterns[lang]` has "name" (余明隆校長: `{name}{title}`) and "with_institution" (高醫余明隆校長); a later
+    "Title Surname" mention uses the same patterns with the family form as `{name}` (余校長), or the full name
+    when `later_mentions` is "full". `default_institution` is the type whose title forms are used when a
+    mention's institution is unknown (a Taiwanese medical university's releases: "university").
+    """
+
+    default_institution: str = "university"
+    later_mentions: str = "family"  # "family" | "full"
+    patterns: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: str | None = None
+    line: int = 0
+
+    DEFAULTS = {
+        "zh": {"name": "{name}{title}", "with_institution": "{institution}{name}{title}"},
+        "ja": {"name": "{name}{title}", "with_institution": "{institution}の{name}{title}"},
+        "ko": {"name": "{name} {title}", "with_institution": "{institution} {name} {title}"},
+        "": {"name": "{title} {name}", "with_institution": "{title} {name} ({institution})"},
+    }
+
+    def pattern(self, lang: str, kind: str) -> str:
+        own = self.patterns.get(lang, {})
+        if kind in own:
+            return own[kind]
+        base = self.DEFAULTS.get(lang.split("-", 1)[0], self.DEFAULTS[""])
+        return base[kind]
+
+    def render(self, lang: str, name: str, title: str | None, institution: str | None = None) -> str:
+        """`name` with `title` (and `institution`) in the house style of `lang`; the name alone without a title."""
+        if not title:
+            return name
+        kind = "with_institution" if institution else "name"
+        return self.pattern(lang, kind).format(name=name, title=title, institution=institution or "")
+
+
+# ------------------------------------------------------------------------------------------------ defaults
+# Shipped for a Taiwanese medical university's releases: university, hospital and government titles.
+_U = "university"
+DEFAULT_TITLES: list[tuple[str, list[str], dict[str, dict[str, str]], bool]] = [
+    ("President", ["Pres."], {
+        _U: {"zh-TW": "校長", "ja": "学長"},
+        "medical-school": {"zh-TW": "院長", "ja": "学部長"},
+        "hospital": {"zh-TW": "院長", "ja": "病院長"},
+        "institute": {"zh-TW": "理事長", "ja": "理事長"},
+        "company": {"zh-TW": "總裁", "ja": "社長"},
+        "country": {"zh-TW": "總統", "ja": "大統領"},
+    }, False),
+    ("Vice President", [], {
+        _U: {"zh-TW": "副校長", "ja": "副学長"},
+        "hospital": {"zh-TW": "副院長", "ja": "副病院長"},
+        "institute": {"zh-TW": "副理事長", "ja": "副理事長"},
+        "company": {"zh-TW": "副總裁", "ja": "副社長"},
+        "country": {"zh-TW": "副總統", "ja": "副大統領"},
+    }, False),
+    ("Dean", [], {
+        _U: {"zh-TW": "院長", "ja": "学部長"},
+        "medical-school": {"zh-TW": "院長", "ja": "医学部長"},
+    }, False),
+    ("Associate Dean", [], {
+        _U: {"zh-TW": "副院長", "ja": "副学部長"},
+        "medical-school": {"zh-TW": "副院長", "ja": "副医学部長"},
+    }, False),
+    ("Superintendent", [], {"hospital": {"zh-TW": "院長", "ja": "病院長"}}, False),
+    ("Deputy Superintendent", ["Vice Superintendent"], {"hospital": {"zh-TW": "副院長", "ja": "副病院長"}}, False),
+    ("Director", [], {
+        _U: {"zh-TW": "主任", "ja": "部長"},
+        "hospital": {"zh-TW": "主任", "ja": "部長"},
+        "institute": {"zh-TW": "主任", "ja": "センター長"},
+        "government": {"zh-TW": "署長", "ja": "局長"},
+    }, False),
+    ("Director General", [], {"government": {"zh-TW": "署長", "ja": "局長"}}, False),
+    ("Chair", ["Chairperson", "Chairman", "Chairwoman"], {
+        _U: {"zh-TW": "主任", "ja": "学科長"},
+        "company": {"zh-TW": "董事長", "ja": "会長"},
+        "other": {"zh-TW": "主席", "ja": "委員長"},
+    }, False),
+    ("CEO", ["Chief Executive Officer"], {"company": {"zh-TW": "執行長", "ja": "最高経営責任者"}}, False),
+    ("Mayor", [], {"city": {"zh-TW": "市長", "ja": "市長"}}, False),
+    ("Minister", [], {"government": {"zh-TW": "部長", "ja": "大臣"}}, False),
+    ("Provost", [], {_U: {"zh-TW": "教務長", "ja": "副学長"}}, False),
+    ("Deputy Minister", ["Vice Minister"], {"government": {"zh-TW": "次長", "ja": "副大臣"}}, False),
+    ("Secretary General", [], {
+        _U: {"zh-TW": "主任秘書", "ja": "事務局長"},
+        "other": {"zh-TW": "秘書長", "ja": "事務総長"},
+    }, False),
+    ("Chair Professor", [], {_U: {"zh-TW": "講座教授", "ja": "特任教授"}}, True),
+    ("Distinguished Professor", [], {_U: {"zh-TW": "特聘教授", "ja": "特別教授"}}, True),
+    ("Professor Emeritus", ["Emeritus Professor"], {_U: {"zh-TW": "名譽教授", "ja": "名誉教授"}}, True),
+    ("Professor", ["Prof."], {_U: {"zh-TW": "教授", "ja": "教授"}}, True),
+    ("Associate Professor", ["Assoc. Prof."], {_U: {"zh-TW": "副教授", "ja": "准教授"}}, True),
+    ("Assistant Professor", ["Asst. Prof."], {_U: {"zh-TW": "助理教授", "ja": "助教"}}, True),
+    ("Dr.", ["Doctor"], {"other": {"zh-TW": "博士", "ja": "博士"}}, True),
+    ("Mr.", [], {"other": {"zh-TW": "先生", "ja": "氏"}}, True),
+    ("Ms.", ["Mrs.", "Miss"], {"other": {"zh-TW": "女士", "ja": "氏"}}, True),
+]  # fmt: skip
+
+
+def default_table() -> TitleTable:
+    return TitleTable(
+        [Title(english, list(variants), {k: dict(v) for k, v in forms.items()}, courtesy)
+         for english, variants, forms, courtesy in DEFAULT_TITLES]
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------------ reading
+_HAS_SECTION = re.compile(r"^(?:titles|house_style)\s*:", re.MULTILINE)
+
+
+def read_titles(files: list[Path]) -> tuple[TitleTable, HouseStyle, list[Problem]]:
+    """The titles table and house style of a glossary's YAML files (`titles:` and `house_style:` at the top).
+
+    A glossary that gives no `titles:` gets the shipped `DEFAULT_TITLES`; one that does gets exactly its own.
+    Problems are "parse"/"schema" (fatal) for a section that cannot be used.
+    """
+    titles: list[Title] = []
+    style = HouseStyle()
+    problems: list[Problem] = []
+    found_titles = False
+    for path in files:
+        if Path(path).suffix.lower() not in (".yaml", ".yml"):
+            continue
+        from pipeline.core.limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
+
+        try:
+            text = read_bounded(Path(path), GLOSSARY_MAX_BYTES, "a glossary file").decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError, LimitExceeded):
+            continue  # the entries reader reports it (a FIFO, a file over the limit: never read here either)
+        if not _HAS_SECTION.search(text):
+            continue  # the common case: no second parse
+        data, lines, problem = _compose_sections(text, str(path))
+        if problem:
+            problems.append(problem)
+            continue
+        if "titles" in data:
+            found_titles = True
+            titles += _read_title_list(data["titles"], lines, str(path), problems)
+        if "house_style" in data:
+            style = _read_style(data["house_style"], lines, str(path), problems)
+    table = TitleTable(titles) if found_titles else default_table()
+    return table, style, problems
+
+
+def _compose_sections(text: str, file: str):
+    """The `titles` and `house_style` values of a YAML file with the line of every key (the entries reader's
+    loader, so the same limits apply)."""
+    import yaml
+
+    from pipeline.glossary.formats import yaml_format
+
+    try:
+        root = yaml.compose(text, Loader=yaml_format._Loader)
+    except (yaml.YAMLError, RecursionError):
+        return {}, {}, None  # the entries reader reports the syntax error with its line
+    if not isinstance(root, yaml.MappingNode) or yaml_format.expansion_problem(root) is not None:
+        return {}, {}, None  # an alias bomb: the entries reader refuses the file (issue 13's bound)
+    data: dict = {}
+    lines: dict[str, int] = {}
+    for key_node, value_node in root.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value in ("titles", "house_style"):
+            lines[key_node.value] = key_node.start_mark.line + 1
+            try:
+                data[key_node.value] = yaml_format._plain(value_node, key_node.value, lines)
+            except yaml_format._Bad as bad:
+                return {}, {}, Problem("schema", bad.message, file=file, line=bad.line)
+    return data, lines, None
+
+
+def _read_title_list(raw, lines: dict[str, int], file: str, problems: list[Problem]) -> list[Title]:
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem("schema", message, file=file, line=lines.get(key, lines.get("titles", 1))))
+
+    if not isinstance(raw, list):
+        bad("titles", "'titles' must be a list of titles (english:, forms:)")
+        return []
+    result = []
+    for i, item in enumerate(raw):
+        key = f"titles[{i}]"
+        if not isinstance(item, dict):
+            bad(key, "a title must be a mapping (english:, variants:, forms:)")
+            continue
+        unknown = set(item) - {"english", "variants", "forms", "courtesy", "note"}
+        if unknown:
+            bad(key, f"unknown field(s) {', '.join(sorted(map(str, unknown)))} in a title (english, variants, forms, courtesy, note)")
+            continue
+        english = item.get("english")
+        if not isinstance(english, str) or not english.strip():
+            bad(key, "a title needs its English form (english: President)")
+            continue
+        variants = item.get("variants") or []
+        if isinstance(variants, str):
+            variants = [variants]
+        if not isinstance(variants, list) or not all(isinstance(v, str) and v for v in variants):
+            bad(f"{key}.variants", f"title {english!r}: 'variants' must be a list of English forms")
+            continue
+        raw_forms = item.get("forms") or {}
+        if not isinstance(raw_forms, dict):
+            bad(f"{key}.forms", f"title {english!r}: 'forms' must map an institution type to language → form")
+            continue
+        forms: dict[str, dict[str, str]] = {}
+        ok = True
+        for kind, by_lang in raw_forms.items():
+            where = f"{key}.forms.{kind}"
+            if kind not in INSTITUTION_TYPES and kind != "default":
+                bad(where, f"title {english!r}: institution type {kind!r} is not one of: default, {', '.join(INSTITUTION_TYPES)}")
+                ok = False
+                continue
+            if not isinstance(by_lang, dict):
+                bad(where, f"title {english!r}: forms for {kind} must map language → form")
+                ok = False
+                continue
+            forms[kind] = {}
+            for lang, form in by_lang.items():
+                if not isinstance(lang, str) or not LANG_CODE.match(lang):
+                    bad(f"{where}.{lang}", f"title {english!r}: {lang!r} is not a language code like zh-TW or ja")
+                    ok = False
+                elif not isinstance(form, str) or not form.strip():
+                    bad(f"{where}.{lang}", f"title {english!r}: the {lang} form for {kind} must be non-empty text")
+                    ok = False
+                else:
+                    forms[kind][lang] = form
+        courtesy = item.get("courtesy", False)
+        if not isinstance(courtesy, bool):
+            bad(f"{key}.courtesy", f"title {english!r}: 'courtesy' must be true or false")
+            ok = False
+        if ok:
+            own_lines = {k[len(key) + 1 :]: v for k, v in lines.items() if k.startswith(key + ".")}
+            result.append(Title(english, list(variants), forms, courtesy, file, lines.get(key, 0), own_lines))
+    return result
+
+
+def _read_style(raw, lines: dict[str, int], file: str, problems: list[Problem]) -> HouseStyle:
+    style = HouseStyle(source=file, line=lines.get("house_style", 0))
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem("schema", message, file=file, line=lines.get(key, style.line)))
+
+    if not isinstance(raw, dict):
+        bad("house_style", "'house_style' must be a mapping (default_institution:, later_mentions:, patterns:)")
+        return style
+    for key, value in raw.items():
+        where = f"house_style.{key}"
+        if key == "default_institution":
+            if value not in INSTITUTION_TYPES:
+                bad(where, f"default_institution {value!r} is not one of: {', '.join(INSTITUTION_TYPES)}")
+            else:
+                style.default_institution = value
+        elif key == "later_mentions":
+            if value not in ("family", "full"):
+                bad(where, f"later_mentions {value!r} must be 'family' (余校長) or 'full' (余明隆校長)")
+            else:
+                style.later_mentions = value
+        elif key == "patterns":
+            if not isinstance(value, dict):
+                bad(where, "'patterns' must map a language to {name: ..., with_institution: ...}")
+                continue
+            for lang, pats in value.items():
+                pwhere = f"{where}.{lang}"
+                if not isinstance(lang, str) or not LANG_CODE.match(lang) or not isinstance(pats, dict):
+                    bad(pwhere, f"patterns: {lang!r} must be a language code with a mapping of patterns")
+                    continue
+                for kind, pattern in pats.items():
+                    needed = {"name", "title"} | ({"institution"} if kind == "with_institution" else set())
+                    if kind not in ("name", "with_institution"):
+                        bad(f"{pwhere}.{kind}", f"pattern {kind!r} is not one of: name, with_institution")
+                    elif not isinstance(pattern, str) or not _placeholders_ok(pattern, needed):
+                        bad(f"{pwhere}.{kind}",
+                            f"pattern {pattern!r} must use exactly {', '.join('{' + n + '}' for n in sorted(needed))}")  # fmt: skip
+                    else:
+                        style.patterns.setdefault(lang, {})[kind] = pattern
+        else:
+            bad(where, f"unknown house_style field {key!r} (default_institution, later_mentions, patterns)")
+    return style
+
+
+def _placeholders_ok(pattern: str, needed: set[str]) -> bool:
+    import string
+
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError:
+        return False
+    return names == needed
