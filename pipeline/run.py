@@ -23,6 +23,7 @@ from pipeline.files.release_folder import (
     release_lock,
 )
 from pipeline.files.preflight import check_output_paths
+from pipeline.memory import reviews
 from pipeline.translation.stage import MemoryLookup, TermFinder, translate_segments
 
 RELEASE_SUFFIXES = (".txt", ".md", ".docx")
@@ -124,7 +125,7 @@ def write_release(
     run_id = uuid.uuid4().hex[:12]
     generated_at = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     with release_lock(paths):
-        backups = guard_reviewer_edits(paths, langs, force)
+        backups = guard_reviewer_edits(paths, langs, force, reviews.imported_hashes)
         documents: dict[str, Path] = {}
         recorded = {}
         # Every document is complete (in its temporary file) before any is renamed into place: a failure while

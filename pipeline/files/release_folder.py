@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -299,22 +300,15 @@ def written_hashes(paths: ReleasePaths) -> dict[str, str]:
         return {}
 
 
-def imported_hashes(paths: ReleasePaths) -> set[str]:
-    """Hashes of the review documents `translate review import` took in for this release (its review record,
-    `<release>.reviewed.sqlite`, or a reviewed.json from before the record: pipeline/memory/reviews.py).
-
-    By bytes, not name: a reviewer may have imported the file from another folder. A damaged or foreign record
-    gives nothing, so the documents count as not imported (never the reverse).
-    """
-    from pipeline.memory import reviews
-
-    return reviews.imported_hashes(paths.reviewed)
-
-
-def guard_reviewer_edits(paths: ReleasePaths, langs: list[str], force: bool) -> list[Path]:
+def guard_reviewer_edits(
+    paths: ReleasePaths, langs: list[str], force: bool, imported_hashes: Callable[[Path], set[str]]
+) -> list[Path]:
     """Refuse (or, with force, back up) review documents a reviewer has changed since they were written.
 
     A document already imported (exactly these bytes) needs no `force`: it is backed up and replaced.
+    `imported_hashes(paths.reviewed)` gives the hashes of the review documents `translate review import` took in
+    (the review record, pipeline/memory/reviews.py): passed in by the caller, since the memory is a stage above
+    this folder's rules. By bytes, not name: a reviewer may have imported the file from another folder.
     Returns the backups made.
     """
     known = known_hashes(paths)
@@ -324,7 +318,7 @@ def guard_reviewer_edits(paths: ReleasePaths, langs: list[str], force: bool) -> 
         sha = file_sha256(doc) if doc.exists() else None
         if sha is not None and sha not in known.get(doc.name, set()):
             edited[doc] = sha
-    imported = imported_hashes(paths) if edited else set()
+    imported = imported_hashes(paths.reviewed) if edited else set()
     not_imported = [doc for doc, sha in edited.items() if sha not in imported]
     if not_imported and not force:
         names = ", ".join(d.name for d in not_imported)
