@@ -46,9 +46,13 @@ def test_shipped_glossary_is_clean():
     assert "OK: 24 entries in 1 file" in result.stderr
 
 
-def test_default_path_is_glossaries_in_the_current_folder():
+def test_default_path_is_glossaries_in_the_current_folder(tmp_path):
     result = run("check", cwd=ROOT)
     assert result.exit_code == 0, result.output
+    assert result.stderr == run("check", str(SHIPPED)).stderr == "OK: 24 entries in 1 file\n"  # ./glossaries read
+    (tmp_path / "glossaries").mkdir()
+    (tmp_path / "glossaries" / "duplicate-form.yaml").write_bytes((FIXTURES / "duplicate-form.yaml").read_bytes())
+    assert run("check", cwd=tmp_path).exit_code == 1  # the current folder's glossaries/, not the shipped one
 
 
 def test_no_glossaries_folder_is_a_usage_error(tmp_path):
@@ -137,7 +141,9 @@ def test_github_annotations_are_escaped(tmp_path):
 
 
 def test_bad_option_is_exit_2():
-    assert run("check", "--format", "xml").exit_code == 2
+    result = run("check", "--format", "xml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format': 'xml' is not one of 'human', 'json', 'github'" in result.output
 
 
 # ------------------------------------------------------------------------------------------- --against
@@ -177,7 +183,12 @@ def test_against_a_clean_manifest(tmp_path):
 
 def test_against_half_width_parentheses_and_spaces_are_fine(tmp_path):
     path = manifest(tmp_path, "高雄醫學大學 (高醫) 與熊本大學校長簽署學術合作備忘錄。", GOOD_JA)
-    assert run("check", str(SHIPPED), "--against", str(path)).exit_code == 0
+    assert problems_json(str(SHIPPED), "--against", str(path)) == (0, [])
+    assert "1 document" in run("check", str(SHIPPED), "--against", str(path)).stderr
+    # The same sentence with other brackets, or none, is still checked for '高雄醫學大學（高醫）': a missing term.
+    for n, zh in enumerate(["高雄醫學大學 [高醫] 與熊本大學校長簽署學術合作備忘錄。", "高雄醫學大學與熊本大學校長簽署學術合作備忘錄。"]):
+        status, problems = problems_json(str(SHIPPED), "--against", str(manifest(tmp_path, zh, GOOD_JA, f"r{n}")))
+        assert status == 1 and [(p["code"], p["expected"]) for p in problems] == [("term-missing", "高雄醫學大學（高醫）")]
 
 
 def test_against_a_manifest_with_a_violation(tmp_path):
@@ -273,6 +284,7 @@ def test_against_a_review_docx_where_a_tracked_insertion_fixes_the_term(tmp_path
     )
     result = run("check", str(SHIPPED), "--against", str(path))
     assert result.exit_code == 0, result.output
+    assert "1 document" in result.stderr and problems_json(str(SHIPPED), "--against", str(path)) == (0, [])
 
 
 def test_against_a_review_docx_where_a_tracked_change_breaks_the_term(tmp_path):

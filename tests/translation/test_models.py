@@ -36,7 +36,10 @@ def test_models_install_and_list(installed, cli):
 
 
 def test_models_install_without_arguments_is_a_usage_error(argos_dir, cli):
-    assert cli("models", "install").exit_code == 2
+    result = cli("models", "install")
+    assert result.exit_code == 2
+    assert "give one or more .argosmodel files, or --from-index FROM TO" in result.output
+    assert list(argos_dir.iterdir()) == []
 
 
 def test_zh_tw_falls_back_to_simplified_package_plus_opencc(argos_dir, tmp_path, cli):

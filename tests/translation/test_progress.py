@@ -33,9 +33,14 @@ def test_run_draws_a_segment_bar_per_language_on_a_terminal(installed, sample_co
     assert quiet.exit_code == 0 and "segment" not in quiet.output
 
 
-def test_no_bar_when_stderr_is_not_a_terminal(installed, sample_copy, tmp_path, cli):
-    result = cli("run", sample_copy, "--out", tmp_path / "out", "--no-glossary")
+def test_no_bar_when_stderr_is_not_a_terminal(installed, sample_copy, tmp_path, cli, monkeypatch):
+    result = cli("run", sample_copy, "--out", tmp_path / "out", "--no-glossary")  # CliRunner's stderr: no terminal
     assert result.exit_code == 0 and "20/20" not in result.output and SAMPLE.name in result.output
+    assert "%" not in result.output and "\r" not in result.output
+    # The same run on a terminal draws the bar: what is missing above is the bar, not the progress.
+    monkeypatch.setattr(cli_run, "_stderr_is_terminal", lambda: True)
+    drawn = cli("run", sample_copy, "--out", tmp_path / "out2", "--no-glossary")
+    assert drawn.exit_code == 0 and "zh-TW: 100%" in drawn.output and "20/20" in drawn.output
 
 
 # ---------------------------------------------------------------------------------------------- lines in logs
