@@ -5,7 +5,7 @@
 With CODE_ROOT's `pipeline` (this checkout, or an earlier commit unpacked by review_bench.py): the synthetic
 release (both languages) written by `pipeline.run.write_release` (review documents + manifest), then EDIT_SHARE
 (default 0.1) of the rows of each review document edited in the target cell (Track Changes off: the cell's text
-replaced by a changed text, as tests/review_edits.replace_text does: a
+replaced by a changed text, as tests/support/review_edits.replace_text does: a
 character inserted near the start, two replaced in the middle). Prints the release folder.
 """
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: identity Argos packages built once per session and installed the way users install them."""
+"""Shared fixtures: identity Argos packages built once per session and installed the way users install them, and
+the sample translated with them once per session (each test that uses it works on a copy)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,8 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 from pipeline.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "samples" / "kmu-kumamoto-mou-2025.txt"
-GLOSSARY = ROOT / "glossaries"
+from support.paths import GLOSSARY, SAMPLE
+from support.review_runs import Run, as_real_model_run, copy_run
 
 
 @pytest.fixture(scope="session")
@@ -70,12 +69,12 @@ def cli():
 
 @pytest.fixture(scope="session")
 def libreoffice(tmp_path_factory):
-    """One headless LibreOffice for the session, driven through UNO (see tests/libreoffice.py for the ops).
+    """One headless LibreOffice for the session, driven through UNO (see tests/support/libreoffice.py for the ops).
 
     Skipped WITH THE REASON (soffice missing, python3-uno missing for /usr/bin/python3, soffice did not start) where
     it cannot run; `pytest -ra` (the default addopts) lists the reason in the summary.
     """
-    from libreoffice import LibreOffice, LibreOfficeUnavailable
+    from support.libreoffice import LibreOffice, LibreOfficeUnavailable
 
     office = LibreOffice(tmp_path_factory.mktemp("libreoffice"))
     try:
@@ -84,3 +83,37 @@ def libreoffice(tmp_path_factory):
         pytest.skip(f"LibreOffice cannot be driven through UNO here: {why}")
     yield office
     office.stop()
+
+
+@pytest.fixture(scope="session")
+def translated(identity_packages, tmp_path_factory) -> Path:
+    """The sample translated once per session with the identity packages: an output folder that tests never change;
+    copy it (`run`, `real_model_run`, `support.review_runs.copy_run`) to work on it."""
+    base = tmp_path_factory.mktemp("translated")
+    (base / "argos").mkdir()
+    release = base / "releases" / SAMPLE.name
+    release.parent.mkdir()
+    shutil.copy(SAMPLE, release)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ARGOS_PACKAGES_DIR", str(base / "argos"))
+        patch.delenv("TRANSLATE_MEMORY", raising=False)
+        runner = CliRunner()
+        installed = runner.invoke(main, ["models", "install", *map(str, identity_packages.values())])
+        assert installed.exit_code == 0, installed.output
+        result = runner.invoke(main, ["run", str(release), "--out", str(base / "out"), "--glossary", str(GLOSSARY), "-q"])
+        assert result.exit_code == 0, result.output
+    return base / "out"
+
+
+@pytest.fixture
+def run(translated, tmp_path, monkeypatch) -> Run:
+    """A copy of the translated sample's output folder; a new `translate run` needs the `installed` fixture."""
+    monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
+    return copy_run(translated, tmp_path)
+
+
+@pytest.fixture
+def real_model_run(translated, tmp_path, monkeypatch) -> Run:
+    """A copy of the translated sample's output folder as a run with a REAL (non-demo) model would leave it."""
+    monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
+    return as_real_model_run(copy_run(translated, tmp_path))

@@ -21,7 +21,7 @@ language, and each resolves a missing font differently:
 face named explicitly instead of through the theme, `w:lang/@w:eastAsia`), every style's East Asian slot that
 pointed at a theme font, `w:themeFontLang/@w:eastAsia`, the theme's East Asian typefaces, and the font-table
 entries. Runs keep naming `east_asian_fonts(lang).face` with `w:lang/@w:eastAsia` = `.tag` (both writers do).
-Proof: tests/test_fonts_rendered.py renders both documents with LibreOffice and reads 言's form off the pixels.
+Proof: tests/docx/test_fonts_rendered.py renders both documents with LibreOffice and reads 言's form off the pixels.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ From its 55 JSON profiles langdetect builds one table, n-gram → probability in
 only the n-grams of the text at hand. This module stores the table's non-zero numbers once (as the exact float64
 values langdetect computes, in its language order) and hands the detector a mapping that builds a row the first time
 it is looked up. The detector is langdetect's own, unchanged, and sees the same numbers: same answers, bit for bit
-(tests/test_detect_profiles.py compares every row against a table built the usual way).
+(tests/source/test_detect_profiles.py compares every row against a table built the usual way).
 
 The cache follows derived_cache.py's rules (key from the profile files and langdetect's code, written whole or not
 at all, CRC-checked); on top, the key, the language count and every block's lengths are checked before use. A cache
