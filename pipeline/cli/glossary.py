@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from pipeline.language import DEFAULT_TARGETS
+
 __all__ = ["glossary"]
 
 FORMAT_CHOICES = ("human", "json", "github")
@@ -99,7 +101,7 @@ def _report(problems, fmt: str, summary: str) -> None:
 )  # fmt: skip
 @click.option(
     "--require-langs",
-    default="zh-TW,ja",
+    default=",".join(DEFAULT_TARGETS),
     show_default=True,
     help="Languages every entry (except do-not-translate ones) must have, comma-separated.",
 )

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import click
 
+from pipeline.language import ALL as ALL_LANGUAGES
+from pipeline.language import DEFAULT_TARGETS, language_for
+
 
 @click.group()
 def models() -> None:
@@ -67,7 +70,10 @@ def install(files: tuple[Path, ...], pair: tuple[str, str] | None, no_verify: bo
 
 
 @models.command("build-demo")
-@click.option("--to", "targets", multiple=True, default=("zt", "ja"), show_default=True, help="Argos target codes.")
+@click.option(
+    "--to", "targets", multiple=True, show_default=True, help="Argos target codes.",
+    default=tuple(language_for(code).argos_codes[0] for code in DEFAULT_TARGETS),
+)  # fmt: skip
 @click.option("--keep", type=click.Path(path_type=Path), help="Also keep the built .argosmodel files in this folder.")
 def build_demo(targets: tuple[str, ...], keep: Path | None) -> None:
     """Build and install identity ("copy") packages so the pipeline runs without a real model.
@@ -80,7 +86,7 @@ def build_demo(targets: tuple[str, ...], keep: Path | None) -> None:
     from pipeline.translation.engine.demo_model import build_identity_package
     from pipeline.translation.engine.packages import install_package_file
 
-    names = {"zt": "Chinese (traditional)", "zh": "Chinese", "ja": "Japanese"}
+    names = {route.code: route.name for language in reversed(ALL_LANGUAGES) for route in language.argos}
     with tempfile.TemporaryDirectory() as scratch:
         folder = keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

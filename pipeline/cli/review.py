@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import glossary_options, memory_options
+from pipeline.language import find_language
 
 
 @click.group()
@@ -180,7 +181,8 @@ def _report(result, quiet: bool) -> None:
     counts = ", ".join(f"{result.count(k)} {k}" for k in ("unchanged", "edited", "emptied"))
     click.echo(f"{result.path} → {result.lang}, run {result.run_id}: {len(result.segments)} segments: {counts}")
     if result.chrf is not None:
-        unit = "characters" if result.lang.split("-")[0] in ("zh", "ja") else "words"
+        language = find_language(result.lang)
+        unit = language.unit if language is not None else "words"
         click.echo(f"  post-edit: chrF {result.chrf:.2f}, TER {result.ter:.2f} (TER on {unit}; machine vs reviewed)")
     if result.memory_path is not None:
         click.echo(

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import glossary_options, memory_options
-
-DEFAULT_TARGETS = ("zh-TW", "ja")
+from pipeline.language import DEFAULT_TARGETS
 
 
 @click.command()

@@ -17,11 +17,16 @@ language, and each resolves a missing font differently:
   in the defaults, so text without its own language (typed in a new paragraph, a footer) came out Japanese in a
   zh-TW document.
 
-`apply_east_asian_fonts(doc, lang)` therefore sets, for the document's language: the document defaults (East Asian
+`apply_east_asian_fonts(doc, fonts)` therefore sets, for the document's language: the document defaults (East Asian
 face named explicitly instead of through the theme, `w:lang/@w:eastAsia`), every style's East Asian slot that
 pointed at a theme font, `w:themeFontLang/@w:eastAsia`, the theme's East Asian typefaces, and the font-table
 entries. Runs keep naming `east_asian_fonts(lang).face` with `w:lang/@w:eastAsia` = `.tag` (both writers do).
 Proof: tests/docx/test_fonts_rendered.py renders both documents with LibreOffice and reads 言's form off the pixels.
+
+The facts (which faces, charsets and tags each language has) are the language registry's: the caller passes
+`pipeline.language.language_for(lang).fonts` (docx/ imports nothing of the pipeline but pipeline.core). `FONTS`
+below is transitional: callers that still pass a language code are looked up there until they pass the record's
+fonts (LANGUAGE_TODO.md), then it goes.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ class EastAsianFonts:
 
 
 _CJK_USB = ("A00002FF", "28CFFCFA", "00000016", "00000000")
+# Transitional copy of the registry's zh-TW and ja fonts (pipeline/language/zh_tw.py, ja.py; a test keeps them equal).
 FONTS: dict[str, EastAsianFonts] = {
     "zh-TW": EastAsianFonts(
         "zh-TW",
@@ -88,14 +94,16 @@ FONTS: dict[str, EastAsianFonts] = {
 
 
 def east_asian_fonts(lang: str) -> EastAsianFonts | None:
-    """The fonts of a target language (zh-TW, ja), or None for a language without them."""
+    """Transitional: the fonts of zh-TW or ja by code; the registry's `language_for(lang).fonts` replaces it."""
     return FONTS.get(lang)
 
 
-def apply_east_asian_fonts(doc, lang: str) -> None:
-    """Make `doc` (a python-docx Document) name `lang`'s East Asian face and language everywhere an editor looks
-    (see the module docstring). A language without East Asian fonts leaves `doc` as it is."""
-    fonts = east_asian_fonts(lang)
+def apply_east_asian_fonts(doc, fonts: EastAsianFonts | str | None) -> None:
+    """Make `doc` (a python-docx Document) name the East Asian face and language of `fonts` (a language record's
+    `fonts`: any object with this module's EastAsianFonts fields) everywhere an editor looks (see the module
+    docstring). None (a language without East Asian fonts) leaves `doc` as it is; a language code is transitional."""
+    if isinstance(fonts, str):
+        fonts = east_asian_fonts(fonts)
     if fonts is None:
         return
     styles = doc.styles.element

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from pipeline.glossary.match import fold, lower
 from pipeline.glossary.model import CACHED_TEXT_CHARS, Entry, Glossary, Problem, is_cjk_lang
+from pipeline.language import DEFAULT_TARGETS
 
 __all__ = [
     "DEFAULT_REQUIRED_LANGS",
@@ -45,7 +46,7 @@ __all__ = [
     "wrong_forms",
 ]
 
-DEFAULT_REQUIRED_LANGS = ("zh-TW", "ja")
+DEFAULT_REQUIRED_LANGS = DEFAULT_TARGETS
 TRADITIONAL_CHINESE = ("zh-TW", "zh-HK", "zh-MO", "zh-Hant")
 _ODD_SPACE = re.compile(r"[\t\r\n\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 
@@ -180,7 +181,7 @@ def _forms(entries: list[Entry]) -> list[Problem]:
                     _problem("duplicate-form", f"English form {form!r} is listed twice in entry {entry.id}", entry, field)
                 )
                 continue
-            langs = sorted(set(first.targets) | set(entry.targets) | {"zh-TW", "ja"})
+            langs = sorted(set(first.targets) | set(entry.targets) | set(DEFAULT_TARGETS))
             a = _form_targets(first, first_form, first_kind, langs)
             b = _form_targets(entry, form, kind, langs)
             differ = [lang for lang in langs if a[lang] != b[lang]]

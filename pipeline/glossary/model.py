@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.language import ALL as ALL_LANGUAGES
+from pipeline.language import find_language
+
 __all__ = [
     "CJK_LANGS",
     "DO_NOT_TRANSLATE",
@@ -46,16 +49,20 @@ FIELDS = (
 )
 # BCP 47-ish codes as the project writes them: "ja", "zh-TW", "zh-CN", "zh-Hant", "pt-BR".
 LANG_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
-CJK_LANGS = ("zh", "ja", "ko")
+CJK_LANGS = tuple(dict.fromkeys(lang.code.split("-", 1)[0] for lang in ALL_LANGUAGES if lang.cjk_script))
 
 
 def is_cjk_lang(lang: str) -> bool:
-    return lang.split("-", 1)[0] in CJK_LANGS
+    """Written in CJK script (zh, ja, ko: the language registry's `cjk_script`)."""
+    language = find_language(lang)
+    return language is not None and language.cjk_script
 
 
 def join_with_abbreviation(first: str, second: str, lang: str) -> str:
-    """`first（second）` for Chinese, Japanese and Korean (full-width parentheses), else `first (second)`."""
-    return f"{first}（{second}）" if is_cjk_lang(lang) else f"{first} ({second})"
+    """`first（second）` where the language writes full-width punctuation (zh, ja), else `first (second)` (ko too)."""
+    language = find_language(lang)
+    full_width = language is not None and language.full_width_punctuation
+    return f"{first}（{second}）" if full_width else f"{first} ({second})"
 
 
 @dataclass

@@ -29,40 +29,21 @@ from __future__ import annotations
 
 import re
 
+from pipeline.language import find_language
+from pipeline.language.script import char_class, is_cjk_char
+
 __all__ = ["is_cjk_char", "is_cjk_lang", "join_pieces", "typeset"]
 
-_CJK_RANGES = (
-    (0x2E80, 0x2FDF),  # radicals
-    (0x3000, 0x303F),  # CJK symbols and punctuation (、。「」『』〈〉《》【】〔〕)
-    (0x3040, 0x30FF),  # hiragana, katakana
-    (0x3100, 0x312F),  # bopomofo
-    (0x3190, 0x31FF),  # kanbun, bopomofo ext, katakana ext
-    (0x3400, 0x4DBF),  # ext A
-    (0x4E00, 0x9FFF),  # unified ideographs
-    (0xF900, 0xFAFF),  # compatibility ideographs
-    (0xFE30, 0xFE4F),  # compatibility forms
-    (0xFF01, 0xFF0F),  # full-width ！＂＃＄％＆＇（）＊＋，－．／
-    (0xFF1A, 0xFF20),  # full-width ：；＜＝＞？＠
-    (0xFF3B, 0xFF40),
-    (0xFF5B, 0xFF65),  # full-width ｛｜｝～ and half-width CJK punctuation
-    (0xFF66, 0xFF9F),  # half-width katakana
-    (0x20000, 0x3FFFF),  # ext B and later
-)
 FULL_WIDTH_PUNCTUATION = "，、。：；！？（）「」『』《》〈〉【】〔〕…—～·・"
 _SPACE = " \t\u3000\u00a0"
 _OPENING = "「『（《〈【〔"
 _CLOSING = "」』）》〉】〕"
 
 
-def is_cjk_char(ch: str) -> bool:
-    """Han, kana, bopomofo, or CJK/full-width punctuation."""
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
-
-
 def is_cjk_lang(lang: str) -> bool:
-    base = lang.lower().split("-")[0].split("_")[0]
-    return base in ("zh", "ja")
+    """Whether `lang` is typeset by CJK rules (full-width punctuation, no spaces between CJK): zh, ja; not ko."""
+    language = find_language(lang)
+    return language is not None and language.full_width_punctuation
 
 
 def _halfwidth_alnum(text: str) -> str:
@@ -151,7 +132,8 @@ def _neighbours(chars: list[str], i: int) -> tuple[str | None, str | None]:
 
 
 def _punctuation(text: str, lang: str) -> str:
-    comma = "、" if lang.lower().startswith("ja") else "，"
+    language = find_language(lang)
+    comma = language.list_comma if language is not None else "，"
     text = re.sub(r"\.{3}|…", lambda m: "……" if m.group(0) == "..." else m.group(0), text)
     chars = list(text)
     cjk_text = _has_cjk(text)
@@ -191,8 +173,8 @@ def _punctuation(text: str, lang: str) -> str:
 
 _FW = re.escape(FULL_WIDTH_PUNCTUATION)
 _SPACES = "[ ]+"  # only ASCII spaces are tidied: U+3000, U+00A0 and tabs are the reviewer's (rule 0)
-_CJK_CLASS = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _CJK_RANGES)
-_BETWEEN_CJK = re.compile(f"(?<=[{_CJK_CLASS}]){_SPACES}(?=[{_CJK_CLASS}])")
+_CJK_CLASS = char_class()
+_BETWEEN_CJK = re.compile(f"(?<={_CJK_CLASS}){_SPACES}(?={_CJK_CLASS})")
 _BEFORE_FW = re.compile(f"{_SPACES}(?=[{_FW}])")
 _AFTER_FW = re.compile(f"(?<=[{_FW}]){_SPACES}")
 _RUNS = re.compile(_SPACES)
@@ -222,7 +204,8 @@ def join_pieces(pieces: list[str], lang: str) -> str:
     """Pieces of one paragraph joined: nothing between CJK text (zh, ja), else one space. Only ASCII spaces and
     line breaks at a piece's ends are dropped (an indenting U+3000 or a no-break space is the reviewer's)."""
     pieces = [p.strip(" \r\n") for p in pieces if p and p.strip(" \r\n")]
-    if not is_cjk_lang(lang):
+    language = find_language(lang)
+    if language is None or language.spaced:
         return " ".join(pieces)
     out = ""
     for piece in pieces:

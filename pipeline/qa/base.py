@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pipeline.language import find_language
+
 ERROR = "error"  # blocks publishing
 WARNING = "warning"  # shown, never blocks
 
@@ -38,15 +40,26 @@ Check = Callable[[str, str, str, Sequence[Term]], list[Finding]]
 
 
 def cjk(lang: str) -> bool:
-    return lang.lower().split("-")[0] in ("zh", "ja")
+    """Written with full-width punctuation and no spaces between CJK characters (zh, ja; not ko): the language
+    registry's `full_width_punctuation`."""
+    language = find_language(lang)
+    return language is not None and language.full_width_punctuation
+
+
+def non_latin(lang: str) -> bool:
+    """Written in a CJK script (zh, ja, ko): mostly Latin letters in it is English left untranslated."""
+    language = find_language(lang)
+    return language is not None and language.cjk_script
 
 
 def chinese(lang: str) -> bool:
-    return lang.lower().split("-")[0] == "zh"
+    language = find_language(lang)
+    return language is not None and language.detected_as == "zh"
 
 
 def japanese(lang: str) -> bool:
-    return lang.lower().split("-")[0] == "ja"
+    language = find_language(lang)
+    return language is not None and language.detected_as == "ja"
 
 
 def clip(text: str, width: int = 40) -> str:

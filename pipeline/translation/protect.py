@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from pipeline.language.script import is_cjk_char
+
 
 @dataclass(frozen=True)
 class PlaceholderStyle:
@@ -84,9 +86,7 @@ def protect(source: str, shields: list[Shield], style: PlaceholderStyle) -> Prot
 
 
 def _is_cjk(ch: str) -> bool:
-    return ch != "" and (
-        "\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
-    )
+    return ch != "" and is_cjk_char(ch)
 
 
 def restore(output: str, protected: Protected, *, cjk_target: bool) -> Restored:

@@ -7,6 +7,10 @@ Recovery, in order, for segments whose placeholders did not come back exactly on
    longest first, never inside another target), then every target is counted against its occurrences;
 3. a target still short of its count: the segment keeps that output and is flagged `glossary-missing`, with the
    expected forms: never a silent miss.
+
+A glossary entry that has no form in the target language cannot be protected: the model renders the name as it
+likes. Every segment where such an entry occurs is flagged `glossary-no-form`, naming the term; the model's
+rendering is kept as a draft for the reviewer (`translate glossary check --require-langs` names the missing forms).
 """
 
 from __future__ import annotations
@@ -64,10 +68,16 @@ class _Work:
 
 
 def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list[TermUse]:
+    return find_terms_and_gaps(segment, glossary, lang)[0]
+
+
+def find_terms_and_gaps(segment: Segment, glossary: TermFinder | None, lang: str) -> tuple[list[TermUse], list]:
+    """The glossary terms of `segment` with their `lang` forms, and the matches whose entry has no `lang` form."""
     if glossary is None:
-        return []
+        return [], []
     verbatim = [(s.start, s.end) for s in segment.verbatim_spans()]
     uses = []
+    gaps = []
     # A release's people (pipeline.glossary.people.mentions) replace the glossary matches their mentions cover.
     in_segment = getattr(glossary, "find_in_segment", None)
     for match in in_segment(segment, lang) if in_segment is not None else glossary.find(segment.source):
@@ -75,6 +85,7 @@ def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list
             continue
         target = match.target(lang)
         if target is None:
+            gaps.append(match)
             continue
         uses.append(
             TermUse(
@@ -86,7 +97,19 @@ def find_terms(segment: Segment, glossary: TermFinder | None, lang: str) -> list
                 end=match.end,
             )
         )
-    return uses
+    return uses, gaps
+
+
+def no_form_flag(gaps: list, lang: str) -> Flag | None:
+    """The flag for glossary entries without a `lang` form that occur in a segment, or None when there are none."""
+    if not gaps:
+        return None
+    named = "; ".join(dict.fromkeys(f"{match.text} (entry {match.entry.id})" for match in gaps))
+    return Flag(
+        "glossary-no-form",
+        f"The glossary has no {lang} form for: {named}. The model's rendering is a draft: check it, and add the "
+        f"{lang} form to the glossary",
+    )
 
 
 def _shields(segment: Segment, terms: list[TermUse]) -> list[Shield]:
@@ -317,7 +340,7 @@ def translate_segments(
             # origin "verbatim" and the segment's spans say it all; the review writer notes it from them.
             translations[segment.id] = Translation(segment.id, lang, segment.source, origin="verbatim", marks=list(segment.marks))
             continue
-        terms = find_terms(segment, glossary, lang)
+        terms, gaps = find_terms_and_gaps(segment, glossary, lang)
         remembered = memory.lookup(segment, lang) if memory is not None else None
         outdated = _outdated_memory(remembered, terms, lang) if remembered is not None else None
         if remembered is not None and outdated is None:
@@ -326,6 +349,8 @@ def translate_segments(
             translations[segment.id] = remembered
             continue
         item = _Work(segment, _shields(segment, terms), terms)
+        if (no_form := no_form_flag(gaps, lang)) is not None:
+            item.flags.append(no_form)
         item.inner, item.whole = split_whole(segment.source, segment.marks)
         if outdated is not None:
             item.kept = remembered

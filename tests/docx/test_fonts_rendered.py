@@ -22,7 +22,7 @@ from support import review_edits as edit
 from support.paths import SAMPLE
 from support.glyph_forms import GlyphReader
 from support.libreoffice import PDF, WORD_2007, op
-from pipeline.docx.fonts import FONTS
+from pipeline.language import language_for
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WORD = "言骨言骨"
@@ -38,7 +38,7 @@ def _part(path: Path, name: str):
 
 
 def assert_fonts_declared(path: Path, lang: str) -> None:
-    fonts = FONTS[lang]
+    fonts = language_for(lang).fonts
     styles = _part(path, "word/styles.xml")
     defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
     assert defaults.find(f"{W}rFonts").get(f"{W}eastAsia") == fonts.face
@@ -58,7 +58,7 @@ def assert_fonts_declared(path: Path, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["zh-TW", "ja"])
 def test_review_and_published_documents_declare_the_languages_fonts(run, cli, lang):
-    fonts = FONTS[lang]
+    fonts = language_for(lang).fonts
     assert_fonts_declared(run.review(lang), lang)
     document = docx.Document(run.review(lang))
     for row in document.tables[0].rows[1:]:  # the target text: the language's face and East Asian language

@@ -18,6 +18,8 @@ from pathlib import Path
 from pipeline.glossary.model import LANG_CODE, Entry, Problem
 from pipeline.glossary.formats import spreadsheet_cells
 from pipeline.glossary.formats.base import CONTROL_CHARACTERS, GlossaryFormat, Record, build_entry, control_character_message, one_line
+from pipeline.language import ALL as ALL_LANGUAGES
+from pipeline.language import DEFAULT_TARGETS
 
 __all__ = ["CsvFormat", "BASE_COLUMNS"]
 
@@ -38,7 +40,7 @@ PEOPLE_COLUMNS = ("institution_type", "family", "given", "titles")
 FAMILY_SUFFIX = " family"
 ABBREVIATIONS_SUFFIX = " abbreviations"
 STATUS_SUFFIX = " status"
-PREFERRED_ORDER = ("zh-TW", "ja", "zh-CN")
+PREFERRED_ORDER = tuple(lang.code for lang in ALL_LANGUAGES)  # the default targets first (pipeline/language/)
 
 
 def _lines(cell: str) -> list[str]:
@@ -48,7 +50,7 @@ def _lines(cell: str) -> list[str]:
 def _languages(entries: list[Entry]) -> list[str]:
     seen = {lang for e in entries for lang in e.targets}
     seen |= {lang for e in entries for own in e.abbreviations.values() for lang in own}
-    first = [lang for lang in PREFERRED_ORDER if lang in seen or lang in ("zh-TW", "ja")]
+    first = [lang for lang in PREFERRED_ORDER if lang in seen or lang in DEFAULT_TARGETS]
     return first + sorted(seen - set(first))
 
 

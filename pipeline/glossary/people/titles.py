@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.glossary.model import LANG_CODE, Problem
+from pipeline.language import ALL as ALL_LANGUAGES
 
 __all__ = [
     "DEFAULT_TITLES",
@@ -184,10 +185,13 @@ class HouseStyle:
     source: str | None = None
     line: int = 0
 
+    # By primary subtag, from the language registry (zh: 余明隆校長, ja: 高醫の余明隆学長, ko: 김민수 총장);
+    # "": a language without a record.
     DEFAULTS = {
-        "zh": {"name": "{name}{title}", "with_institution": "{institution}{name}{title}"},
-        "ja": {"name": "{name}{title}", "with_institution": "{institution}の{name}{title}"},
-        "ko": {"name": "{name} {title}", "with_institution": "{institution} {name} {title}"},
+        **{
+            lang.code.split("-", 1)[0]: {"name": lang.name_with_title, "with_institution": lang.name_with_institution}
+            for lang in reversed(ALL_LANGUAGES)
+        },
         "": {"name": "{title} {name}", "with_institution": "{title} {name} ({institution})"},
     }
 

@@ -1,11 +1,13 @@
-"""Numbers: every number of the English must be in the translation, read the way zh-TW and ja write numbers.
+"""Numbers: every number of the English must be in the translation, read the way the target languages write them.
 
 The English side: `2,300`, `3.5`, `2017`, and a number with a scale word (`5 million`, `1.2 billion`,
 `3 thousand`) as its value. Numbers inside glossary terms are left to the term check.
 
 The target side, after NFKC (full-width digits ２０１７ are digits): Arabic numbers with or without thousands
 separators (`2,300` and `2300`), and numbers written with CJK numerals and multipliers: `500萬` / `500万` (5
-million), `1億2000萬`, `五百萬`, `千円` (1,000), `二〇二五年` (2025), `第一` (1). A correct translation that writes
+million), `1億2000萬`, `五百萬`, `千円` (1,000), `二〇二五年` (2025), `第一` (1), Korean `500만` (5 million), `3억`
+(300 million), `2천만` (20 million); the number words are the language registry's (pipeline/language/), the
+union over all languages (a zh text never holds 만). A correct translation that writes
 a number its own way is therefore not flagged, and a wrong digit (`241` for `214`) is.
 """
 
@@ -15,6 +17,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from pipeline.language import ALL as ALL_LANGUAGES
 from pipeline.qa.base import ERROR, Finding
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -23,10 +26,9 @@ _ENGLISH = re.compile(
 )
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 
-_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-           "八": 8, "九": 9}  # fmt: skip
-_SMALL = {"十": 10, "百": 100, "千": 1000}
-_LARGE = {"万": 10**4, "萬": 10**4, "億": 10**8, "亿": 10**8, "兆": 10**12}
+_DIGITS = {word: value for lang in ALL_LANGUAGES for word, value in lang.numeral_digits.items()}
+_SMALL = {word: value for lang in ALL_LANGUAGES for word, value in lang.numeral_units.items()}
+_LARGE = {word: value for lang in ALL_LANGUAGES for word, value in lang.numeral_multipliers.items()}
 _TOKEN = re.compile(rf"({_ARABIC})|([{''.join(_DIGITS)}{''.join(_SMALL)}{''.join(_LARGE)}])")
 
 
@@ -52,7 +54,10 @@ def target_numbers(text: str) -> set[Decimal]:
     for match in _TOKEN.finditer(folded):
         if match.start() != end and run:
             values |= _read_run(run)
-            run = []
+            # Korean writes a space after a multiplier (1억 2천만): the run goes on, and what it read so far
+            # (1억) stays a value too.
+            if folded[end : match.start()] != " " or run[-1][1] not in _LARGE:
+                run = []
         run.append((match.group(1) or "", match.group(2) or ""))
         end = match.end()
     if run:

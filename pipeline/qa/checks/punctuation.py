@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 
+from pipeline.language.script import HAN, KANA, char_class
 from pipeline.qa.base import ERROR, WARNING, Finding, cjk
 
 _MARKS = "，、。：；,;:！？!?．.｡､"
 # Two marks in a row; "..." / "……" / "!!"-free: an ellipsis is three dots or two ……, and `?!` is allowed.
 _PAIR = re.compile(f"[{re.escape(_MARKS)}]{{2,}}")
 _ELLIPSIS = re.compile(r"\.{3,}|…+|。{3,}")
-_HALF_COMMA = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]),(?=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])")
+_LETTER = char_class(HAN, KANA)
+_HALF_COMMA = re.compile(rf"(?<={_LETTER}),(?={_LETTER})")
 
 
 def check(source: str, target: str, lang: str, terms) -> list[Finding]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+from pipeline.language.script import char_class
 from pipeline.qa.base import WARNING, Finding, cjk
 
-_CJK = r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]"
+_CJK = char_class()
 _BETWEEN_CJK = re.compile(rf"(?<={_CJK})[ \u3000]+(?={_CJK})")
 
 

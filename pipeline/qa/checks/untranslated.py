@@ -1,4 +1,4 @@
-"""Untranslated text: a translation that is the English itself, or, for zh/ja, mostly Latin letters once glossary
+"""Untranslated text: a translation that is the English itself, or, for a language in CJK script (zh, ja, ko), mostly Latin letters once glossary
 forms (do-not-translate names such as `MOU`), web and e-mail addresses are left out."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pipeline.qa.base import ERROR, Finding, cjk
+from pipeline.qa.base import ERROR, Finding, non_latin
 
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
@@ -29,7 +29,7 @@ def check(source: str, target: str, lang: str, terms) -> list[Finding]:
         return []
     if _WORD.search(source) and _folded(source) == _folded(target):
         return [Finding("untranslated", ERROR, "the translation is the English text")]
-    if not cjk(lang):
+    if not non_latin(lang):
         return []
     rest = unicodedata.normalize("NFKC", target)
     for form in sorted({t.target for t in terms} | {t.source for t in terms}, key=len, reverse=True):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.core.release import ModelInfo
+from pipeline.language import languages_for_argos
 
 
 @dataclass
@@ -50,5 +51,7 @@ class Engine(ABC):
 
     @property
     def joiner(self) -> str:
-        """What joins the translations of pieces of one over-long sentence."""
-        return "" if self.info.to_code in {"zh", "zt", "ja", "ko"} else " "
+        """What joins the translations of pieces of one over-long sentence: nothing for a language written without
+        spaces (zh, ja), a space otherwise (Korean, and any language without a record)."""
+        served = languages_for_argos(self.info.to_code)
+        return served[0].joiner if served else " "

@@ -19,15 +19,13 @@ from pathlib import Path, PurePosixPath
 
 from pipeline.core.errors import ModelError
 from pipeline.core.limits import METADATA_MAX_BYTES, LimitExceeded, read_bounded
+from pipeline.language import ALL as ALL_LANGUAGES
 
-# Project language code → Argos target codes to try, in order, with the script converter each needs.
+# Project language code → Argos target codes to try, in order, with the script converter each needs
+# (the language registry's routes, pipeline/language/).
 TARGET_CODES: dict[str, list[tuple[str, str | None]]] = {
-    "zh-TW": [("zt", None), ("zh", "s2twp")],
-    "zh-CN": [("zh", None)],
-    "ja": [("ja", None)],
+    language.code: [(route.code, route.converter) for route in language.argos] for language in ALL_LANGUAGES
 }
-
-LANGUAGE_NAMES = {"zh-TW": "繁體中文", "zh-CN": "简体中文", "ja": "日本語", "en": "English"}
 
 # A package larger than this when unpacked is refused: real Argos packages are ~100-300 MB.
 MAX_UNPACKED_BYTES = 4 * 1024**3

@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 
 from pipeline.core.errors import ModelError
+from pipeline.language import ALL as ALL_LANGUAGES
 
 # Plain sentences every real en→X model translates into full sentences in its target script.
 SMOKE_SENTENCES = (
@@ -30,13 +31,14 @@ SMOKE_SENTENCES = (
     "We are happy to welcome our new colleagues.",
 )
 
-# Declared target code → the language `detect_language` must find in the output.
-EXPECTED_SCRIPT = {"ja": "ja", "zh": "zh", "zt": "zh", "ko": "ko"}
-SCRIPT_WORDS = {"ja": "Japanese (kana)", "zh": "Chinese (Han characters, no kana)", "ko": "Korean (Hangul)"}
+# Declared target code → the language `detect_language` must find in the output (the registry's Argos routes).
+EXPECTED_SCRIPT = {route.code: lang.detected_as for lang in ALL_LANGUAGES for route in lang.argos}
+SCRIPT_WORDS = {lang.detected_as: lang.script_words for lang in ALL_LANGUAGES}
+_SCRIPT_LANGUAGES = frozenset(SCRIPT_WORDS)  # what detect_language names from the script alone (zh, ja, ko)
 
 # Words of `to_name` that name a language: a name that names another language than `to_code` is a lie.
-_NAME_LANGUAGE = {"japanese": "ja", "chinese": "zh", "korean": "ko", "english": "en"}
-_CODE_FAMILY = {"zt": "zh"}
+_NAME_LANGUAGE = {lang.english_name.split()[-1].lower(): lang.detected_as for lang in ALL_LANGUAGES} | {"english": "en"}
+_CODE_FAMILY = EXPECTED_SCRIPT  # zt → zh
 
 
 def metadata_problem(metadata: dict) -> str | None:
@@ -72,7 +74,7 @@ def output_problem(to_code: str, sources: list[str], outputs: list[str], demo: b
                 f"not {SCRIPT_WORDS[expected]}: {text[:60]!r}"
             )
         return None
-    if found in ("zh", "ja", "ko"):
+    if found in _SCRIPT_LANGUAGES:
         return f"it declares {to_code} but its model wrote {language_name(found)}: {text[:60]!r}"
     if [o.strip() for o in outputs] == [s.strip() for s in sources] and to_code != "en":
         return f"it declares {to_code} but its model copies the English input"
