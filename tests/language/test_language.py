@@ -72,7 +72,7 @@ def test_korean_is_written_with_spaces_and_western_punctuation():
 
 
 def test_the_engine_joins_pieces_of_a_korean_sentence_with_spaces():
-    from scripted_engines import ScriptedEngine
+    from support.scripted_engines import ScriptedEngine
 
     assert ScriptedEngine(to_code="ko", lang="ko").joiner == " "
     assert ScriptedEngine(to_code="zt").joiner == "" and ScriptedEngine(to_code="zh").joiner == ""

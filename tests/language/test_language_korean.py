@@ -151,7 +151,7 @@ def test_glossary_check_names_the_entries_without_a_korean_form():
 
 
 def test_the_stage_flags_a_term_without_a_form_and_still_protects_the_others():
-    from test_translate_stage import FakeGlossary, seg
+    from support.stage_fakes import FakeGlossary, seg
 
     segments = [seg("Kumamoto University President Prof. Hisao Ogawa signed the agreement.", 1),
                 seg("He visited Kumamoto University in 2017.", 2), seg("No term here.", 3)]  # fmt: skip
