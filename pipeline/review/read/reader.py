@@ -156,7 +156,8 @@ def _children(parent, tag: str, through: tuple[str, ...] = _CONTAINERS) -> list:
     return found
 
 
-def _paragraphs(container) -> list:
+def paragraph_elements(container) -> list:
+    """The `w:p` elements of a container (a cell) in reading order, tracked insertions and moves included."""
     return _children(container, W + "p", _CONTAINERS + (W + "ins", W + "moveTo"))
 
 
@@ -245,7 +246,7 @@ def _comments(document) -> dict[str, ReviewComment]:
         cid = comment.get(W + "id")
         if cid is None:
             continue
-        paragraphs = [paragraph_text(p) for p in _paragraphs(comment)]
+        paragraphs = [paragraph_text(p) for p in paragraph_elements(comment)]
         result[cid] = ReviewComment(
             id=cid,
             author=(comment.get(W + "author") or "").strip(),
@@ -372,7 +373,7 @@ def _read(path: Path, document) -> ReviewDocument:
             row.tracked, row.authors = _tracked_authors(tcs[2])
             if kind == KIND_REVIEW:
                 if may_have_marks(tcs[2]):
-                    row.target_marks = cell_marks(tcs[2], document.part, _paragraphs(tcs[2]))
+                    row.target_marks = cell_marks(tcs[2], document.part, paragraph_elements(tcs[2]))
                 else:  # a plain cell (most rows): its text as read, no marks, without walking it again
                     row.target_marks = (texts[2], [])
         for column, tc in zip(COLUMNS, tcs):
