@@ -405,7 +405,7 @@ def publish_release(
     from pipeline.files.atomic import atomic_output
     from pipeline.files.manifest import read_manifest
     from pipeline.files.release_folder import ReleasePaths, release_lock
-    from pipeline.review.importer import load_reviewed, reviewed_path
+    from pipeline.review.importing import load_reviewed, reviewed_path
 
     manifest_path = resolve_manifest(target)
     manifest = read_manifest(manifest_path)

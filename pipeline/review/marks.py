@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import weakref
 
-from pipeline.docx.stories import W, Stories, StoryReader, marks_from_spans
+from pipeline.docx.stories import W, Stories, StoryReader, character_styles, marks_from_spans
 from pipeline.core.release import Mark
 
 VERBATIM_RGB = "808080"
@@ -103,8 +103,6 @@ def _character_styles_of(part) -> dict:
     except (KeyError, TypeError):
         pass
     try:
-        from pipeline.docx.stories import character_styles
-
         styles = character_styles(part.document)
     except Exception:
         return {}

@@ -1,6 +1,6 @@
 """Post-edit figures of a review import: chrF and TER between the machine text and the reviewed text (sacrebleu).
 
-What is computed (unchanged from before issue 14; see pipeline/review/importer.py, step 5): chrF (character
+What is computed (unchanged from before issue 14; see pipeline/review/importing/rows.py): chrF (character
 n-grams, order 6, β 2) and TER (case-sensitive) per (machine, reviewed) pair, and in total over the pairs
 (corpus level: chrF from the summed n-gram statistics, TER as total edits ÷ total reference length). For zh and
 ja TER is computed on characters (every non-space character a token), for other languages on words.
@@ -67,7 +67,7 @@ def ter_tokens(text: str, lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def _metrics():
-    from sacrebleu.metrics import CHRF, TER
+    from sacrebleu.metrics import CHRF, TER  # lazy: sacrebleu, keeps --help fast
 
     chrf, ter = CHRF(), TER(case_sensitive=True)
     assert chrf.word_order == 0 and not chrf.whitespace and not chrf.lowercase  # what _identical_chrf_stats assumes
@@ -105,7 +105,7 @@ def _pair(machine: str, reviewed: str, lang: str) -> PairScore:
             score = ter.sentence_score(" ".join(hyp_tokens), [" ".join(ref_tokens)])
             edits, ref_length = float(score.num_edits), float(score.ref_length)
         else:
-            from rapidfuzz.distance import Levenshtein
+            from rapidfuzz.distance import Levenshtein  # lazy: rapidfuzz, loaded only for long segments
 
             edits, ref_length = float(Levenshtein.distance(hyp_tokens, ref_tokens)), float(len(ref_tokens))
     return PairScore(

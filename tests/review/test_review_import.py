@@ -312,7 +312,8 @@ def test_reader_keeps_comments_outside_the_table_with_the_document(run, tmp_path
 
 
 def test_post_edit_scores_use_characters_for_cjk():
-    from pipeline.review.importer import post_edit_scores, reviewed_text
+    from pipeline.review.importing import reviewed_text
+    from pipeline.review.scores import post_edit_scores
 
     per, chrf, ter = post_edit_scores([("高雄醫學大學和熊本大學", "高雄醫學大學與熊本大學")], "zh-TW")
     assert per[0][1] == pytest.approx(100 / 11, abs=0.01)  # one substituted character in eleven

@@ -7,7 +7,7 @@ import docx
 import pytest
 from lxml import etree
 
-from pipeline.review.read.reader import _paragraphs, cell_text
+from pipeline.review.read.reader import cell_text, paragraph_elements
 from pipeline.review.marks import cell_marks, may_have_marks
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -47,7 +47,7 @@ def part():
 def test_a_plain_cell_is_skipped_and_the_walk_agrees_it_has_no_mark(body, part):
     tc = _cell(body)
     assert not may_have_marks(tc)
-    text, marks = cell_marks(tc, part, _paragraphs(tc))
+    text, marks = cell_marks(tc, part, paragraph_elements(tc))
     assert marks == [] and text == cell_text(tc)
 
 

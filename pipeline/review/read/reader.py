@@ -31,11 +31,15 @@ Published documents (`translate publish`) are recognised by their core property 
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.errors import InputError, ReviewError
+from pipeline.core.limits import REVIEW_DOCX_MAX_BYTES, LimitExceeded, check_file
+from pipeline.docx.package import DocxRefused, open_docx
 from pipeline.docx.xml_entities import run_text
+from pipeline.review.marks import cell_marks, may_have_marks
 
 __all__ = [
     "KIND_BILINGUAL",
@@ -152,7 +156,8 @@ def _children(parent, tag: str, through: tuple[str, ...] = _CONTAINERS) -> list:
     return found
 
 
-def _paragraphs(container) -> list:
+def paragraph_elements(container) -> list:
+    """The `w:p` elements of a container (a cell) in reading order, tracked insertions and moves included."""
     return _children(container, W + "p", _CONTAINERS + (W + "ins", W + "moveTo"))
 
 
@@ -227,8 +232,8 @@ def _tracked_authors(tc) -> tuple[bool, list[str]]:
 
 def _comments(document) -> dict[str, ReviewComment]:
     """Comment id → comment, from the document's comments part (if any)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from lxml import etree
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT  # lazy: python-docx, keeps --help fast
+    from lxml import etree  # lazy: lxml, keeps --help fast
 
     part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.COMMENTS and not rel.is_external), None)
     if part is None:
@@ -241,7 +246,7 @@ def _comments(document) -> dict[str, ReviewComment]:
         cid = comment.get(W + "id")
         if cid is None:
             continue
-        paragraphs = [paragraph_text(p) for p in _paragraphs(comment)]
+        paragraphs = [paragraph_text(p) for p in paragraph_elements(comment)]
         result[cid] = ReviewComment(
             id=cid,
             author=(comment.get(W + "author") or "").strip(),
@@ -272,13 +277,9 @@ def _header_value(body, label: str) -> str | None:
 
 
 def _open(path: Path):
-    import zipfile
+    from docx.opc.exceptions import PackageNotFoundError  # lazy: python-docx, keeps --help fast
 
-    from docx.opc.exceptions import PackageNotFoundError
-
-    from pipeline.docx.package import DocxRefused, open_docx
-    from pipeline.core.limits import REVIEW_DOCX_MAX_BYTES, LimitExceeded, check_file
-    from pipeline.docx.saved_package import not_a_docx
+    from pipeline.docx.saved_package import not_a_docx  # lazy: lxml, keeps --help fast
 
     if not path.exists() or path.is_dir():
         raise InputError(f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}; check the path")
@@ -325,7 +326,7 @@ def read_review_document(path: Path) -> ReviewDocument:
 
 
 def _read(path: Path, document) -> ReviewDocument:
-    from pipeline.docx.saved_package import core_properties
+    from pipeline.docx.saved_package import core_properties  # lazy: lxml, keeps --help fast
 
     # Read from the package under either core-properties relationship type (LibreOffice's OOXML Text writes the
     # older one, which python-docx does not follow); python-docx's reading where the package has no such part.
@@ -371,10 +372,8 @@ def _read(path: Path, document) -> ReviewDocument:
         if len(tcs) > 2 and tcs[2] is not None:
             row.tracked, row.authors = _tracked_authors(tcs[2])
             if kind == KIND_REVIEW:
-                from pipeline.review.marks import cell_marks, may_have_marks
-
                 if may_have_marks(tcs[2]):
-                    row.target_marks = cell_marks(tcs[2], document.part, _paragraphs(tcs[2]))
+                    row.target_marks = cell_marks(tcs[2], document.part, paragraph_elements(tcs[2]))
                 else:  # a plain cell (most rows): its text as read, no marks, without walking it again
                     row.target_marks = (texts[2], [])
         for column, tc in zip(COLUMNS, tcs):

@@ -1,0 +1,141 @@
+"""What `translate review import` says about each imported document (human format; `--format json` prints
+`DocumentImport.to_dict`): the summary line, post-edit figures, the memory and the record, the worklist the
+document opened with, approvals and drafts, text typed outside the table, and the rows worth a look."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.language import find_language
+from pipeline.review.approval import APPROVE_ALL, EDITED, MARKED, STATUS_COLUMN
+from pipeline.review.importing.results import UNCHANGED, DocumentImport, SegmentReview
+
+WARNING = "yellow"
+IDS_SHOWN = 15  # drafts listed by id, then "…"
+UNNAMED_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    colour: str | None = None  # a click colour: the line is a warning
+
+
+def report_lines(result: DocumentImport, quiet: bool) -> list[Line]:
+    """Every line of the report on `result`; `quiet`: the rows themselves are left out."""
+    lines = summary_lines(result)
+    lines += [Line(f"  typed outside the table ({item['where']}), kept with the document: {item['text']}", WARNING)
+              for item in result.outside_text]  # fmt: skip
+    kept = [s for s in result.segments if s.used]
+    if kept and quiet:
+        lines.append(Line(f"  {len(kept)} segment(s) keep another document's edit"))
+    flagged = result.glossary_flagged
+    if flagged:
+        lines.append(Line(
+            f"  {len(flagged)} segment(s) changed a glossary term: stored as needs-glossary-review, not approved", WARNING
+        ))  # fmt: skip
+    lines += approval_lines(result) + check_lines(result)
+    if quiet:
+        return lines
+    for segment in result.segments:
+        lines += segment_lines(segment)
+    lines += [Line(f"  document comment {comment}") for comment in result.document_comments]
+    return lines
+
+
+def summary_lines(result: DocumentImport) -> list[Line]:
+    """Counts, post-edit figures, what the memory and the record got."""
+    counts = ", ".join(f"{result.count(k)} {k}" for k in ("unchanged", "edited", "emptied"))
+    lines = [Line(f"{result.path} → {result.lang}, run {result.run_id}: {len(result.segments)} segments: {counts}")]
+    if result.chrf is not None:
+        language = find_language(result.lang)
+        unit = language.unit if language is not None else "words"
+        lines.append(Line(f"  post-edit: chrF {result.chrf:.2f}, TER {result.ter:.2f} (TER on {unit}; machine vs reviewed)"))
+    if result.memory_path is not None:
+        lines.append(Line(
+            f"  memory {result.memory_path}: {result.memory_new} new, {result.memory_updated} updated, "
+            f"{result.memory_unchanged} already there"
+        ))  # fmt: skip
+    else:
+        lines.append(Line("  memory: not written (--no-memory)"))
+    not_stored: dict[str, int] = {}
+    for segment in result.segments:
+        if segment.memory and segment.memory.startswith("not stored"):
+            reason = segment.memory.split(": ", 1)[-1]
+            not_stored[reason] = not_stored.get(reason, 0) + 1
+    if not_stored:
+        lines.append(Line("  not stored: " + ", ".join(f"{n} {reason}" for reason, n in not_stored.items())))
+    if result.already_imported_as:
+        lines.append(Line(f"  already imported as {result.already_imported_as} (the same bytes): nothing recorded again"))
+    if result.unnamed_author_rows:
+        rows = result.unnamed_author_rows
+        lines.append(Line(
+            f"  {len(rows)} row(s) ({', '.join(rows[:UNNAMED_SHOWN])}{', …' if len(rows) > UNNAMED_SHOWN else ''}) were "
+            "changed with Track Changes by “Unknown Author”: the editor had no user name set (LibreOffice: Tools → "
+            "Options → LibreOffice → User Data; Word: File → Options → General), so the reviewer is taken from the "
+            "document's last-saved-by, if any",
+            WARNING,
+        ))  # fmt: skip
+    state = "updated" if result.reviewed_changed else "already up to date"
+    record = result.reviewed_file.with_suffix(".sqlite")
+    lines.append(Line(f"  review recorded in {record} ({state}; readable copy {result.reviewed_file.name})"))
+    return lines
+
+
+def approval_lines(result: DocumentImport) -> list[Line]:
+    """The worklist as the document opened, how rows were approved, the drafts, marks not understood."""
+    lines = [Line(f"  worklist (as the document opens): {result.worklist}")] if result.worklist else []
+    rows = [s for s in result.segments if s.origin != "verbatim"]
+    by = {how: sum(1 for s in rows if s.approval == how) for how in (EDITED, MARKED, APPROVE_ALL)}
+    parts = [f"{by[EDITED]} edited", f"{by[MARKED]} marked OK"] + ([f"{by[APPROVE_ALL]} by --approve-all"] if by[APPROVE_ALL] else [])
+    lines.append(Line(f"  approved: {', '.join(parts)}"))
+    drafts = result.unapproved
+    if drafts:
+        ids = ", ".join(s.id for s in drafts[:IDS_SHOWN]) + (" …" if len(drafts) > IDS_SHOWN else "")
+        lines.append(Line(
+            f"  {len(drafts)} row(s) not approved (kept as drafts, not published): {ids} — type OK in their "
+            f"{STATUS_COLUMN} column (or edit them) and import again, or import with --approve-all",
+            WARNING,
+        ))  # fmt: skip
+    for segment in [s for s in rows if "mark-not-understood" in s.flags]:
+        lines.append(Line(f"  {segment.id}: {STATUS_COLUMN} holds “{segment.mark}”, not an approval mark (type OK)", WARNING))
+    return lines
+
+
+def check_lines(result: DocumentImport) -> list[Line]:
+    """The quality checks' findings on the reviewed texts, counted by kind."""
+    checked = result.qa_flagged
+    if not checked:
+        return []
+    errors = [s for s in checked if s.qa_errors]
+    kinds: dict[str, int] = {}
+    for segment in checked:
+        for finding in segment.qa:
+            kinds[finding["code"]] = kinds.get(finding["code"], 0) + 1
+    return [Line(
+        f"  checks: {len(errors)} row(s) with errors (not approved: fix them and import again), "
+        f"{len(checked) - len(errors)} with warnings only — " + ", ".join(f"{n} {code}" for code, n in kinds.items()),
+        WARNING,
+    )]  # fmt: skip
+
+
+def segment_lines(segment: SegmentReview) -> list[Line]:
+    """A row worth a look (not unchanged, or flagged, commented, noted, decided elsewhere, checked): its status,
+    figures and flags, then one line per remark."""
+    if segment.status == UNCHANGED and not (
+        segment.flags or segment.comments or segment.reviewer_notes or segment.used or segment.qa
+    ):
+        return []
+    figures = ""
+    if segment.chrf is not None:
+        figures = f"  chrF {segment.chrf:6.2f}  TER {segment.ter:6.2f}"
+    extra = []
+    if segment.glossary:
+        extra.append("glossary: " + "; ".join(segment.glossary))
+    extra += [f"{f['severity']} [{f['code']}] {f['message']}" for f in segment.qa]
+    extra += [f"comment {c}" for c in segment.comments]
+    extra += [f"note {n}" for n in segment.reviewer_notes]
+    if segment.used:
+        extra.append(f"the release uses another document's text: {segment.used}")
+    flags = f" [{', '.join(segment.flags)}]" if segment.flags else ""
+    return [Line(f"  {segment.id:<10} {segment.status:<9}{figures}{flags}")] + [Line(f"      {line}") for line in extra]
