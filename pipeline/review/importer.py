@@ -22,7 +22,7 @@ For each document (docs/review.md):
    changed character, even one NFC would fold, is an edit.
 4. Glossary: every APPROVED glossary term in the English (the glossary from `--glossary`, else the run's
    glossary file if it still exists, else the terms the manifest recorded) must keep its target form
-   (`glossary.check.contains_target`: width and spacing tolerant). If not: flag `glossary-changed` (the machine
+   (`glossary.terms.contains_target`: width and spacing tolerant). If not: flag `glossary-changed` (the machine
    text had it, the reviewer changed it) or `glossary-missing` (neither had it); the pair goes to the memory as
    `needs-glossary-review`, never as approved, and publish refuses the segment.
 5. Post-edit figures between the machine output (hypothesis) and the reviewed text (reference), with sacrebleu:
@@ -387,7 +387,7 @@ def _check_language_column(path: Path, lang: str, columns: list[str], languages:
 
 def _contains(text: str, expected: str, lang: str) -> bool:
     try:
-        from pipeline.glossary.check import contains_target
+        from pipeline.glossary.terms import contains_target
     except ImportError:  # pragma: no cover - the glossary package is optional in a partial checkout
         return normalize(expected) in normalize(text)
     return contains_target(text, expected, lang)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pipeline.core.release import VERBATIM, Flag, Release, Segment, TermUse, Translation
+from pipeline.glossary.terms import contains_target
 from pipeline.translation.engine.base import Engine
 from pipeline.translation.inline_tags import split_whole
 from pipeline.translation.placeholders import styles_for, usable
@@ -106,8 +107,6 @@ def _outdated_memory(remembered: Translation, terms: list[TermUse], lang: str) -
     so the reviewer fixes one term, not a whole sentence; the machine translation with the current glossary is
     offered in Notes (`machine-version`). Presence, not count: a reviewer may have put a pronoun for a repeated name.
     """
-    from pipeline.glossary.check import contains_target
-
     stale = {t.target: t for t in terms if not contains_target(remembered.text, t.target, lang)}
     if not stale:
         return None

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.glossary.model import DO_NOT_TRANSLATE, FIELDS, KINDS, LANG_CODE, STATUSES, Entry, Problem
+from pipeline.glossary.people.names import build_person
+from pipeline.glossary.people.titles import INSTITUTION_TYPES
 
 __all__ = ["CONTROL_CHARACTERS", "GlossaryFormat", "Record", "build_entry", "control_character_message", "entry_record", "one_line", "parse_bool"]
 
@@ -189,13 +191,9 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
 
     person: dict = {}
     if values.get("person") is not None:
-        from pipeline.glossary.people.names import build_person
-
         person = build_person(values["person"], bad)
     institution_type = values.get("institution_type") or ""
     if institution_type:
-        from pipeline.glossary.people.titles import INSTITUTION_TYPES
-
         if institution_type not in INSTITUTION_TYPES:
             bad("institution_type", f"institution_type {institution_type!r} is not one of: {', '.join(INSTITUTION_TYPES)}")
 
