@@ -100,43 +100,9 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
     elif not _is_text(english):
         bad("english", f"'english' must be text, not {_type(english)}")
 
-    variants = values.get("variants") or []
-    if _is_text(variants):
-        variants = [variants]
-    if not isinstance(variants, list):
-        bad("variants", f"'variants' must be a list of English forms, not {_type(variants)}")
-        variants = []
-    for i, variant in enumerate(variants):
-        if not _is_text(variant) or not variant:
-            bad(f"variants[{i}]", f"variant {i + 1} must be non-empty text, not {variant!r}")
-    variants = [v for v in variants if _is_text(v) and v]
+    variants = _variants(values, bad)
 
-    abbreviations: dict[str, dict[str, str]] = {}
-    raw_abbr = values.get("abbreviations") or {}
-    if _is_text(raw_abbr):
-        raw_abbr = [raw_abbr]
-    if isinstance(raw_abbr, list):
-        for i, item in enumerate(raw_abbr):
-            if not _is_text(item) or not item:
-                bad(f"abbreviations[{i}]", f"abbreviation {i + 1} must be non-empty text, not {item!r}")
-            elif item in abbreviations:
-                bad(f"abbreviations[{i}]", f"abbreviation {item!r} listed twice")
-            else:
-                abbreviations[item] = {}
-    elif isinstance(raw_abbr, dict):
-        for item, own in raw_abbr.items():
-            key = f"abbreviations.{item}"
-            if not _is_text(item) or not item:
-                bad(key, f"abbreviation must be non-empty text, not {item!r}")
-                continue
-            if own is None:
-                own = {}
-            if not isinstance(own, dict):
-                bad(key, f"abbreviation {item!r}: its targets must be a mapping language → form, not {_type(own)}")
-                continue
-            abbreviations[item] = _targets(own, f"{key}.", bad, f"abbreviation {item!r}")
-    else:
-        bad("abbreviations", f"'abbreviations' must be a list or a mapping, not {_type(raw_abbr)}")
+    abbreviations = _abbreviations(values, bad)
 
     raw_targets = values.get("targets") or {}
     if not isinstance(raw_targets, dict):
@@ -156,22 +122,8 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
     elif status not in STATUSES:
         bad("status", f"status {status!r} is not one of: {', '.join(STATUSES)}")
 
-    target_status: dict[str, str] = {}
-    raw_status = values.get("target_status") or {}
-    if not isinstance(raw_status, dict):
-        bad("target_status", f"'target_status' must be a mapping language → status, not {_type(raw_status)}")
-        raw_status = {}
     languages = set(targets) | {lang for own in abbreviations.values() for lang in own}
-    for lang, value in raw_status.items():
-        key = f"target_status.{lang}"
-        if not _is_text(lang) or not LANG_CODE.match(lang):
-            bad(key, f"{lang!r} is not a language code like zh-TW, ja or zh-CN")
-        elif value not in STATUSES:
-            bad(key, f"status {value!r} for {lang} is not one of: {', '.join(STATUSES)}")
-        elif kind != DO_NOT_TRANSLATE and lang not in languages:
-            bad(key, f"target_status for {lang}, but the entry has no {lang} target")
-        elif value != status:
-            target_status[lang] = value  # the same as the entry's status: nothing to keep
+    target_status = _target_status(values, bad, status, kind, languages)
 
     note = values.get("note")
     if note is None:
@@ -179,15 +131,7 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
     elif not _is_text(note):
         bad("note", f"'note' must be text, not {_type(note)}")
 
-    flags: dict[str, bool | None] = {}
-    for key in ("case_sensitive", "allow_traditional_in_ja"):
-        raw = values.get(key)
-        if raw is None or raw == "":
-            flags[key] = None
-            continue
-        flags[key] = parse_bool(raw)
-        if flags[key] is None:
-            bad(key, f"{key!r} must be true or false, not {raw!r}")
+    flags = _flags(values, bad)
 
     person: dict = {}
     if values.get("person") is not None:
@@ -217,6 +161,84 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
         line=record.line,
         lines=dict(lines),
     )
+
+
+def _variants(values: dict[str, Any], bad) -> list[str]:
+    variants = values.get("variants") or []
+    if _is_text(variants):
+        variants = [variants]
+    if not isinstance(variants, list):
+        bad("variants", f"'variants' must be a list of English forms, not {_type(variants)}")
+        variants = []
+    for i, variant in enumerate(variants):
+        if not _is_text(variant) or not variant:
+            bad(f"variants[{i}]", f"variant {i + 1} must be non-empty text, not {variant!r}")
+    variants = [v for v in variants if _is_text(v) and v]
+    return variants
+
+
+def _abbreviations(values: dict[str, Any], bad) -> dict[str, dict[str, str]]:
+    abbreviations: dict[str, dict[str, str]] = {}
+    raw_abbr = values.get("abbreviations") or {}
+    if _is_text(raw_abbr):
+        raw_abbr = [raw_abbr]
+    if isinstance(raw_abbr, list):
+        for i, item in enumerate(raw_abbr):
+            if not _is_text(item) or not item:
+                bad(f"abbreviations[{i}]", f"abbreviation {i + 1} must be non-empty text, not {item!r}")
+            elif item in abbreviations:
+                bad(f"abbreviations[{i}]", f"abbreviation {item!r} listed twice")
+            else:
+                abbreviations[item] = {}
+    elif isinstance(raw_abbr, dict):
+        for item, own in raw_abbr.items():
+            key = f"abbreviations.{item}"
+            if not _is_text(item) or not item:
+                bad(key, f"abbreviation must be non-empty text, not {item!r}")
+                continue
+            if own is None:
+                own = {}
+            if not isinstance(own, dict):
+                bad(key, f"abbreviation {item!r}: its targets must be a mapping language → form, not {_type(own)}")
+                continue
+            abbreviations[item] = _targets(own, f"{key}.", bad, f"abbreviation {item!r}")
+    else:
+        bad("abbreviations", f"'abbreviations' must be a list or a mapping, not {_type(raw_abbr)}")
+    return abbreviations
+
+
+def _target_status(values: dict[str, Any], bad, status: str, kind: str, languages: set[str]) -> dict[str, str]:
+    """The per-language statuses that differ from the entry's `status` (for languages the entry has forms in)."""
+    target_status: dict[str, str] = {}
+    raw_status = values.get("target_status") or {}
+    if not isinstance(raw_status, dict):
+        bad("target_status", f"'target_status' must be a mapping language → status, not {_type(raw_status)}")
+        raw_status = {}
+    for lang, value in raw_status.items():
+        key = f"target_status.{lang}"
+        if not _is_text(lang) or not LANG_CODE.match(lang):
+            bad(key, f"{lang!r} is not a language code like zh-TW, ja or zh-CN")
+        elif value not in STATUSES:
+            bad(key, f"status {value!r} for {lang} is not one of: {', '.join(STATUSES)}")
+        elif kind != DO_NOT_TRANSLATE and lang not in languages:
+            bad(key, f"target_status for {lang}, but the entry has no {lang} target")
+        elif value != status:
+            target_status[lang] = value  # the same as the entry's status: nothing to keep
+    return target_status
+
+
+def _flags(values: dict[str, Any], bad) -> dict[str, bool | None]:
+    """`case_sensitive` and `allow_traditional_in_ja`: True, False, or None when not given."""
+    flags: dict[str, bool | None] = {}
+    for key in ("case_sensitive", "allow_traditional_in_ja"):
+        raw = values.get(key)
+        if raw is None or raw == "":
+            flags[key] = None
+            continue
+        flags[key] = parse_bool(raw)
+        if flags[key] is None:
+            bad(key, f"{key!r} must be true or false, not {raw!r}")
+    return flags
 
 
 def _targets(raw: dict, prefix: str, bad, what: str) -> dict[str, str]:
