@@ -12,11 +12,13 @@ langdetect is imported inside the functions: loading its profiles takes about 0.
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.core.errors import InputError, PipelineError
+from pipeline.source import detect_profiles
 
 if TYPE_CHECKING:
     from pipeline.core.release import Release
@@ -165,8 +167,6 @@ def _load_factory() -> Any:
     same numbers); otherwise built from the profiles here, and the cache written for the next run."""
     from langdetect import DetectorFactory
 
-    from pipeline.source import detect_profiles
-
     files = _profile_files()
     key = detect_profiles.profiles_key(files)
     cached = detect_profiles.load_cached(key, len(files))
@@ -182,8 +182,6 @@ def _load_factory() -> Any:
 
 
 def _build_factory(files: list[Any]) -> Any:
-    import json
-
     from langdetect import DetectorFactory
     from langdetect.utils.lang_profile import LangProfile
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from pipeline.core.release import ModelInfo
 from pipeline.core.errors import ModelError
+from pipeline.core.release import ModelInfo
 from pipeline.translation.engine.base import DecodeOptions, Engine
 from pipeline.translation.engine.packages import InstalledPackage, damaged_model_error, find_package
 from pipeline.translation.engine.script import convert
@@ -50,8 +51,6 @@ class ArgosEngine(Engine):
         self._target_prefix = self._read_target_prefix()
 
     def _read_target_prefix(self) -> list[str] | None:
-        import json
-
         metadata = json.loads((self.package.path / "metadata.json").read_text(encoding="utf-8"))
         prefix = metadata.get("target_prefix") or ""
         return [prefix] if prefix else None
