@@ -281,7 +281,7 @@ def build_package(to_code: str, shape: Shape = Shape(), cache: Path = CACHE) -> 
 
 def install_bench_packages(packages_dir: Path, targets=("zt", "ja"), shape: Shape = Shape()) -> dict[str, object]:
     """Install the benchmark packages into `packages_dir` (sets ARGOS_PACKAGES_DIR for this process)."""
-    from pipeline.translation.engine.packages import install_package_file
+    from pipeline.translation.engine.install import install_package_file
 
     os.environ["ARGOS_PACKAGES_DIR"] = str(packages_dir)
     return {code: install_package_file(build_package(code, shape)) for code in targets}

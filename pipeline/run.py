@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.qa import run_checks
+from pipeline.core.errors import InputError
 from pipeline.core.release import TranslatedRelease
-from pipeline.translation.engine.base import Engine
+from pipeline.files.atomic import atomic_output
+from pipeline.files.manifest import build_manifest, write_manifest
+from pipeline.files.preflight import check_output_paths
 from pipeline.files.release_folder import (
     ReleasePaths,
     file_sha256,
@@ -22,8 +24,16 @@ from pipeline.files.release_folder import (
     record_written,
     release_lock,
 )
-from pipeline.files.preflight import check_output_paths
 from pipeline.memory import reviews
+from pipeline.glossary import find_uncovered_names
+from pipeline.glossary.people.mentions import resolve_people
+from pipeline.qa import run_checks
+from pipeline.review.write.writer import write_review_docx
+from pipeline.source.detect import require_english
+from pipeline.source.ingest import read_release
+from pipeline.source.segment import segment_release
+from pipeline.translation.batching import batched
+from pipeline.translation.engine.base import Engine
 from pipeline.translation.stage import MemoryLookup, TermFinder, translate_segments
 
 RELEASE_SUFFIXES = (".txt", ".md", ".docx")
@@ -49,10 +59,6 @@ class ReleaseResult:
 
 def prepare_release(path: Path, source_lang: str | None, times: StageTimes):
     """ingest → detect → segment"""
-    from pipeline.source.detect import require_english
-    from pipeline.source.ingest import read_release
-    from pipeline.source.segment import segment_release
-
     started = time.perf_counter()
     release = read_release(path)
     times.add("ingest", started)
@@ -74,15 +80,11 @@ def translate_release(
 ) -> TranslatedRelease:
     uncovered: list[str] = []
     if glossary is not None:
-        from pipeline.glossary import find_uncovered_names
-
         started = time.perf_counter()
         uncovered = find_uncovered_names(release.text, glossary)
         times.add("glossary", started)
     people = None
     if glossary is not None and hasattr(glossary, "titles"):
-        from pipeline.glossary.people.mentions import resolve_people
-
         started = time.perf_counter()
         people = resolve_people(release, glossary)  # "President Yu" → the glossary's person, per segment
         times.add("glossary", started)
@@ -114,10 +116,6 @@ def write_release(
     translated: TranslatedRelease, out_dir: Path, force: bool, times: StageTimes, write_progress: WriteProgress | None = None
 ) -> ReleaseResult:
     """Review documents and manifest, each written to a temporary file and renamed: never half-written."""
-    from pipeline.files.atomic import atomic_output
-    from pipeline.files.manifest import build_manifest, write_manifest
-    from pipeline.review.write.writer import write_review_docx
-
     started = time.perf_counter()
     release = translated.release
     paths = ReleasePaths(out_dir / release.name, release.name)
@@ -151,8 +149,6 @@ def write_release(
 
 def collect_releases(inputs: list[Path]) -> list[Path]:
     """Files as given; folders expanded to the releases they hold (sorted, not recursive)."""
-    from pipeline.core.errors import InputError
-
     releases: list[Path] = []
     for item in inputs:
         if item.is_dir():
@@ -205,9 +201,12 @@ def run_releases(
     prepared = [prepare_release(path, source_lang, times) for path in paths]
     check_output_paths(out_dir, [release.name for release in prepared], list(engines))  # before any model runs
     results = []
-    from pipeline.translation.batching import batched  # several releases: the first model call of a chunk's releases merged (issue 14)
 
-    for release, chunk_engines in batched(prepared, engines, translate_release, glossary, memory, times):
+    def record_release(release, recorders: dict[str, Engine]) -> None:
+        translate_release(release, recorders, glossary, memory, StageTimes())  # timings of the recording pass dropped
+
+    # several releases: the first model call of a chunk's releases merged (issue 14)
+    for release, chunk_engines in batched(prepared, engines, record_release, times):
         translated = translate_release(release, chunk_engines, glossary, memory, times)
         result = write_release(translated, out_dir, force, times, write_progress)
         results.append(result)

@@ -116,9 +116,14 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
       translate glossary check --format github
       translate glossary check --against output/kmu-kumamoto-mou-2025/
     """
-    from pipeline.glossary.check import check_against, lint
+    # lazy: the glossary readers (PyYAML, lxml) and the document readers; keeps --help fast
+    from pipeline.glossary.formats.yaml_titles import read_titles
+    from pipeline.glossary.glossary import Glossary
+    from pipeline.glossary.lint import lint
     from pipeline.glossary.load import duplicate_ids, glossary_hash, read_entries
-    from pipeline.glossary.model import Glossary, Problem
+    from pipeline.glossary.model import Problem
+    from pipeline.glossary.people.names import lint_people
+    from pipeline.publish.against import check_against
 
     required = tuple(lang.strip() for lang in require_langs.split(",") if lang.strip())
     targets = list(paths) or _default_paths()
@@ -134,9 +139,6 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
     if len(targets) > 1:
         within = {(p.file, p.line) for p in problems if p.code == "schema"}
         problems += [p for p in duplicate_ids(entries) if (p.file, p.line) not in within]
-    from pipeline.glossary.people.names import lint_people
-    from pipeline.glossary.people.titles import read_titles
-
     titles, _, title_problems = read_titles(files)
     problems += title_problems
     documents = 0

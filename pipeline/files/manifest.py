@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.files.atomic import atomic_write_text
-from pipeline.core.release import Segment, TranslatedRelease, Translation
 from pipeline.core.errors import ReviewError
+from pipeline.core.limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
+from pipeline.core.release import Segment, TranslatedRelease, Translation
+from pipeline.files.atomic import atomic_write_text
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -160,8 +161,6 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a manifest written by `write_manifest`; `ReviewError` with a one-line message if it cannot be used."""
     path = Path(path)
     rerun = "run the translation again to rebuild the output folder"
-    from pipeline.core.limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
-
     try:
         raw = read_bounded(path, JSON_MAX_BYTES, "a manifest")
     except LimitExceeded as exc:

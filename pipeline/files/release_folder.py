@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.errors import OutputError
+from pipeline.files.atomic import atomic_write_bytes, atomic_write_text, output_error
 from pipeline.files.manifest import file_sha256
 
 
@@ -80,8 +82,6 @@ def keep_earlier_manifest(paths: ReleasePaths) -> None:
     that `--force` backed up. Best effort under the release lock: without it only that import is lost, never a
     document, so a failure here does not stop the run.
     """
-    from pipeline.files.atomic import atomic_write_text
-
     try:
         text = paths.manifest.read_text(encoding="utf-8")
         target = paths.earlier_manifest(str(json.loads(text).get("run_id")))
@@ -98,8 +98,6 @@ def keep_source_copy(paths: ReleasePaths, source: Path, manifest: dict) -> Path 
     Only when the bytes still hash to what the manifest recorded (the file was not changed since it was read);
     publish falls back to a plain document without it, and says so.
     """
-    from pipeline.files.atomic import atomic_write_bytes, output_error
-
     sha = (manifest.get("source") or {}).get("sha256")
     suffix = Path(source).suffix.lower()
     if not sha or suffix not in (".docx", ".md", ".markdown"):
@@ -111,8 +109,6 @@ def keep_source_copy(paths: ReleasePaths, source: Path, manifest: dict) -> Path 
         data = Path(source).read_bytes()
     except OSError:
         return None
-    import hashlib
-
     if hashlib.sha256(data).hexdigest() != sha:
         return None
     try:
@@ -276,8 +272,6 @@ def _read_journal(paths: ReleasePaths) -> dict[str, list[str]]:
 
 def record_written(paths: ReleasePaths, name: str, sha256: str) -> None:
     """Remember that this tool wrote document `name` with hash `sha256`; call it before renaming it into place."""
-    from pipeline.files.atomic import atomic_write_text
-
     journal = _read_journal(paths)
     journal[name] = ([h for h in journal.get(name, []) if h != sha256] + [sha256])[-JOURNAL_KEEP:]
     atomic_write_text(paths.journal, json.dumps(journal, indent=1, sort_keys=True) + "\n")

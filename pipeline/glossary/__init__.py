@@ -12,7 +12,8 @@ a name followed by its abbreviation (`Kaohsiung Medical University (KMU)` â†’ `é
 from __future__ import annotations
 
 from pipeline.glossary.load import default_glossary_path, load_glossary, read_entries
-from pipeline.glossary.model import DO_NOT_TRANSLATE, KINDS, STATUSES, Entry, Glossary, Match, Problem
+from pipeline.glossary.glossary import Glossary
+from pipeline.glossary.model import DO_NOT_TRANSLATE, KINDS, STATUSES, Entry, Match, Problem
 from pipeline.glossary.uncovered import find_uncovered_names
 
 __all__ = [

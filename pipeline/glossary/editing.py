@@ -11,6 +11,7 @@ ruamel.yaml is imported here only (lazily, by the commands that write YAML): rea
 
 from __future__ import annotations
 
+import io
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -18,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.errors import GlossaryError, OutputError
-from pipeline.glossary.formats.base import entry_record
+from pipeline.core.limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
+from pipeline.files.atomic import atomic_write_bytes
+from pipeline.glossary.formats.base import Record, build_entry, entry_record
+from pipeline.glossary.formats.yaml_bounds import expansion_problem
 from pipeline.glossary.model import FIELDS, Entry
 
 __all__ = ["MergeReport", "merge_into_yaml"]
@@ -51,8 +55,6 @@ def _round_trip():
 
 def _load(path: Path, text: str):
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    from pipeline.glossary.formats.yaml_bounds import expansion_problem
 
     yaml = _round_trip()
     try:
@@ -93,11 +95,7 @@ def merge_into_yaml(path: Path, entries: list[Entry], *, update_existing: bool =
     """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from pipeline.glossary.formats.base import Record, build_entry
-
     path = Path(path)
-    from pipeline.core.limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
-
     try:
         raw = read_bounded(path, GLOSSARY_MAX_BYTES, "a glossary file")
         text = raw.decode("utf-8-sig")
@@ -152,16 +150,12 @@ def merge_into_yaml(path: Path, entries: list[Entry], *, update_existing: bool =
     report.kept = [i for i in by_id if i not in merged]
     if not report.added and not report.updated:
         return report
-    import io
-
     out = io.StringIO()
     yaml.dump(data, out)
     new_text = out.getvalue()
     if raw.startswith(b"\xef\xbb\xbf"):
         new_text = "\ufeff" + new_text
     report.backup = _backup(path)
-    from pipeline.files.atomic import atomic_write_bytes
-
     atomic_write_bytes(path, new_text.encode("utf-8"))
     return report
 

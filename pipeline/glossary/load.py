@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 import os
 from dataclasses import fields
 from pathlib import Path
 
+from pipeline import __version__
 from pipeline.core.errors import GlossaryError
 from pipeline.core.limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
-from pipeline.glossary.model import Entry, Glossary, Problem
+from pipeline.glossary.formats import format_for
+from pipeline.glossary.formats.base import one_line
+from pipeline.glossary.formats.yaml_titles import read_titles
+from pipeline.glossary.glossary import Glossary, no_gc
+from pipeline.glossary.model import Entry, Problem
 
 __all__ = ["DEFAULT_FOLDER", "default_glossary_path", "glossary_files", "load_glossary", "read_entries"]
 
@@ -28,8 +31,6 @@ def default_glossary_path() -> Path | None:
 def glossary_files(path: Path) -> list[Path]:
     """The glossary files a path stands for: the file itself, or the *.yaml/*.yml/*.csv/*.tbx files directly in a
     folder (not in its subfolders), sorted by name. Hidden files and Excel's `~$` lock files are skipped."""
-    from pipeline.glossary.formats import format_for
-
     path = Path(path)
     if path.is_dir():
         return sorted(
@@ -62,8 +63,6 @@ def read_entries(path: Path, *, cache: bool = True) -> tuple[list[Entry], list[P
     """Every entry of a file or folder, every parse/schema problem (not raised), and the files read.
 
     `cache=False` always parses (the check does: it must see the file as it is, whatever the cache holds)."""
-    from pipeline.glossary.formats import format_for
-
     path = Path(path)
     if not path.exists():
         return [], [Problem("usage", f"{path}: no such file or folder", file=str(path))], []
@@ -124,8 +123,6 @@ def _cache_file(data: bytes, fmt: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    from pipeline import __version__
-
     digest = hashlib.sha256(data).hexdigest()
     return folder / f"{digest}.{fmt}.v{CACHE_VERSION}-{__version__}.json"
 
@@ -182,19 +179,6 @@ def duplicate_ids(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
-@contextlib.contextmanager
-def no_gc():
-    """Pause the cyclic garbage collector: building 100,000s of small objects (YAML nodes, entries) that are all
-    kept otherwise triggers repeated full collections that cost more than the parsing itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_glossary(path: Path) -> Glossary:
     """Load a glossary file or a folder of them; `GlossaryError("file:line: message")` if it cannot be used."""
     path = Path(path)
@@ -202,8 +186,6 @@ def load_glossary(path: Path) -> Glossary:
         entries, problems, files = read_entries(path)
     fatal = [p for p in problems if p.fatal]
     if fatal:
-        from pipeline.glossary.formats.base import one_line
-
         more = f" (and {len(fatal) - 1} more problem{'s' if len(fatal) > 2 else ''}; run `translate glossary check`)"
         raise GlossaryError(one_line(f"{fatal[0]}{more if len(fatal) > 1 else ''}"))
     if not files:
@@ -212,8 +194,6 @@ def load_glossary(path: Path) -> Glossary:
             f"{path}: no glossary files (.yaml, .yml, .csv, .tbx) in this folder; give the right folder or file "
             "(`translate run` also takes --no-glossary)"
         )
-    from pipeline.glossary.people.titles import read_titles
-
     titles, house_style, title_problems = read_titles(files)
     if title_problems:
         raise GlossaryError(f"{title_problems[0]} (run `translate glossary check`)")

@@ -1,5 +1,6 @@
 """The glossary's data: one `Entry` per concept, a `Match` where an entry's English form occurs in a text, and
-`Problem`s found while loading or checking.
+`Problem`s found while loading or checking. The bottom of the glossary package: it imports none of it (the loaded
+`Glossary`, with its matcher and titles table, is in `pipeline.glossary.glossary`).
 
 Format-independent: the YAML, CSV and TBX readers in `pipeline.glossary.formats` all build these objects.
 See docs/glossary.md for the meaning of every field.
@@ -22,7 +23,6 @@ __all__ = [
     "LANG_CODE",
     "STATUSES",
     "Entry",
-    "Glossary",
     "Match",
     "Problem",
     "is_cjk_lang",
@@ -150,7 +150,6 @@ class Entry:
         return (str(self.source) if self.source is not None else None, line)
 
 
-FIND_MEMO = 4096  # texts whose matches a Glossary remembers
 CACHED_TEXT_CHARS = 2_000  # the longest text the glossary's caches keep (sentence-sized: a few MB at most)
 
 
@@ -251,69 +250,3 @@ class Problem:
     def __str__(self) -> str:
         where = self.location()
         return f"{where}: {self.message}" if where else self.message
-
-
-class Glossary:
-    """Entries loaded from a file or folder, with one automaton over all their English forms.
-
-    `hash` identifies the glossary's content (it goes into the manifest and the review documents);
-    `find(text)` gives the matches in `text`, non-overlapping, sorted by start.
-    """
-
-    def __init__(
-        self, path: Path, entries: list[Entry], hash: str, files: list[Path] | None = None, titles=None, house_style=None
-    ):
-        self.path = path
-        self._titles = titles  # pipeline.glossary.people.titles.TitleTable; None: the shipped default table
-        self._house_style = house_style
-        self.entries = entries
-        self.hash = hash
-        self.files = files if files is not None else [path]
-        self._matcher = None
-        self._found: dict[str, tuple[Match, ...]] = {}  # text → its matches (see find)
-        self._by_id = {e.id: e for e in entries}
-
-    def __repr__(self) -> str:
-        return f"Glossary({str(self.path)!r}, {len(self.entries)} entries, hash={self.hash})"
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def get(self, entry_id: str) -> Entry | None:
-        return self._by_id.get(entry_id)
-
-    @property
-    def titles(self):
-        """The titles table (`titles:` in a YAML file, else the shipped default): pipeline.glossary.people.titles."""
-        if self._titles is None:
-            from pipeline.glossary.people.titles import default_table
-
-            self._titles = default_table()
-        return self._titles
-
-    @property
-    def house_style(self):
-        if self._house_style is None:
-            from pipeline.glossary.people.titles import HouseStyle
-
-            self._house_style = HouseStyle()
-        return self._house_style
-
-    def find(self, text: str) -> list[Match]:
-        """The glossary forms in `text`, in order (a new list each call; the matches are shared: don't change
-        them). Remembered for the last few thousand texts: an import asks for each English sentence once per
-        language and again for its checks."""
-        found = self._found.get(text)
-        if found is None:
-            if self._matcher is None:
-                from pipeline.glossary.load import no_gc
-                from pipeline.glossary.match import Matcher
-
-                with no_gc():
-                    self._matcher = Matcher(self.entries)
-            found = tuple(self._matcher.find(text))
-            if len(text) <= CACHED_TEXT_CHARS:
-                if len(self._found) >= FIND_MEMO:
-                    self._found.clear()
-                self._found[text] = found
-        return list(found)

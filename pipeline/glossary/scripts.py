@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pipeline.glossary.char_tables import table
+
 __all__ = ["ALSO_TRADITIONAL", "old_forms_in_ja", "simplified_in_ja", "simplified_in_zh_tw"]
 
 ALSO_TRADITIONAL = frozenset(
@@ -53,8 +55,6 @@ def _compatibility(ch: str) -> bool:
 @lru_cache(maxsize=None)
 def _table(config: str) -> dict[str, str] | None:
     """OpenCC's answers for single ideographs, cached between runs (char_tables.py): no converter is built."""
-    from pipeline.glossary.char_tables import table
-
     return table(config)
 
 

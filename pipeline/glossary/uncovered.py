@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.source.datelines import english_dateline_end
-from pipeline.glossary.model import Glossary
+from pipeline.glossary.glossary import Glossary
 
 __all__ = ["find_uncovered_names"]
 

@@ -29,9 +29,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.files.atomic import atomic_write_bytes
 from pipeline.core.errors import InputError
-from pipeline.memory.store import APPROVED, NEEDS_GLOSSARY_REVIEW, STATUSES, AddResult, MemoryEntry, MemoryStore, NewEntry
+from pipeline.core.limits import LimitExceeded, read_bounded
+from pipeline.files.atomic import atomic_write_bytes
+from pipeline.memory.store import (
+    APPROVED,
+    NEEDS_GLOSSARY_REVIEW,
+    STATUSES,
+    AddResult,
+    MemoryEntry,
+    MemoryStore,
+    NewEntry,
+)
 
 __all__ = [
     "FORMATS",
@@ -185,8 +194,6 @@ EXCHANGE_MAX_BYTES = 512 * 1024 * 1024  # a TMX/XLIFF file: a whole office's mem
 
 def _read_exchange_file(path: Path) -> bytes:
     """The bytes of a TMX/XLIFF file; InputError for a FIFO, a device or a file over the limit (never waits)."""
-    from pipeline.core.limits import LimitExceeded, read_bounded
-
     try:
         return read_bounded(Path(path), EXCHANGE_MAX_BYTES, "a TMX or XLIFF file")
     except LimitExceeded as exc:

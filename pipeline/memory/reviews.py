@@ -28,6 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.errors import OutputError, ReviewError
+from pipeline.core.limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
+from pipeline.files.atomic import atomic_write_text
+from pipeline.files.json_text import readable
+from pipeline.memory.store import rollback_quietly, sqlite_failure
 
 RECORD_SCHEMA = 1
 REVIEWED_SCHEMA = 1  # the JSON shape (importer.py), unchanged
@@ -92,8 +96,6 @@ def _load_record(path: Path) -> dict[str, Any] | None:
 
 
 def _load_json(path: Path) -> dict[str, Any]:
-    from pipeline.core.limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
-
     if not path.exists():
         return empty()
     try:
@@ -184,8 +186,6 @@ def commit(
 
 
 def _commit_alone(path: Path, write: Callable[[sqlite3.Connection], None]) -> None:
-    from pipeline.memory.store import rollback_quietly, sqlite_failure
-
     conn = None
     try:
         conn = sqlite3.connect(str(path), timeout=TIMEOUT, isolation_level=None)
@@ -207,9 +207,6 @@ def _commit_alone(path: Path, write: Callable[[sqlite3.Connection], None]) -> No
 def render_json(reviewed_json: Path) -> bool:
     """Write reviewed.json from the record when it differs (after an import; after a crash or a full disk left it
     behind). True when it was written. Call it under the release's lock."""
-    from pipeline.files.atomic import atomic_write_text
-    from pipeline.files.json_text import readable
-
     path = record_path(reviewed_json)
     if not path.is_file():
         return False

@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pipeline.core.release import Flag, Segment, Translation
+from pipeline.files.manifest import verbatim_spans
 from pipeline.qa.base import Finding, Term
+from pipeline.qa.checks import REGISTRY
 
 DEMO_SKIPS = ("untranslated",)
 PLACEHOLDER = "〓"  # stands for text kept verbatim (another language), which no check judges
@@ -36,8 +38,6 @@ def check_segment(
     `demo`: the run's model is the DEMO copy model (its output is the English by design, and every document of
     the run says so in red): the untranslated check would only repeat that, so it is not run.
     """
-    from pipeline.qa.checks import REGISTRY
-
     spans = list(verbatim)
     kept = sorted({source[s:e] for s, e in spans if source[s:e].strip()}, key=len, reverse=True)
     english = prepared_source(source, spans)
@@ -78,8 +78,6 @@ def terms_from_glossary(glossary, source: str, lang: str, verbatim: Iterable[tup
 def segment_terms(segment: dict[str, Any], lang: str, glossary) -> list[Term]:
     """The terms a manifest segment's `lang` text must hold (`review import`, the publish gate): the current
     glossary's, found outside the verbatim spans; without a glossary, those the run recorded."""
-    from pipeline.files.manifest import verbatim_spans
-
     if glossary is not None:
         return terms_from_glossary(glossary, segment["source"], lang, verbatim_spans(segment))
     return terms_from_manifest((segment.get("targets") or {}).get(lang) or {})

@@ -12,12 +12,14 @@ langdetect is imported inside the functions: loading its profiles takes about 0.
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.language.script import CJK_OTHER, HAN, HANGUL, KANA, is_cjk_char, script_of
+from pipeline.source import detect_profiles
 
 if TYPE_CHECKING:
     from pipeline.core.release import Release
@@ -120,8 +122,6 @@ def _load_factory() -> Any:
     same numbers); otherwise built from the profiles here, and the cache written for the next run."""
     from langdetect import DetectorFactory
 
-    from pipeline.source import detect_profiles
-
     files = _profile_files()
     key = detect_profiles.profiles_key(files)
     cached = detect_profiles.load_cached(key, len(files))
@@ -137,8 +137,6 @@ def _load_factory() -> Any:
 
 
 def _build_factory(files: list[Any]) -> Any:
-    import json
-
     from langdetect import DetectorFactory
     from langdetect.utils.lang_profile import LangProfile
 

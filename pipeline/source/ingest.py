@@ -33,10 +33,19 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from pipeline.source.detect import HAN, HANGUL, KANA, script_of
-from pipeline.core.release import Release
 from pipeline.core.errors import InputError
-from pipeline.core.limits import RELEASE_DOCX_MAX_BYTES, RELEASE_TEXT_MAX_BYTES, LimitExceeded, read_bounded, undecodable_name
+from pipeline.core.limits import (
+    RELEASE_DOCX_MAX_BYTES,
+    RELEASE_TEXT_MAX_BYTES,
+    LimitExceeded,
+    read_bounded,
+    undecodable_name,
+)
+from pipeline.core.release import Release
+from pipeline.docx.package import DocxRefused, open_docx
+from pipeline.docx.stories import walk_document
+from pipeline.source.detect import HAN, HANGUL, KANA, script_of
+from pipeline.source.markdown import locate
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -92,8 +101,6 @@ def read_release(path: Path) -> Release:
         raise InputError(f"{path} is empty (no text in it); give the release's text")
     release = Release(path=path, paragraphs_text=paragraphs, notes=notes)
     if suffix in MARKDOWN_SUFFIXES:
-        from pipeline.source.markdown import locate
-
         found = locate(text, paragraphs)
         if found is not None:
             located = [(p, marks, origin) for p, marks, origin in zip(paragraphs, *found)]
@@ -363,8 +370,6 @@ def _docx_paragraphs(path: Path, data: bytes, notes: list[str], located: list[tu
                          "open it in Word and save it again as .docx")
     from docx.opc.exceptions import PackageNotFoundError  # python-docx: imported here, it takes a while to load
 
-    from pipeline.docx.package import DocxRefused, open_docx
-
     try:
         document = open_docx(path)  # the XML parts only, each bounded; images are never unpacked
     except DocxRefused as exc:
@@ -384,8 +389,6 @@ def _docx_paragraphs(path: Path, data: bytes, notes: list[str], located: list[tu
 
 def _docx_stories(document, notes: list[str], located: list[tuple[str, list, dict]]) -> list[str]:
     """The lines of every story (docx_stories.py), with their marks and origins in `located`; notes per story."""
-    from pipeline.docx.stories import walk_document
-
     stories = walk_document(document)
     for kind, found in stories.notes_read.items():
         notes.append(

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.release import Mark
+from pipeline.core.release import Mark, normalize
+from pipeline.docx.stories import laminar, trim_marks
 
 _KINDS = {"strong": "b", "em": "i", "s": None, "link": "a"}
 _PREFIX = re.compile(r"^(\s{0,3}(?:#{1,6}[ \t]+|(?:>[ \t]?)+|[-*+][ \t]+|\d{1,9}[.)][ \t]+)*)")
@@ -42,8 +43,6 @@ def markdown_blocks(text: str) -> list[tuple[str, list[Mark], tuple[int, int], s
 def inline_text(children) -> tuple[str, list[Mark]]:
     """Plain text and marks of an inline token's children (soft breaks are spaces; images and code kept as
     the ingest rules say: images dropped, code's text kept)."""
-    from pipeline.docx.stories import laminar, trim_marks
-
     out: list[str] = []
     length = 0
     open_marks: list[tuple[str, int, str | None]] = []
@@ -77,8 +76,6 @@ def inline_text(children) -> tuple[str, list[Mark]]:
 
 def locate(text: str, paragraphs: list[str]) -> tuple[list[list[Mark]], list[dict]] | None:
     """Marks and origins for ingest's paragraphs of a Markdown file; None when they cannot all be matched."""
-    from pipeline.core.release import normalize
-
     try:
         blocks = markdown_blocks(text)
     except Exception:  # markdown-it is a parser of text anyone can write: never stop a run over structure

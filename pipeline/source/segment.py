@@ -52,9 +52,10 @@ import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
 
+from pipeline.core.release import DATELINE, SENTENCE, TEXT, TITLE, VERBATIM, Mark, Paragraph, Release, Segment, Span
+from pipeline.docx.stories import laminar, trim_marks
 from pipeline.source.datelines import english_dateline_end
 from pipeline.source.detect import bracket_pairs, find_foreign_spans, mostly_cjk, span_language
-from pipeline.core.release import DATELINE, SENTENCE, TEXT, TITLE, VERBATIM, Paragraph, Release, Segment, Span
 
 TITLE_MAX_CHARS = 200
 
@@ -155,9 +156,6 @@ def segment_release(release: Release) -> Release:
 
 def _assign_marks(para: Paragraph, marks: list, shift: int) -> None:
     """Each segment gets the part of the paragraph's marks over its source (offsets made its own)."""
-    from pipeline.docx.stories import laminar, trim_marks
-    from pipeline.core.release import Mark
-
     if not marks:
         return
     position = 0

@@ -16,9 +16,11 @@ goes (a chunk is translated before any of its releases is written). A run of one
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 from pipeline.translation.engine.base import Engine
+from pipeline.translation.placeholders import styles_for
 
 CHUNK_SEGMENTS = 256  # 8 batches of 32: full batches, and a failure loses little
 
@@ -50,8 +52,6 @@ class _Recording(Engine):
 
     @property
     def _placeholder_styles(self):  # the real engine's choice (placeholder_choice.py), computed once there
-        from pipeline.translation.placeholders import styles_for
-
         return styles_for(self._real)
 
 
@@ -88,25 +88,28 @@ def _chunks(releases: list) -> Iterator[list]:
         yield chunk
 
 
-def batched(releases: list, engines: dict[str, Engine], translate_release, glossary, memory, times) -> Iterator:
+def batched(
+    releases: list,
+    engines: dict[str, Engine],
+    record_release: Callable[[object, dict[str, Engine]], object],
+    times,
+) -> Iterator:
     """(release, engines to translate it with) for each release in order; for a chunk of several releases the
     engines answer the first call of each from one merged call per language (made before the chunk's first
-    release is yielded). `translate_release` is run.translate_release (its recording pass uses throwaway times)."""
+    release is yielded). `record_release(release, engines)` runs the translate stage of one release with the
+    given (recording) engines, its result and timings thrown away; `times` (run.StageTimes) gets the merged
+    calls' seconds as "translate"."""
     if len(releases) < 2:
         for release in releases:
             yield release, engines
         return
-    import time
-
-    from pipeline.run import StageTimes
-
     for chunk in _chunks(releases):
         if len(chunk) < 2:
             yield chunk[0], engines
             continue
         recorders = {lang: _Recording(engine) for lang, engine in engines.items()}
         for release in chunk:
-            translate_release(release, recorders, glossary, memory, StageTimes())
+            record_release(release, recorders)
         proxies = {}
         for lang, engine in engines.items():
             texts = list(dict.fromkeys(recorders[lang].texts))

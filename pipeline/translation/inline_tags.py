@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.core.release import Mark
+from pipeline.docx.stories import laminar, trim_marks
 
 TAG_NAMES = {"b": "b", "i": "i", "u": "u", "sup": "s", "sub": "d", "a": "a"}
 _KIND_OF = {v: k for k, v in TAG_NAMES.items()}
@@ -141,8 +142,6 @@ def strip_tags(output: str) -> str:
 
 
 def _trim(text: str, marks: list[Mark]) -> list[Mark]:
-    from pipeline.docx.stories import laminar, trim_marks
-
     return laminar(trim_marks(text, marks))
 
 

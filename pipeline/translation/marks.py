@@ -22,9 +22,11 @@ from pipeline.translation.inline_tags import (
     read_tags,
     remap_anchored,
     remap_marks,
+    split_whole,
     through,
     whole_marks,
 )
+from pipeline.translation.protect import placeholder_number
 
 
 def tagged_input(item) -> str:
@@ -60,8 +62,6 @@ def place_tag_marks(item) -> None:
 
 def _through_restore(item, marks):
     """Marks of the model's output (placeholders in) placed in the final text (glossary targets in)."""
-    from pipeline.translation.protect import placeholder_number
-
     protected = item.protected
     if protected is not None and item.model_input == protected.text and protected.shields:
         anchors = []
@@ -119,8 +119,6 @@ def recover_marks(engine, work) -> None:
 
 def memory_marks(translation, segment) -> None:
     """A translation from the memory: whole-segment marks placed; inner ones flagged for the reviewer."""
-    from pipeline.translation.inline_tags import split_whole
-
     inner, whole = split_whole(segment.source, segment.marks)
     translation.marks = whole_marks(translation.text, whole)
     if inner:

@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pipeline.core.release import VERBATIM, Flag, Release, Segment, TermUse, Translation
+from pipeline.glossary.terms import contains_target
+from pipeline.source.detect import script_of
+from pipeline.source.segment import split_long_segment
 from pipeline.translation.engine.base import Engine
 from pipeline.translation.inline_tags import split_whole
+from pipeline.translation.marks import memory_marks, place_tag_marks, recover_marks, tagged_input, untag_output
 from pipeline.translation.placeholders import styles_for, usable
 from pipeline.translation.protect import STYLES, Protected, Shield, protect, restore
-from pipeline.translation.marks import memory_marks, place_tag_marks, recover_marks, tagged_input, untag_output
 
 
 class TermFinder(Protocol):
@@ -129,8 +132,6 @@ def _outdated_memory(remembered: Translation, terms: list[TermUse], lang: str) -
     so the reviewer fixes one term, not a whole sentence; the machine translation with the current glossary is
     offered in Notes (`machine-version`). Presence, not count: a reviewer may have put a pronoun for a repeated name.
     """
-    from pipeline.glossary.check import contains_target
-
     stale = {t.target: t for t in terms if not contains_target(remembered.text, t.target, lang)}
     if not stale:
         return None
@@ -146,8 +147,6 @@ def _outdated_memory(remembered: Translation, terms: list[TermUse], lang: str) -
 
 def _fit(engine: Engine, text: str, limit: int) -> list[str]:
     """`text` cut into pieces of at most `limit` model tokens whose concatenation is `text` (never truncated)."""
-    from pipeline.source.segment import split_long_segment
-
     tokens = engine.count_tokens(text)
     if tokens <= limit or len(text) <= 1:
         return [text]
@@ -182,8 +181,6 @@ def _join(joiner: str, sources: list[str], outputs: list[str]) -> str:
 
 
 def _wordish(ch: str) -> bool:
-    from pipeline.source.detect import script_of
-
     return ch.isalnum() and script_of(ch) is None
 
 

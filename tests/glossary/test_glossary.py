@@ -362,7 +362,7 @@ def test_uncovered_names_rules():
 
 
 def test_find_remembers_a_text_but_hands_out_a_new_list_each_time(monkeypatch):
-    from pipeline.glossary import model
+    import pipeline.glossary.glossary as glossary_module
 
     glossary = load_glossary(SHIPPED)
     text = "Kaohsiung Medical University (KMU) signed an MOU with Kumamoto University."
@@ -375,7 +375,7 @@ def test_find_remembers_a_text_but_hands_out_a_new_list_each_time(monkeypatch):
     first.clear()  # a caller's list is its own
     again = glossary.find(text)
     assert calls == [] and [m.text for m in again] == texts
-    monkeypatch.setattr(model, "FIND_MEMO", 2)  # bounded: a full memo is emptied, then fills again
+    monkeypatch.setattr(glossary_module, "FIND_MEMO", 2)  # bounded: a full memo is emptied, then fills again
     for k in range(3):
         glossary.find(f"{k} Kumamoto University")
     assert len(glossary._found) <= 2 and calls == ["0 Kumamoto University", "1 Kumamoto University", "2 Kumamoto University"]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.glossary import glossary as glossary_cli
 from pipeline.glossary import load_glossary
-from pipeline.glossary.check import check_segment, kana_runs, wrong_forms
+from pipeline.glossary.terms import check_segment, kana_runs, wrong_forms
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "glossaries"

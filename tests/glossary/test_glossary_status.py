@@ -151,7 +151,7 @@ def test_after_the_full_name_the_acronym_still_joins_the_proposed_entry():
 @pytest.mark.parametrize("dnt_first", [True, False])
 def test_do_not_translate_entry_wins_whatever_the_file_order(dnt_first):
     from pipeline.glossary import Glossary
-    from pipeline.glossary.check import lint
+    from pipeline.glossary.lint import lint
 
     full = Entry(id="emi", english="English-Medium Instruction", abbreviations={"EMI": {}}, status="proposed",
                  targets={"zh-TW": "全英語授課", "ja": "英語による授業"})  # fmt: skip
@@ -164,7 +164,7 @@ def test_do_not_translate_entry_wins_whatever_the_file_order(dnt_first):
 
 
 def test_a_do_not_translate_entry_cannot_override_an_abbreviation_with_its_own_target():
-    from pipeline.glossary.check import lint
+    from pipeline.glossary.lint import lint
 
     kmu = Entry(id="kmu", english="Kaohsiung Medical University", abbreviations={"KMU": {"zh-TW": "高醫"}},
                 targets={"zh-TW": "高雄醫學大學", "ja": "高雄医学大学"})  # fmt: skip

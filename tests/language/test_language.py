@@ -120,7 +120,7 @@ def test_argos_tables_come_from_the_registry():
 
 def test_cli_defaults_come_from_the_registry():
     from pipeline.cli.run import DEFAULT_TARGETS as run_targets
-    from pipeline.glossary.check import DEFAULT_REQUIRED_LANGS
+    from pipeline.glossary.lint import DEFAULT_REQUIRED_LANGS
 
     assert run_targets == DEFAULT_REQUIRED_LANGS == registry.DEFAULT_TARGETS
 

@@ -301,18 +301,18 @@ def test_one_command_renders_the_copy_once_from_the_record(run, cli, tmp_path, m
     document), equal to the record, one segment record per line."""
     import json
 
-    import pipeline.files.atomic as atomic
+    import pipeline.memory.reviews as reviews
     from pipeline.memory.reviews import load
 
     rendered: list[Path] = []
-    original = atomic.atomic_write_text
+    original = reviews.atomic_write_text
 
     def counting(path, *args, **kwargs):
         if str(path).endswith(".reviewed.json"):
             rendered.append(Path(path))
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(atomic, "atomic_write_text", counting)
+    monkeypatch.setattr(reviews, "atomic_write_text", counting)
     zh = reviewed_copy(run, tmp_path / "r" / "zh.docx", edits=FIRST)
     ja = reviewed_copy(run, tmp_path / "r" / "ja.docx", lang="ja", edits={SEGMENTS[0]: "査読者による修正文"})
     result = cli("review", "import", zh, ja, "--manifest", run.folder)

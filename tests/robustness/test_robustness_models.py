@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.translation.engine import packages, verify
+from pipeline.translation.engine import install, packages, verify
 from pipeline.translation.engine.packages import installed_packages
 
 TOP = "translate-en_ja-1_0"
@@ -138,7 +138,7 @@ def test_hostile_entry_is_refused_before_anything_is_written(tmp_path, argos_dir
 
 def test_zip_bomb_entry_is_refused(tmp_path, argos_dir, cli, monkeypatch):
     """One entry that expands ~1000×. Thresholds lowered so the test stays small (4 MB of zeros, 4 kB zipped)."""
-    monkeypatch.setattr(packages, "BOMB_MIN_BYTES", 1024**2)
+    monkeypatch.setattr(install, "BOMB_MIN_BYTES", 1024**2)
     archive = _package(tmp_path / "bomb.argosmodel", [(f"{TOP}/model/padding.bin", bytes(4 * 1024**2))])
     assert archive.stat().st_size < 64 * 1024
     before = _tree(tmp_path)
@@ -148,7 +148,7 @@ def test_zip_bomb_entry_is_refused(tmp_path, argos_dir, cli, monkeypatch):
 
 def test_zip_bomb_spread_over_many_entries_is_refused(tmp_path, argos_dir, cli, monkeypatch):
     """Each entry under the per-entry threshold, the whole archive still a bomb."""
-    monkeypatch.setattr(packages, "BOMB_MIN_BYTES", 1024**2)
+    monkeypatch.setattr(install, "BOMB_MIN_BYTES", 1024**2)
     extra = [(f"{TOP}/model/part{k}.bin", bytes(900 * 1024)) for k in range(6)]
     archive = _package(tmp_path / "bomb.argosmodel", extra)
     before = _tree(tmp_path)
@@ -157,7 +157,7 @@ def test_zip_bomb_spread_over_many_entries_is_refused(tmp_path, argos_dir, cli, 
 
 
 def test_package_too_large_when_unpacked_is_refused(tmp_path, argos_dir, cli, monkeypatch):
-    monkeypatch.setattr(packages, "MAX_UNPACKED_BYTES", 1024**2)
+    monkeypatch.setattr(install, "MAX_UNPACKED_BYTES", 1024**2)
     archive = _package(tmp_path / "big.argosmodel", [(f"{TOP}/model/big.bin", os.urandom(2 * 1024**2))], zipfile.ZIP_STORED)
     before = _tree(tmp_path)
     _refused(cli("models", "install", archive), "refused", "would unpack to")
@@ -165,7 +165,7 @@ def test_package_too_large_when_unpacked_is_refused(tmp_path, argos_dir, cli, mo
 
 
 def test_not_enough_disk_space_is_refused_before_unpacking(tmp_path, argos_dir, cli, identity_packages, monkeypatch):
-    monkeypatch.setattr(packages.shutil, "disk_usage", lambda path: type("U", (), {"free": 1024})())
+    monkeypatch.setattr(install.shutil, "disk_usage", lambda path: type("U", (), {"free": 1024})())
     before = _tree(tmp_path)
     _refused(cli("models", "install", identity_packages["ja"]), "not enough disk space")
     assert _tree(tmp_path) == before
@@ -307,8 +307,8 @@ def test_read_only_packages_folder_is_reported_before_disk_space(tmp_path, argos
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(packages.tempfile, "mkdtemp", refuse)
-    monkeypatch.setattr(packages.shutil, "disk_usage", lambda path: type("U", (), {"free": 5 * 1024**2})())
+    monkeypatch.setattr(install.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(install.shutil, "disk_usage", lambda path: type("U", (), {"free": 5 * 1024**2})())
     before = _tree(tmp_path)
     output = _refused(cli("models", "install", identity_packages["ja"]), "cannot write to the packages folder",
                       str(argos_dir), "Permission denied", "ARGOS_PACKAGES_DIR")
@@ -319,7 +319,7 @@ def test_read_only_packages_folder_is_reported_before_disk_space(tmp_path, argos
 
 def test_disk_space_message_states_the_margin_it_includes(tmp_path, argos_dir, cli, identity_packages, monkeypatch):
     """"needs 2 MB, 5 MB free" looked contradictory: the message says the 64 MB kept free besides the package."""
-    monkeypatch.setattr(packages.shutil, "disk_usage", lambda path: type("U", (), {"free": 5 * 1024**2})())
+    monkeypatch.setattr(install.shutil, "disk_usage", lambda path: type("U", (), {"free": 5 * 1024**2})())
     output = _refused(cli("models", "install", identity_packages["ja"]), "not enough disk space", "64 MB", "kept free",
                       "5 MB free")
     assert output.strip().count("\n") == 0

@@ -194,16 +194,12 @@ def _nth_docx_rename(n):
 
 
 def _stages():
-    import pipeline.source.detect
-    import pipeline.source.ingest
-    import pipeline.files.manifest
     import pipeline.run
-    import pipeline.source.segment
 
     return {
-        "ingest": (pipeline.source.ingest, "read_release", None),
-        "detect": (pipeline.source.detect, "require_english", None),
-        "segment": (pipeline.source.segment, "segment_release", None),
+        "ingest": (pipeline.run, "read_release", None),
+        "detect": (pipeline.run, "require_english", None),
+        "segment": (pipeline.run, "segment_release", None),
         "translate": (pipeline.run, "translate_segments", None),
         "checks": (pipeline.run, "run_checks", None),
         "first-document": (docx.document.Document, "save", _nth(1)),
@@ -211,7 +207,7 @@ def _stages():
         "journal": (pipeline.run, "record_written", _nth(2)),
         "first-rename": (os, "replace", _nth_docx_rename(1)),
         "second-rename": (os, "replace", _nth_docx_rename(2)),
-        "manifest": (pipeline.files.manifest, "write_manifest", None),
+        "manifest": (pipeline.run, "write_manifest", None),
         "manifest-rename": (os, "replace", lambda src, dst: str(dst).endswith(".manifest.json")),
     }
 

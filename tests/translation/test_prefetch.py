@@ -30,7 +30,10 @@ def releases():
 def run_all(engines, batched: bool):
     glossary = FakeGlossary()
     results = []
-    items = (prefetch.batched(releases(), engines, translate_release, glossary, None, StageTimes()) if batched
+    def record(release, recorders):
+        translate_release(release, recorders, glossary, None, StageTimes())
+
+    items = (prefetch.batched(releases(), engines, record, StageTimes()) if batched
              else ((r, engines) for r in releases()))
     for release, chunk_engines in items:
         translated = translate_release(release, chunk_engines, glossary, None, StageTimes())
@@ -62,7 +65,7 @@ def test_retries_after_the_merged_call_go_to_the_real_engine():
 
 def test_one_release_is_not_chunked_and_chunks_are_bounded(monkeypatch):
     engines = {"zh-TW": e.ScriptedEngine()}
-    [(release, used)] = list(prefetch.batched(releases()[:1], engines, translate_release, None, None, StageTimes()))
+    [(release, used)] = list(prefetch.batched(releases()[:1], engines, lambda r, recorders: translate_release(r, recorders, None, None, StageTimes()), StageTimes()))
     assert used is engines and engines["zh-TW"].calls == []
     monkeypatch.setattr(prefetch, "CHUNK_SEGMENTS", 4)  # two releases of 2 segments per chunk
     assert [len(c) for c in prefetch._chunks(releases())] == [2, 1]

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.glossary.model import DO_NOT_TRANSLATE, FIELDS, KINDS, LANG_CODE, STATUSES, Entry, Problem
+from pipeline.glossary.people.names import build_person
+from pipeline.glossary.people.titles import INSTITUTION_TYPES
 
 __all__ = ["CONTROL_CHARACTERS", "GlossaryFormat", "Record", "build_entry", "control_character_message", "entry_record", "one_line", "parse_bool"]
 
@@ -98,6 +100,70 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
     elif not _is_text(english):
         bad("english", f"'english' must be text, not {_type(english)}")
 
+    variants = _variants(values, bad)
+
+    abbreviations = _abbreviations(values, bad)
+
+    raw_targets = values.get("targets") or {}
+    if not isinstance(raw_targets, dict):
+        bad("targets", f"'targets' must be a mapping language → form, not {_type(raw_targets)}")
+        raw_targets = {}
+    targets = _targets(raw_targets, "targets.", bad, "target")
+
+    kind = values.get("kind")
+    if kind is None or kind == "":
+        kind = "term"
+    elif kind not in KINDS:
+        bad("kind", f"kind {kind!r} is not one of: {', '.join(KINDS)}")
+
+    status = values.get("status")
+    if status is None or status == "":
+        status = "approved"
+    elif status not in STATUSES:
+        bad("status", f"status {status!r} is not one of: {', '.join(STATUSES)}")
+
+    languages = set(targets) | {lang for own in abbreviations.values() for lang in own}
+    target_status = _target_status(values, bad, status, kind, languages)
+
+    note = values.get("note")
+    if note is None:
+        note = ""
+    elif not _is_text(note):
+        bad("note", f"'note' must be text, not {_type(note)}")
+
+    flags = _flags(values, bad)
+
+    person: dict = {}
+    if values.get("person") is not None:
+        person = build_person(values["person"], bad)
+    institution_type = values.get("institution_type") or ""
+    if institution_type:
+        if institution_type not in INSTITUTION_TYPES:
+            bad("institution_type", f"institution_type {institution_type!r} is not one of: {', '.join(INSTITUTION_TYPES)}")
+
+    if len(problems) > before:
+        return None
+    return Entry(
+        id=raw_id,
+        english=english,
+        targets=targets,
+        variants=list(variants),
+        abbreviations=abbreviations,
+        kind=kind,
+        status=status,
+        note=note,
+        case_sensitive=flags["case_sensitive"],
+        allow_traditional_in_ja=bool(flags["allow_traditional_in_ja"]),
+        target_status=target_status,
+        person=person,
+        institution_type=institution_type,
+        source=record.file,
+        line=record.line,
+        lines=dict(lines),
+    )
+
+
+def _variants(values: dict[str, Any], bad) -> list[str]:
     variants = values.get("variants") or []
     if _is_text(variants):
         variants = [variants]
@@ -108,7 +174,10 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
         if not _is_text(variant) or not variant:
             bad(f"variants[{i}]", f"variant {i + 1} must be non-empty text, not {variant!r}")
     variants = [v for v in variants if _is_text(v) and v]
+    return variants
 
+
+def _abbreviations(values: dict[str, Any], bad) -> dict[str, dict[str, str]]:
     abbreviations: dict[str, dict[str, str]] = {}
     raw_abbr = values.get("abbreviations") or {}
     if _is_text(raw_abbr):
@@ -135,31 +204,16 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
             abbreviations[item] = _targets(own, f"{key}.", bad, f"abbreviation {item!r}")
     else:
         bad("abbreviations", f"'abbreviations' must be a list or a mapping, not {_type(raw_abbr)}")
+    return abbreviations
 
-    raw_targets = values.get("targets") or {}
-    if not isinstance(raw_targets, dict):
-        bad("targets", f"'targets' must be a mapping language → form, not {_type(raw_targets)}")
-        raw_targets = {}
-    targets = _targets(raw_targets, "targets.", bad, "target")
 
-    kind = values.get("kind")
-    if kind is None or kind == "":
-        kind = "term"
-    elif kind not in KINDS:
-        bad("kind", f"kind {kind!r} is not one of: {', '.join(KINDS)}")
-
-    status = values.get("status")
-    if status is None or status == "":
-        status = "approved"
-    elif status not in STATUSES:
-        bad("status", f"status {status!r} is not one of: {', '.join(STATUSES)}")
-
+def _target_status(values: dict[str, Any], bad, status: str, kind: str, languages: set[str]) -> dict[str, str]:
+    """The per-language statuses that differ from the entry's `status` (for languages the entry has forms in)."""
     target_status: dict[str, str] = {}
     raw_status = values.get("target_status") or {}
     if not isinstance(raw_status, dict):
         bad("target_status", f"'target_status' must be a mapping language → status, not {_type(raw_status)}")
         raw_status = {}
-    languages = set(targets) | {lang for own in abbreviations.values() for lang in own}
     for lang, value in raw_status.items():
         key = f"target_status.{lang}"
         if not _is_text(lang) or not LANG_CODE.match(lang):
@@ -170,13 +224,11 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
             bad(key, f"target_status for {lang}, but the entry has no {lang} target")
         elif value != status:
             target_status[lang] = value  # the same as the entry's status: nothing to keep
+    return target_status
 
-    note = values.get("note")
-    if note is None:
-        note = ""
-    elif not _is_text(note):
-        bad("note", f"'note' must be text, not {_type(note)}")
 
+def _flags(values: dict[str, Any], bad) -> dict[str, bool | None]:
+    """`case_sensitive` and `allow_traditional_in_ja`: True, False, or None when not given."""
     flags: dict[str, bool | None] = {}
     for key in ("case_sensitive", "allow_traditional_in_ja"):
         raw = values.get(key)
@@ -186,39 +238,7 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
         flags[key] = parse_bool(raw)
         if flags[key] is None:
             bad(key, f"{key!r} must be true or false, not {raw!r}")
-
-    person: dict = {}
-    if values.get("person") is not None:
-        from pipeline.glossary.people.names import build_person
-
-        person = build_person(values["person"], bad)
-    institution_type = values.get("institution_type") or ""
-    if institution_type:
-        from pipeline.glossary.people.titles import INSTITUTION_TYPES
-
-        if institution_type not in INSTITUTION_TYPES:
-            bad("institution_type", f"institution_type {institution_type!r} is not one of: {', '.join(INSTITUTION_TYPES)}")
-
-    if len(problems) > before:
-        return None
-    return Entry(
-        id=raw_id,
-        english=english,
-        targets=targets,
-        variants=list(variants),
-        abbreviations=abbreviations,
-        kind=kind,
-        status=status,
-        note=note,
-        case_sensitive=flags["case_sensitive"],
-        allow_traditional_in_ja=bool(flags["allow_traditional_in_ja"]),
-        target_status=target_status,
-        person=person,
-        institution_type=institution_type,
-        source=record.file,
-        line=record.line,
-        lines=dict(lines),
-    )
+    return flags
 
 
 def _targets(raw: dict, prefix: str, bad, what: str) -> dict[str, str]:

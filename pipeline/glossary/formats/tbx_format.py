@@ -35,12 +35,13 @@ English term (`generated_id`: slugified, `-2`, `-3` ... when taken), so the same
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
 
-from pipeline.glossary.model import Entry, Problem
 from pipeline.glossary.formats.base import GlossaryFormat, Record, build_entry, one_line
+from pipeline.glossary.model import Entry, Problem
 
 __all__ = ["TbxFormat", "generated_id", "slug"]
 
@@ -148,8 +149,6 @@ class TbxFormat(GlossaryFormat):
                 lines["institution_type"] = child.sourceline
             elif name == "admin" and kind == "x-person":
                 # a person's parts (family name and its forms, titles) as JSON: no TBX data category holds them
-                import json
-
                 try:
                     values["person"] = json.loads(_text(child))
                 except ValueError:
@@ -259,8 +258,6 @@ class TbxFormat(GlossaryFormat):
             if e.institution_type:
                 etree.SubElement(term_entry, "admin", type="x-institutionType").text = e.institution_type
             if e.person:
-                import json
-
                 etree.SubElement(term_entry, "admin", type="x-person").text = json.dumps(e.person, ensure_ascii=False)
             if e.note:
                 etree.SubElement(term_entry, "note").text = e.note

@@ -16,16 +16,16 @@ from pipeline.glossary.formats.base import CONTROL_CHARACTERS as _CONTROL
 from pipeline.glossary.formats.base import GlossaryFormat, Record, build_entry, control_character_message, entry_record, one_line
 from pipeline.glossary.formats.yaml_bounds import expansion_problem
 
-__all__ = ["YamlFormat"]
+__all__ = ["GlossaryLoader", "ShapeError", "YamlFormat", "plain_data"]
 
-TOP_LEVEL = ("version", "name", "description", "entries", "titles", "house_style")  # the last two: titles.py
+TOP_LEVEL = ("version", "name", "description", "entries", "titles", "house_style")  # the last two: yaml_titles.py
 
 _BOOLS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split())
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: same result, faster
 
 
-class _Loader(_BaseLoader):
+class GlossaryLoader(_BaseLoader):
     """The safe loader with a quicker tag resolver for the common case (plain text that is not a number)."""
 
     def resolve(self, kind, value, implicit):
@@ -43,7 +43,9 @@ _constructor = yaml.constructor.SafeConstructor()
 _scalar_constructors = yaml.constructor.SafeConstructor.yaml_constructors
 
 
-class _Bad(Exception):
+class ShapeError(Exception):
+    """A YAML node the glossary cannot use (a non-text key, a duplicate key), with its line."""
+
     def __init__(self, line: int, message: str):
         super().__init__(message)
         self.line = line
@@ -70,7 +72,7 @@ _STR = "tag:yaml.org,2002:str"
 _Scalar, _Sequence, _Mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
 
-def _plain(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
+def plain_data(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
     """The node as Python data; `lines[path]` gets the line of every mapping key and list item below it."""
     cls = node.__class__
     if cls is _Scalar:
@@ -79,26 +81,26 @@ def _plain(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.__class__ is not _Scalar:
-                raise _Bad(_line(key_node), "a key must be plain text")
+                raise ShapeError(_line(key_node), "a key must be plain text")
             key = key_node.value
             if key in result:
                 where = f" in {path}" if path else ""
-                raise _Bad(_line(key_node), f"duplicate key {key!r}{where} (YAML would silently keep only the last)")
+                raise ShapeError(_line(key_node), f"duplicate key {key!r}{where} (YAML would silently keep only the last)")
             sub = f"{path}.{key}" if path else key
             lines[sub] = key_node.start_mark.line + 1
             if value_node.__class__ is _Scalar and value_node.tag == _STR:
                 result[key] = value_node.value
             else:
-                result[key] = _plain(value_node, sub, lines)
+                result[key] = plain_data(value_node, sub, lines)
         return result
     if cls is _Sequence:
         result = []
         for i, item in enumerate(node.value):
             sub = f"{path}[{i}]"
             lines[sub] = item.start_mark.line + 1
-            result.append(_plain(item, sub, lines))
+            result.append(plain_data(item, sub, lines))
         return result
-    raise _Bad(_line(node), "unsupported YAML node")
+    raise ShapeError(_line(node), "unsupported YAML node")
 
 
 class YamlFormat(GlossaryFormat):
@@ -119,7 +121,7 @@ class YamlFormat(GlossaryFormat):
             line = text.count("\n", 0, bad.start()) + 1
             return [], [Problem("parse", control_character_message(bad.group()), file=file, line=line)]
         try:
-            root = yaml.compose(text, Loader=_Loader)
+            root = yaml.compose(text, Loader=GlossaryLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             last_line = max(1, len(text.rstrip("\n").split("\n")))
@@ -179,8 +181,8 @@ class YamlFormat(GlossaryFormat):
                 continue
             lines: dict[str, int] = {}
             try:
-                values = _plain(node, "", lines)
-            except _Bad as bad:
+                values = plain_data(node, "", lines)
+            except ShapeError as bad:
                 problems.append(Problem("schema", bad.message, file=file, line=bad.line))
                 continue
             entry = build_entry(Record(values, path, _line(node), lines), problems)

@@ -25,7 +25,9 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.core.release import Flag, Release, Segment, Translation
-from pipeline.glossary.people.names import POSSESSIVE, name_tokens
+from pipeline.glossary.model import Entry
+from pipeline.glossary.people.names import POSSESSIVE, name_tokens, person_of
+from pipeline.glossary.people.titles import institution_type_of
 
 __all__ = ["Mention", "PeopleInRelease", "resolve_people"]
 
@@ -72,8 +74,6 @@ class Mention:
         institution type (so that checks comparing forms across languages work on it as on any entry)."""
         if self.person is not None:
             return self.person.entry
-        from pipeline.glossary.model import Entry
-
         langs = {lang for forms in self.title.forms.values() for lang in forms}
         targets = {lang: form for lang in sorted(langs) if (form := self.title_form(lang))}
         return Entry(id=f"title:{self.title.english}", english=self.title.english, targets=targets)
@@ -157,9 +157,6 @@ class PeopleInRelease:
 
 def resolve_people(release: Release, glossary) -> PeopleInRelease:
     """Find and link every titled mention of a person in `release` (segments in order)."""
-    from pipeline.glossary.people.names import person_of
-    from pipeline.glossary.people.titles import institution_type_of
-
     table = glossary.titles
     style = glossary.house_style
     people = [p for p in (person_of(e) for e in glossary.entries) if p is not None]

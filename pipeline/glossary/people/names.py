@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.glossary.model import LANG_CODE, Entry, Problem
+from pipeline.glossary.people.titles import INSTITUTION_TYPES
 
 
 # English personal names as written in releases: capitalised words, hyphenated given names (Ming-Lung), a
@@ -166,8 +167,6 @@ def build_person(raw: Any, bad) -> dict:
                     continue
                 kind = item.get("type") or ""
                 if kind:
-                    from pipeline.glossary.people.titles import INSTITUTION_TYPES
-
                     if kind not in INSTITUTION_TYPES:
                         bad(f"{where}[{i}].type", f"institution type {kind!r} is not one of: {', '.join(INSTITUTION_TYPES)}")
                         continue

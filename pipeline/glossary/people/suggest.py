@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.glossary.formats.tbx_format import generated_id
 from pipeline.glossary.model import Entry
 from pipeline.glossary.people.names import POSSESSIVE, name_tokens
+from pipeline.glossary.people.titles import default_table
 from pipeline.glossary.uncovered import HEADS, INSTITUTION_HEADS
 
 __all__ = ["ProposedPerson", "find_people", "proposed_entries"]
@@ -52,8 +54,6 @@ def find_people(text: str, glossary) -> list[ProposedPerson]:
     """People named with a title (`Dean Chen-Hsiung Lin`) who are not in the glossary, in order, once each, with
     every title and institution found for them."""
     if glossary is None:
-        from pipeline.glossary.people.titles import default_table
-
         table, matches = default_table(), []
     else:
         table, matches = glossary.titles, glossary.find(text)
@@ -120,8 +120,6 @@ def _glossary_institution(written: str, glossary):
 def proposed_entries(people: list[ProposedPerson], names: list[str], source: str, existing_ids: set[str]) -> list[Entry]:
     """Proposed glossary entries (status proposed, no targets: the office fills them in) for the people and names
     `glossary suggest` found in `source`."""
-    from pipeline.glossary.formats.tbx_format import generated_id
-
     used = set(existing_ids)
     entries = []
     person_names = {p.name for p in people}

@@ -5,13 +5,12 @@ or a glossary form holds are not reported."""
 
 from __future__ import annotations
 
+from pipeline.glossary.scripts import old_forms_in_ja, simplified_in_ja, simplified_in_zh_tw
+from pipeline.glossary.terms import kana_runs
 from pipeline.qa.base import ERROR, WARNING, Finding, chinese, japanese
 
 
 def check(source: str, target: str, lang: str, terms) -> list[Finding]:
-    from pipeline.glossary.check import kana_runs
-    from pipeline.glossary.scripts import old_forms_in_ja, simplified_in_ja, simplified_in_zh_tw
-
     allowed = set(source) | {ch for t in terms for ch in t.target}
     findings: list[Finding] = []
 

@@ -3,12 +3,11 @@ like `translate glossary check --against`). An approved term missing is an error
 
 from __future__ import annotations
 
+from pipeline.glossary.terms import contains_target
 from pipeline.qa.base import ERROR, WARNING, Finding
 
 
 def check(source: str, target: str, lang: str, terms) -> list[Finding]:
-    from pipeline.glossary.check import contains_target
-
     if not target.strip():
         return []  # the empty check says it
     findings: list[Finding] = []

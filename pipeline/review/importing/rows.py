@@ -4,7 +4,7 @@ checks, post-edit scores, and what the memory is to store.
 * Text and status: text.py (`reviewed_text`, `same_text`).
 * Glossary: every APPROVED glossary term in the English (the glossary from `--glossary`, else the run's glossary
   file if it still exists, else the terms the manifest recorded) must keep its target form
-  (`glossary.check.contains_target`: width and spacing tolerant). If not: flag `glossary-changed` (the machine
+  (`glossary.terms.contains_target`: width and spacing tolerant). If not: flag `glossary-changed` (the machine
   text had it, the reviewer changed it) or `glossary-missing` (neither had it); the pair goes to the memory as
   `needs-glossary-review`, never as approved, and publish refuses the segment.
 * Post-edit figures between the machine output (hypothesis) and the reviewed text (reference), with sacrebleu:
@@ -25,7 +25,7 @@ from typing import Any
 from pipeline.core.release import Flag, Segment, Span, TermUse, Translation, normalize
 from pipeline.files.manifest import verbatim_spans
 from pipeline.glossary import load_glossary
-from pipeline.glossary.check import contains_target
+from pipeline.glossary.terms import contains_target
 from pipeline.memory import APPROVED, DRAFT, NEEDS_GLOSSARY_REVIEW, NEEDS_REVIEW
 from pipeline.qa import check_segment, segment_terms
 from pipeline.review.approval import approval_of, read_mark

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from pipeline.core.release import ModelInfo
 from pipeline.core.errors import ModelError
+from pipeline.core.release import ModelInfo
 from pipeline.translation.engine.base import DecodeOptions, Engine
-from pipeline.translation.engine.packages import InstalledPackage, find_package
+from pipeline.translation.engine.packages import InstalledPackage, damaged_model_error, find_package
 from pipeline.translation.engine.script import convert
+from pipeline.translation.engine.verify import check_engine
 
 
 class ArgosEngine(Engine):
@@ -49,8 +51,6 @@ class ArgosEngine(Engine):
         self._target_prefix = self._read_target_prefix()
 
     def _read_target_prefix(self) -> list[str] | None:
-        import json
-
         metadata = json.loads((self.package.path / "metadata.json").read_text(encoding="utf-8"))
         prefix = metadata.get("target_prefix") or ""
         return [prefix] if prefix else None
@@ -172,34 +172,11 @@ def _char_offsets(text: str) -> list[int]:
     return offsets
 
 
-def damaged_model_error(package: InstalledPackage, lang: str, exc: Exception, archive: Path | None = None) -> ModelError:
-    """A package whose model (or tokenizer) cannot be loaded or run: name the .argosmodel file at install, the
-    installed folder at run, and where a good copy comes from (reinstalling the same damaged file would not help)."""
-    if archive is not None:
-        from pipeline.translation.engine.packages import damaged_model_error
-
-        return damaged_model_error(archive, package, exc)
-    if package.demo:
-        fresh = "rebuild it with `translate models build-demo`"
-    else:
-        fresh = (
-            f"install a fresh copy over it: `translate models install --from-index {package.from_code} "
-            f"{package.to_code}` when online, or a newly downloaded .argosmodel file (not the one it came from, "
-            "which may be damaged too)"
-        )
-    return ModelError(
-        f"{lang}: installed package {package.name} ({package.path}) is damaged, its model cannot be loaded ({exc}); "
-        f"{fresh}"
-    )
-
-
 def load_engine(lang: str, options: DecodeOptions, from_code: str = "en", verify: bool = True) -> ArgosEngine:
     """The engine for project language `lang`; unless `verify` is false, checked to write the language its
     package declares (one batch of three short sentences, see `verify.py`): ModelError (exit 4) if not."""
     package, converter = find_package(lang, from_code)
     engine = ArgosEngine(package, lang, converter, options)
     if verify:
-        from pipeline.translation.engine.verify import check_engine
-
         check_engine(engine, package, f"{lang}: {package.path}", lang=lang)
     return engine

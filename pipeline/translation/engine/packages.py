@@ -1,4 +1,4 @@
-"""Argos Translate packages: where they live, which one serves a language, and safe installation.
+"""Argos Translate packages: where they live and which one serves a language (installing one: install.py).
 
 We use `argostranslate.package` (fast to import) for the package format and the index, never
 `argostranslate.translate` (imports spaCy/stanza, and downloads a sentence model at first use).
@@ -6,16 +6,12 @@ We use `argostranslate.package` (fast to import) for the package format and the 
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
-import shutil
-import stat
-import tempfile
-import zipfile
-import zlib
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from pipeline.core.errors import ModelError
 from pipeline.core.limits import METADATA_MAX_BYTES, LimitExceeded, read_bounded
@@ -26,16 +22,6 @@ from pipeline.language import ALL as ALL_LANGUAGES
 TARGET_CODES: dict[str, list[tuple[str, str | None]]] = {
     language.code: [(route.code, route.converter) for route in language.argos] for language in ALL_LANGUAGES
 }
-
-# A package larger than this when unpacked is refused: real Argos packages are ~100-300 MB.
-MAX_UNPACKED_BYTES = 4 * 1024**3
-# Model weights barely compress (~1.1×); an entry (or a whole archive) above this many bytes that expands more than
-# MAX_COMPRESSION_RATIO times is a zip bomb. The sizes are the ones declared in the archive; Python's zipfile never
-# writes more than the declared size of an entry (it stops there and fails the CRC check), so they bound the disk use.
-MAX_COMPRESSION_RATIO = 200
-BOMB_MIN_BYTES = 10 * 1024**2
-# Free space kept on the packages folder's disk beyond the package's unpacked size.
-SPACE_MARGIN_BYTES = 64 * 1024**2
 
 
 @dataclass
@@ -70,8 +56,6 @@ def argos_module(name: str):
     scripts/setup.sh installs argostranslate with --no-deps (requirements/argostranslate.txt: its declared
     dependencies pull torch, stanza and spaCy for a translate() we never call), so a bare `pip install .` has
     everything but argostranslate, and an argostranslate upgrade could need something more at import."""
-    import importlib
-
     try:
         return importlib.import_module(f"argostranslate.{name}")
     except ImportError as exc:
@@ -146,7 +130,7 @@ def _inspect_package(path: Path) -> InstalledPackage | BrokenPackage | None:
     )
 
 
-def _read_package(path: Path) -> InstalledPackage | None:
+def read_package(path: Path) -> InstalledPackage | None:
     found = _inspect_package(path)
     return found if isinstance(found, InstalledPackage) else None
 
@@ -234,66 +218,7 @@ def find_package(lang: str, from_code: str = "en") -> tuple[InstalledPackage, st
     )
 
 
-def _check_archive(archive: Path, zf: zipfile.ZipFile) -> str:
-    """Refuse anything that could write outside the packages folder or fill the disk; return the top folder."""
-    total = compressed = 0
-    tops = set()
-    for info in zf.infolist():
-        name = info.filename
-        posix = PurePosixPath(name)
-        if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in posix.parts or "\\" in name:
-            raise ModelError(f"{archive}: refused, entry {name!r} points outside the package; get the package from a trusted source")
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise ModelError(f"{archive}: refused, entry {name!r} is a symbolic link; get the package from a trusted source")
-        total += info.file_size
-        compressed += info.compress_size
-        if info.file_size > BOMB_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(1, info.compress_size):
-            ratio = info.file_size // max(1, info.compress_size)
-            raise ModelError(f"{archive}: refused, entry {name!r} expands {ratio}× (zip bomb?); get the package from a trusted source")
-        if posix.parts:
-            tops.add(posix.parts[0])
-    if total > MAX_UNPACKED_BYTES:
-        raise ModelError(f"{archive}: refused, it would unpack to {total / 1024**3:.1f} GB")
-    if total > BOMB_MIN_BYTES and total > MAX_COMPRESSION_RATIO * max(1, compressed):
-        # many entries, each under the per-entry threshold, that together expand like a bomb
-        raise ModelError(f"{archive}: refused, it expands {total // max(1, compressed)}× (zip bomb?); get the package from a trusted source")
-    if len(tops) != 1:
-        raise ModelError(f"{archive}: not an Argos package (expected one top folder, found {len(tops)}); check the file")
-    top = tops.pop()
-    names = set(zf.namelist())
-    for required in ("metadata.json",):
-        if f"{top}/{required}" not in names:
-            raise ModelError(f"{archive}: not an Argos package (no {top}/{required}); check the file")
-    return top
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024**2:.0f} MB" if size >= 1024**2 else f"{max(1, round(size / 1024))} kB"
-
-
-def _check_space(archive: Path, zf: zipfile.ZipFile, folder: Path) -> None:
-    needed = sum(info.file_size for info in zf.infolist())
-    try:
-        free = shutil.disk_usage(folder).free
-    except OSError:
-        return
-    if needed + SPACE_MARGIN_BYTES > free:
-        raise ModelError(
-            f"{archive}: not enough disk space in {folder}: the package unpacks to {_mb(needed)} and "
-            f"{_mb(SPACE_MARGIN_BYTES)} are kept free besides (needs {_mb(needed + SPACE_MARGIN_BYTES)}, "
-            f"{_mb(free)} free); free some space or set ARGOS_PACKAGES_DIR to another disk"
-        )
-
-
-def _unwritable(archive: Path, folder: Path, exc: OSError) -> ModelError:
-    why = exc.strerror or str(exc)
-    return ModelError(
-        f"{archive}: cannot write to the packages folder {folder} ({why}); make it writable or set "
-        f"ARGOS_PACKAGES_DIR to a folder you can write to"
-    )
-
-
-def damaged_model_error(archive: Path, package: InstalledPackage, exc: Exception) -> ModelError:
+def damaged_archive_error(archive: Path, package: InstalledPackage, exc: Exception) -> ModelError:
     """The model inside a package file that unpacked cleanly cannot be loaded: the file itself is damaged."""
     if package.demo:
         fresh = "build a new one with `translate models build-demo`"
@@ -305,89 +230,20 @@ def damaged_model_error(archive: Path, package: InstalledPackage, exc: Exception
     return ModelError(f"{archive}: damaged package, its model cannot be loaded ({exc}); this file will not install: {fresh}")
 
 
-def install_package_file(archive: Path, verify: bool = True) -> InstalledPackage:
-    """Install a .argosmodel the way Argos does (unzip into the packages folder), but checked and atomic.
-
-    Nothing is written before every entry has been checked (`_check_archive`); the package is unpacked into a
-    hidden staging folder inside the packages folder and renamed into place only once it is complete and, unless
-    `verify` is false, its model has been seen to translate into the language its metadata declares
-    (`verify.verify_package`). The packages folder is checked to be writable (by creating the staging folder)
-    before its free space is, so a read-only folder is reported as such.
-    """
-    if not archive.is_file():
-        raise ModelError(f"{archive}: no such file; give the path of a .argosmodel package")
-    if not zipfile.is_zipfile(archive):
-        raise ModelError(f"{archive}: not an Argos package (not a zip archive); download it again")
-    target_root = packages_dir()
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            top = _check_archive(archive, zf)
-            try:
-                target_root.mkdir(parents=True, exist_ok=True)
-                staging = Path(tempfile.mkdtemp(prefix=".install-", dir=target_root))
-            except OSError as exc:
-                raise _unwritable(archive, target_root, exc) from exc
-            try:
-                _check_space(archive, zf, target_root)
-                zf.extractall(staging)
-                unpacked = staging / top
-                package = _read_package(unpacked)
-                if package is None:
-                    raise ModelError(f"{archive}: metadata.json is not a translation package's; check the file")
-                for needed in ("model/model.bin", "sentencepiece.model"):
-                    if not (unpacked / needed).is_file():
-                        raise ModelError(f"{archive}: incomplete package, {needed} is missing; download it again")
-                from pipeline.translation.engine.verify import MARKER, verify_package
-
-                (unpacked / MARKER).unlink(missing_ok=True)  # only our own check may vouch for a package
-                if verify:
-                    verify_package(package, str(archive), archive=archive)
-                destination = target_root / top
-                if destination.exists():
-                    shutil.rmtree(destination)
-                os.replace(unpacked, destination)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        # bad CRC, a damaged deflate stream ("invalid distance too far back"), a cut-off entry, an unknown method
-        raise ModelError(f"{archive}: corrupt package ({exc or type(exc).__name__}); download it again") from exc
-    except OSError as exc:
-        raise ModelError(f"{archive}: cannot install into {target_root} ({exc.strerror or exc})") from exc
-    installed = _read_package(destination)
-    assert installed is not None
-    return installed
-
-
-def install_from_index(from_code: str, to_code: str) -> InstalledPackage:
-    """Download a package from the Argos index (needs the network) and install it with the same checks."""
-    argos_package = argos_module("package")
-    settings = argos_module("settings")
-
-    # update_package_index() logs and returns on a network error; get_available_packages() then recurses
-    # forever when no index was ever downloaded, so the index file is checked first.
-    import logging
-
-    logging.getLogger("argostranslate.utils").setLevel(logging.CRITICAL)  # our one-line error says it all
-    argos_package.update_package_index()
-    if not Path(settings.local_package_index).exists():
-        available, reason = [], "the Argos package index cannot be reached (offline?)"
+def damaged_model_error(package: InstalledPackage, lang: str, exc: Exception, archive: Path | None = None) -> ModelError:
+    """A package whose model (or tokenizer) cannot be loaded or run: name the .argosmodel file at install, the
+    installed folder at run, and where a good copy comes from (reinstalling the same damaged file would not help)."""
+    if archive is not None:
+        return damaged_archive_error(archive, package, exc)
+    if package.demo:
+        fresh = "rebuild it with `translate models build-demo`"
     else:
-        try:
-            available = [
-                p for p in argos_package.get_available_packages() if p.from_code == from_code and p.to_code == to_code
-            ]
-        except (OSError, ValueError) as exc:
-            available, reason = [], f"the local copy of the index is unreadable ({exc})"
-        else:
-            reason = "no such package in the index"
-    if not available:
-        raise ModelError(
-            f"Cannot install {from_code}→{to_code} from the Argos index: {reason}; "
-            f"download translate-{from_code}_{to_code}.argosmodel on a connected machine and run "
-            f"`translate models install FILE`"
+        fresh = (
+            f"install a fresh copy over it: `translate models install --from-index {package.from_code} "
+            f"{package.to_code}` when online, or a newly downloaded .argosmodel file (not the one it came from, "
+            "which may be damaged too)"
         )
-    try:
-        downloaded = Path(available[0].download())
-    except Exception as exc:  # argostranslate raises bare Exception on a failed download
-        raise ModelError(f"Download of {from_code}→{to_code} failed ({exc}); try again or install from a file") from exc
-    return install_package_file(downloaded)
+    return ModelError(
+        f"{lang}: installed package {package.name} ({package.path}) is damaged, its model cannot be loaded ({exc}); "
+        f"{fresh}"
+    )

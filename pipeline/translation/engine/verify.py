@@ -18,11 +18,14 @@ therefore gets its output labelled as not a translation everywhere.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 from pipeline.core.errors import ModelError
 from pipeline.language import ALL as ALL_LANGUAGES
+from pipeline.source.detect import detect_language, language_name
+from pipeline.translation.engine.packages import damaged_model_error
 
 # Plain sentences every real en→X model translates into full sentences in its target script.
 SMOKE_SENTENCES = (
@@ -56,8 +59,6 @@ def metadata_problem(metadata: dict) -> str | None:
 
 def output_problem(to_code: str, sources: list[str], outputs: list[str], demo: bool) -> str | None:
     """Why `outputs` (the model's translations of `sources`) do not fit the declared target, or None."""
-    from pipeline.source.detect import detect_language, language_name
-
     if demo:
         if [o.strip() for o in outputs] != [s.strip() for s in sources]:
             return "it says it is a demo copy model but does not copy its input"
@@ -86,8 +87,6 @@ MARKER = ".pipeline-verified"
 
 def fingerprint(folder: Path) -> str:
     """What the check vouched for: the metadata bytes and the model files' sizes and times."""
-    import hashlib
-
     digest = hashlib.sha256((folder / "metadata.json").read_bytes())
     for name in ("model/model.bin", "sentencepiece.model"):
         info = (folder / name).stat()
@@ -125,8 +124,6 @@ def check_engine(engine, package, where: str, lang: str | None = None, archive: 
         try:
             outputs = engine.translate(sources)
         except Exception as exc:  # a broken model: CTranslate2 raises RuntimeError and others
-            from pipeline.translation.engine.argos import damaged_model_error
-
             raise damaged_model_error(package, lang or package.to_code, exc, archive) from exc
         problem = output_problem(package.to_code, sources, outputs, package.demo)
     if problem:
@@ -135,17 +132,6 @@ def check_engine(engine, package, where: str, lang: str | None = None, archive: 
             "get the package again from a trusted source (Argos' index: `translate models install --from-index`)"
         )
     _remember_verified(package.path)
-
-
-def verify_package(package, where: str, archive: Path | None = None) -> None:
-    """Load `package` (an InstalledPackage, installed or still in staging) and check it; ModelError if it lies or
-    cannot be loaded. `archive`: the .argosmodel file it is being installed from, named in the errors."""
-    from pipeline.translation.engine.argos import ArgosEngine
-    from pipeline.translation.engine.base import DecodeOptions
-
-    options = DecodeOptions(beam_size=1, max_decoding_length=128)
-    engine = ArgosEngine(package, package.to_code, None, options, archive=archive)
-    check_engine(engine, package, where, archive=archive)
 
 
 def _metadata(folder: Path) -> dict:
