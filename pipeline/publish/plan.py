@@ -66,8 +66,8 @@ class PublishedSegment:
     document: str = ""  # the review document the text was imported from (reviewed, needs-glossary-review)
     problems: list[str] = field(default_factory=list)  # the gate's errors (gate.py): they refuse the language
     warnings: list[str] = field(default_factory=list)  # the gate's warnings: shown, never refuse
-    marks: list = field(default_factory=list)  # inline formatting of `text` (document.Mark)
-    source_marks: list = field(default_factory=list)  # inline formatting of `source`
+    marks: list[Mark] = field(default_factory=list)  # inline formatting of `text`
+    source_marks: list[Mark] = field(default_factory=list)  # inline formatting of `source`
 
 
 # --------------------------------------------------------------------------------------------- text and marks

@@ -97,15 +97,10 @@ def publish_release(
             result.unreviewed[lang] = blocking
     refused = {r.lang for r in refusals}
     release = ReleaseFiles.of(manifest_path, manifest)
-    options = PublishOptions(formats)
-    publications = {
-        lang: Publication(LanguagePlan(manifest, lang, result.segments[lang]), release, options)
-        for lang in langs
-        if lang not in refused
-    }
+    plans = [LanguagePlan(manifest, lang, result.segments[lang]) for lang in langs if lang not in refused]
     with release_lock(ReleasePaths(release.folder, release.name)):
         render_json(reviewed_path(manifest_path))  # its copy, if a crash or a full disk left it behind the record
-        result.paths = write_formats(publications)
+        result.paths = write_formats(release, PublishOptions(formats), plans)
     if refusals:
         documents = {lang: paths[DOCUMENT] for lang, paths in result.paths.items()}
         raise ReviewError(describe(refusals, result.segments, documents, release.folder))
@@ -125,20 +120,19 @@ def requested_languages(manifest_path: Path, manifest: dict[str, Any], langs: li
     return langs
 
 
-def write_formats(publications: dict[str, Publication]) -> dict[str, dict[str, Path]]:
-    """Every format that applies, for each language: all built in memory and their links checked, then written.
-    Returns lang → format name → path. The caller holds the release's lock."""
-    written: dict[str, dict[str, Path]] = {}
-    if not publications:
-        return written
-    first = next(iter(publications.values()))
-    formats = [f for f in REGISTRY if f.applies(first.release, first.options)]
+def write_formats(
+    release: ReleaseFiles, options: PublishOptions, plans: list[LanguagePlan]
+) -> dict[str, dict[str, Path]]:
+    """Every format of the registry that applies, for each language: all built in memory and their links checked,
+    then written. Returns lang → format name → path. The caller holds the release's lock."""
+    formats = [f for f in REGISTRY if f.applies(release, options)]
+    if len({f.name for f in formats}) != len(formats):
+        raise RuntimeError(f"two publish formats with one name apply: {[f.name for f in formats]}")
+    publications = {plan.lang: Publication(plan, release, options) for plan in plans}
     for publication in publications.values():
         for publish_format in formats:
             if publish_format.build is not None:
                 publication.built[publish_format.name] = publish_format.build(publication)
     documents = {lang: publication.built[DOCUMENT] for lang, publication in publications.items()}
-    check_links(first.release.manifest_path, first.release.manifest, documents)  # before anything is written
-    for lang, publication in publications.items():
-        written[lang] = {f.name: f.write(publication) for f in formats}
-    return written
+    check_links(release.manifest_path, release.manifest, documents)  # before anything is written
+    return {lang: {f.name: f.write(publication) for f in formats} for lang, publication in publications.items()}

@@ -60,7 +60,9 @@ def set_run_fonts(rpr, east_asia: str | None, lang_tag: str) -> None:
     set_lang(rpr, val=lang_tag, east_asia=lang_tag if east_asia else None)
 
 
-def add_run(paragraph, text: str, east_asia: str | None, lang_tag: str, *, bold=None, size=None, color=None, highlight=None):
+def add_run(
+    paragraph, text: str, east_asia: str | None, lang_tag: str, *, bold=None, size=None, color=None, highlight=None
+):
     run = paragraph.add_run(clean_text(text)[0])
     format_run(run, (east_asia, lang_tag, bold, size, color, highlight))
     return run

@@ -96,7 +96,8 @@ def build_inplace(source: Path, plan: LanguagePlan):
     banners = plan.banners()
     if banners:
         _banners(document, banners, east_asia)
-    title = next((typeset(s.text, lang) for s in plan.segments if s.kind == "title" and s.text), manifest.get("release", ""))
+    titles = (typeset(s.text, lang) for s in plan.segments if s.kind == "title" and s.text)
+    title = next(titles, manifest.get("release", ""))
     set_core_properties(document, plan, title, DOCUMENT_CATEGORY)
     return document
 
@@ -220,7 +221,7 @@ def _break_run(base):
 
 
 def _write_back_parsed_parts(stories) -> None:
-    """Parts python-docx keeps as bytes (footnotes, endnotes) were parsed by docx_stories.notes_root: their
+    """Parts python-docx keeps as bytes (footnotes, endnotes) were parsed by pipeline.docx.stories.notes_root: their
     rewritten XML goes back into the part, or the save would write the English again."""
     for part in {id(p.part): p.part for p in stories.paragraphs}.values():
         root = getattr(part, "_pipeline_root", None)
