@@ -26,7 +26,9 @@ tr = synthetic_release(n, langs=(lang,), source=root / "samples" / "kmu-kumamoto
 import docx  # noqa: E402,F401  (imported before the clock starts, as in a run that has written before)
 
 if mode == "publish":
-    from pipeline.publish.publisher import PublishedSegment, build_bilingual, build_publication  # noqa: E402
+    from pipeline.publish.formats.bilingual import build_bilingual  # noqa: E402
+    from pipeline.publish.formats.docx_plain import build_publication  # noqa: E402
+    from pipeline.publish.plan import PublishedSegment  # noqa: E402
 else:
     from pipeline.review.write.writer import write_review_docx  # noqa: E402
 

@@ -66,6 +66,7 @@ def publish(
       translate publish output/kmu-kumamoto-mou-2025/ --allow-unreviewed
       translate publish output/kmu-kumamoto-mou-2025/ --format html
     """
+    # lazy: publishing loads python-docx and lxml; `translate publish --help` must not
     from pipeline.memory import open_run_memory
     from pipeline.publish.publisher import publish_release
 
@@ -90,13 +91,12 @@ def publish(
     finally:
         for store in opened:
             store.close()
-    for lang, (document, bilingual) in result.documents.items():
+    for lang, written in result.paths.items():
         counts: dict[str, int] = {}
         for segment in result.segments[lang]:
             counts[segment.how] = counts.get(segment.how, 0) + 1
         summary = ", ".join(f"{n} {how}" for how, n in counts.items())
-        web = "".join(f", {extra[lang]}" for extra in (result.markdown, result.web) if lang in extra)
-        click.echo(f"{lang}: {document}, {bilingual}{web} ({summary})")
+        click.echo(f"{lang}: {', '.join(str(path) for path in written.values())} ({summary})")
         warned = [s for s in result.segments[lang] if s.warnings]
         for segment in warned[:10]:
             click.echo(f"  warning {segment.id}: {'; '.join(segment.warnings)}")

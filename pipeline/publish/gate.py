@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.files.manifest import verbatim_spans
+from pipeline.glossary import default_glossary_path, load_glossary
+from pipeline.publish.plan import EMPTIED, MEMORY, NEEDS_GLOSSARY, REVIEWED, UNREVIEWED, VERBATIM, PublishedSegment
+from pipeline.qa import check_segment, segment_terms
 from pipeline.review.approval import STATUS_COLUMN
 
-REVIEWED, MEMORY, VERBATIM, EMPTIED = "reviewed", "memory", "verbatim", "emptied"
-UNREVIEWED, NEEDS_GLOSSARY = "unreviewed", "needs-glossary-review"
 SHOWN_ROWS = 25
 
 
@@ -24,7 +26,7 @@ class Refusal:
     lang: str
     segment: str
     row: int  # the row in the review document (its header is row 1)
-    how: str  # where the text came from (publish.PublishedSegment.how)
+    how: str  # where the text came from (PublishedSegment.how)
     problems: list[str]  # "code: message" of each error; empty for a row that is only unreviewed
     document: str  # the review document to fix it in
 
@@ -38,8 +40,6 @@ def current_glossary(manifest: dict[str, Any], glossary_path: Path | None, use_g
     exists, else ./glossaries; None (the terms the run recorded are used) when there is none or --no-glossary."""
     if not use_glossary:
         return None, "no glossary (--no-glossary): the terms the run recorded"
-    from pipeline.glossary import default_glossary_path, load_glossary
-
     path = glossary_path
     if path is None:
         recorded = (manifest.get("glossary") or {}).get("path")
@@ -54,12 +54,9 @@ def current_glossary(manifest: dict[str, Any], glossary_path: Path | None, use_g
 
 
 def check_language(
-    manifest: dict[str, Any], lang: str, planned: list, glossary, *, allow_unreviewed: bool
+    manifest: dict[str, Any], lang: str, planned: list[PublishedSegment], glossary, *, allow_unreviewed: bool
 ) -> list[Refusal]:
     """The rows of one language that refuse it; fills `planned[i].problems` (errors) and `.warnings`."""
-    from pipeline.files.manifest import verbatim_spans
-    from pipeline.qa import check_segment, segment_terms
-
     demo = bool(((manifest.get("models") or {}).get(lang) or {}).get("demo"))
     document = str(((manifest.get("documents") or {}).get(lang) or {}).get("path") or f"the {lang} review document")
     segments = {s["id"]: (index, s) for index, s in enumerate(manifest["segments"])}
@@ -94,13 +91,14 @@ def _advice(refusal: Refusal, memory_note: str) -> str:
     return f"the machine text fails: fix it in {where} and import the document"
 
 
-def describe(refusals: list[Refusal], planned: dict[str, list], published: dict[str, tuple[Path, Path]], folder: Path) -> str:
-    """The refusal message: one line saying what happened, then each row with its problem and next step."""
+def describe(refusals: list[Refusal], planned: dict[str, list], published: dict[str, Path], folder: Path) -> str:
+    """The refusal message: one line saying what happened, then each row with its problem and next step.
+    `published`: language → its publishable document, for the languages that were written."""
     langs = list(dict.fromkeys(r.lang for r in refusals))
     notes = {(lang, s.id): s.note for lang, segments in planned.items() for s in segments}
     head = f"Not published: {', '.join(langs)} of {folder} (nothing written for {'it' if len(langs) == 1 else 'them'})"
     if published:
-        head += "; published: " + ", ".join(f"{lang} → {paths[0].name}" for lang, paths in published.items())
+        head += "; published: " + ", ".join(f"{lang} → {document.name}" for lang, document in published.items())
     lines = [head + "."]
     for lang in langs:
         mine = [r for r in refusals if r.lang == lang]

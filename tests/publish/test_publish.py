@@ -246,7 +246,8 @@ def test_bilingual_rows_are_built_without_python_docx_per_row_table_api(tmp_path
     """table.add_row()/row.cells walk the whole table on each call: quadratic for a long release (issue 14)."""
     import docx.table
 
-    from pipeline.publish.publisher import PublishedSegment, build_bilingual
+    from pipeline.publish.formats.bilingual import build_bilingual
+    from pipeline.publish.plan import PublishedSegment
 
     def no_add_row(self):
         raise AssertionError("bilingual body rows must not be added through python-docx")

@@ -59,7 +59,7 @@ def test_two_copies_of_one_document_are_merged_per_segment(run, cli, tmp_path):
 
     # publish takes both edits (the rows nobody edited are this fake model's English: the gate refuses those)
     from pipeline.review.importing import load_reviewed
-    from pipeline.publish.publisher import plan_language
+    from pipeline.publish.plan import plan_language
 
     planned = {s.id: s for s in plan_language(run.manifest, "zh-TW", load_reviewed(run.manifest_path, run.manifest)["zh-TW"])}
     assert (planned[A].how, planned[A].text) == ("reviewed", A_TEXT)

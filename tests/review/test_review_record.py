@@ -40,7 +40,7 @@ def _published_edits(run: Run, cli) -> set[str]:
     """The edits `publish` would use: its plan from what it reads (the identity model's English rows make the real
     publish refuse the language, so the plan is checked, as in test_review_audit)."""
     from pipeline.review.importing import load_reviewed
-    from pipeline.publish.publisher import plan_language
+    from pipeline.publish.plan import plan_language
 
     reviewed = load_reviewed(run.manifest_path, run.manifest).get("zh-TW", {})
     planned = plan_language(run.manifest, "zh-TW", reviewed)

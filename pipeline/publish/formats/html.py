@@ -9,8 +9,10 @@ figures (`figure` with the image and its caption as `figcaption`), text boxes (`
 CJK typography publish applies (full-width punctuation, 「」 quotes, no spaces between CJK characters).
 
 It is written from the published .docx in memory (for a .docx release, the source document translated in
-place; otherwise the plain publication), walked with docx_stories' paragraph reader. Headers and footers are page
-furniture, not part of the web page.
+place; otherwise the plain publication), walked with pipeline/docx/stories.py's paragraph reader. Headers and
+footers are page furniture, not part of the web page. A Markdown release's page is built from its Markdown
+structure instead (`markdown_html`: headings, paragraphs, lists, block quotes, figures with their caption, links,
+emphasis).
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ import html
 import re
 from pathlib import Path
 
-from pipeline.docx.stories import MC, W, Stories, StoryReader, chars_to_lines, uniform_kinds
 from pipeline.core.release import Mark
+from pipeline.docx.stories import MC, W, Stories, StoryReader, chars_to_lines, uniform_kinds
+from pipeline.files.atomic import atomic_write_bytes, atomic_write_text
+from pipeline.publish.formats.base import DOCUMENT, Publication, PublishFormat, PublishOptions, ReleaseFiles
+from pipeline.publish.formats.markdown import IMAGE, copy_image, kept_markdown, markdown_blocks, markdown_source
 
-__all__ = ["HTML_LANG", "html_lang", "write_html"]
+__all__ = ["FORMAT", "HTML_LANG", "html_lang", "markdown_html", "render_inline", "write_html"]
+
+NAME = "html"
 
 HTML_LANG = {"zh-TW": "zh-Hant-TW", "zh-CN": "zh-Hans-CN", "zh": "zh-Hans", "ja": "ja", "ko": "ko"}
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -158,8 +165,6 @@ class _Builder:
                 name = f"image{len(self.images) + 1}{suffix}"
                 self.images[str(image.partname)] = name
                 self.files_dir.mkdir(parents=True, exist_ok=True)
-                from pipeline.files.atomic import atomic_write_bytes
-
                 atomic_write_bytes(self.files_dir / name, image.blob)
             doc_pr = next(drawing.iter(WP + "docPr"), None)
             alt = (doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else ""
@@ -246,8 +251,6 @@ def _kind(style: str, p) -> str:
 
 def write_html(document, path: Path, lang: str, banners: list[str]) -> Path:
     """Write the HTML fragment of a published document (and its images beside it); returns the path."""
-    from pipeline.files.atomic import atomic_write_text
-
     path = Path(path)
     files_dir = path.parent / f"{path.stem}.files"
     builder = _Builder(document, files_dir, files_dir.name, banners)
@@ -257,3 +260,83 @@ def write_html(document, path: Path, lang: str, banners: list[str]) -> Path:
     fragment = f'<article class="press-release" lang="{html.escape(html_lang(lang), quote=True)}">\n{body}\n</article>\n'
     atomic_write_text(path, fragment)
     return path
+
+
+def markdown_html(source_text: str, layout: list[dict], published: dict, lang: str, banners: list[str], *,
+                  source_dir, files_dir: Path) -> str:
+    """The web fragment of a Markdown release (the format of `write_html`). `published`: paragraph number →
+    (text, marks)."""
+    lines = source_text.splitlines()
+    blocks = markdown_blocks(layout)
+    out = [f'<p class="translate-warning" role="alert"><strong>{html.escape(b)}</strong></p>' for b in banners]
+    open_list = None
+    image_line = None
+    k = 0
+
+    def close() -> None:
+        nonlocal open_list
+        if open_list:
+            out.append(f"</{open_list}>")
+            open_list = None
+
+    while k < len(lines):
+        if k in blocks:
+            end, prefix, kind, number = blocks[k]
+            text, marks = published.get(number, ("", []))[:2]
+            start = k
+            k = max(end, k + 1)
+            if not text:
+                continue
+            inline = render_inline(text, marks)
+            if kind == "item":
+                tag = "ol" if re.search(r"\d[.)]", prefix) else "ul"
+                if open_list != tag:
+                    close()
+                    out.append(f"<{tag}>")
+                    open_list = tag
+                out.append(f"<li>{inline}</li>")
+                continue
+            close()
+            if kind == "heading":
+                level = prefix.count("#") or (1 if end - 1 < len(lines) and lines[end - 1].strip().startswith("=") else 2)
+                out.append(f"<h{level}>{inline}</h{level}>")
+            elif ">" in prefix:
+                out.append(f"<blockquote><p>{inline}</p></blockquote>")
+            elif out and out[-1].endswith("</figure>") and "<figcaption>" not in out[-1] and image_line is not None \
+                    and all(not ln.strip() for ln in lines[image_line + 1 : start]):
+                # the paragraph right after an image (blank lines between) is its caption
+                out[-1] = out[-1][: -len("</figure>")] + f"<figcaption>{inline}</figcaption></figure>"
+            else:
+                out.append(f"<p>{inline}</p>")
+            continue
+        for match in IMAGE.finditer(lines[k]):
+            close()
+            src = copy_image(match.group(2), source_dir, files_dir)
+            out.append(
+                f'<figure><img src="{html.escape(src, quote=True)}" alt="{html.escape(match.group(1), quote=True)}"></figure>'
+            )
+            image_line = k
+        k += 1
+    close()
+    body = "\n".join(out)
+    return f'<article class="press-release" lang="{html.escape(html_lang(lang), quote=True)}">\n{body}\n</article>\n'
+
+
+def applies(release: ReleaseFiles, options: PublishOptions) -> bool:
+    return options.asked(NAME)
+
+
+def write(publication: Publication) -> Path:
+    path = publication.release.output(publication.lang, ".html")
+    banners = publication.plan.banners()
+    kept = kept_markdown(publication.release)
+    if kept is None:
+        return write_html(publication.built[DOCUMENT], path, publication.lang, banners)
+    source = markdown_source(publication, kept)
+    page = markdown_html(source.text, source.layout, source.published, publication.lang, banners,
+                         source_dir=source.source_dir, files_dir=source.files_dir)
+    atomic_write_text(path, page)
+    return path
+
+
+FORMAT = PublishFormat(NAME, applies, write)

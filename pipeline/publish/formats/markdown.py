@@ -1,48 +1,40 @@
 """Publish a Markdown release as Markdown (and as HTML) with its structure: `<release>.<lang>.md`.
 
 `translate run` keeps a copy of the source (`.sources/<sha256>.md`) and the manifest's `layout` says which lines
-each paragraph came from and its block marker (markdown_source.py). The published Markdown is the source with
+each paragraph came from and its block marker (pipeline/source/markdown.py). The published Markdown is the source with
 each paragraph's lines replaced by the marker (`## `, `- `, `1. `, `> `) and the published text, inline
 formatting written back (`**strong**`, `*emphasis*`, `[text](URL)`; where CJK punctuation next to the
 delimiters would stop CommonMark from seeing emphasis, `<strong>`/`<em>` is written instead); every other line
 (images, rules, blank lines, code) stays. Local images are copied into `<release>.<lang>.files/` and their
 references rewritten, so the published file can move with its folder.
 
-`markdown_html` builds the web fragment of a Markdown release from the same structure (headings, paragraphs,
-lists, block quotes, figures with their caption, links, emphasis).
+Its web page (`--format html`) is built from the same structure: html.py, `markdown_html`.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.release import Mark
-from pipeline.publish.formats.html import html_lang, render_inline
+from pipeline.files.atomic import atomic_write_text
+from pipeline.publish.formats.base import Publication, PublishFormat, PublishOptions, ReleaseFiles
+from pipeline.publish.plan import PublishedLine
+from pipeline.source.ingest import decode_text
 
-__all__ = ["build_markdown", "markdown_html", "source_markdown"]
+__all__ = ["FORMAT", "IMAGE", "MarkdownSource", "build_markdown", "copy_image", "kept_markdown", "markdown_blocks",
+           "markdown_source"]
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+NAME = "markdown"
+SUFFIXES = (".md", ".markdown")
+IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>])")
 
 
-def source_markdown(folder: Path, manifest: dict) -> Path | None:
-    from pipeline.files.release_folder import ReleasePaths
-
-    source = manifest.get("source") or {}
-    sha = source.get("sha256")
-    suffix = Path(str(source.get("path", ""))).suffix.lower()
-    if not sha or suffix not in (".md", ".markdown") or not manifest.get("layout"):
-        return None
-    path = ReleasePaths(folder, manifest.get("release", "")).source_copy(sha, suffix)
-    return path if path.is_file() else None
-
-
 def _punct(ch: str) -> bool:
-    import unicodedata
-
     return bool(ch) and (unicodedata.category(ch).startswith("P") or unicodedata.category(ch).startswith("S"))
 
 
@@ -88,7 +80,7 @@ def render_markdown(text: str, marks: list[Mark]) -> str:
     return "".join(out)
 
 
-def _copy_image(src: str, source_dir: Path | None, files_dir: Path) -> str:
+def copy_image(src: str, source_dir: Path | None, files_dir: Path) -> str:
     """A local image copied beside the published file; its new relative reference (or `src` unchanged)."""
     if source_dir is None or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE) or src.startswith("/"):
         return src
@@ -104,7 +96,7 @@ def _copy_image(src: str, source_dir: Path | None, files_dir: Path) -> str:
     return f"{files_dir.name}/{image.name}"
 
 
-def _blocks(layout: list[dict]) -> dict[int, tuple[int, int, str, str, int]]:
+def markdown_blocks(layout: list[dict]) -> dict[int, tuple[int, int, str, str, int]]:
     """first line → (end line, prefix, kind, paragraph number)."""
     blocks = {}
     for entry in layout:
@@ -116,7 +108,7 @@ def _blocks(layout: list[dict]) -> dict[int, tuple[int, int, str, str, int]]:
 def build_markdown(source_text: str, layout: list[dict], published: dict, *, source_dir, files_dir: Path) -> str:
     """The published Markdown (see the module docstring). `published`: paragraph number → (text, marks)."""
     lines = source_text.splitlines()
-    blocks = _blocks(layout)
+    blocks = markdown_blocks(layout)
     out: list[str] = []
     k = 0
     while k < len(lines):
@@ -130,65 +122,54 @@ def build_markdown(source_text: str, layout: list[dict], published: dict, *, sou
                     out.append(lines[end - 1])
             k = max(end, k + 1)
             continue
-        out.append(_IMAGE.sub(lambda m: f"![{m.group(1)}]({_copy_image(m.group(2), source_dir, files_dir)})", lines[k]))
+        out.append(IMAGE.sub(lambda m: f"![{m.group(1)}]({copy_image(m.group(2), source_dir, files_dir)})", lines[k]))
         k += 1
     return "\n".join(out) + "\n"
 
 
-def markdown_html(source_text: str, layout: list[dict], published: dict, lang: str, banners: list[str], *,
-                  source_dir, files_dir: Path) -> str:
-    """The web fragment of a Markdown release (writers/html.py's format)."""
-    lines = source_text.splitlines()
-    blocks = _blocks(layout)
-    out = [f'<p class="translate-warning" role="alert"><strong>{html.escape(b)}</strong></p>' for b in banners]
-    open_list = None
-    image_line = None
-    k = 0
+@dataclass(frozen=True)
+class MarkdownSource:
+    """A Markdown release's kept source, as ingest read it, and what each of its paragraphs becomes."""
 
-    def close() -> None:
-        nonlocal open_list
-        if open_list:
-            out.append(f"</{open_list}>")
-            open_list = None
+    text: str
+    layout: list[dict]
+    published: dict[int, PublishedLine]  # paragraph number → its published text and marks
+    source_dir: Path | None  # where its local images are (the source's folder, when it is still there)
+    files_dir: Path  # where they are copied: <release>.<lang>.files/
 
-    while k < len(lines):
-        if k in blocks:
-            end, prefix, kind, number = blocks[k]
-            text, marks = published.get(number, ("", []))[:2]
-            start = k
-            k = max(end, k + 1)
-            if not text:
-                continue
-            inline = render_inline(text, marks)
-            if kind == "item":
-                tag = "ol" if re.search(r"\d[.)]", prefix) else "ul"
-                if open_list != tag:
-                    close()
-                    out.append(f"<{tag}>")
-                    open_list = tag
-                out.append(f"<li>{inline}</li>")
-                continue
-            close()
-            if kind == "heading":
-                level = prefix.count("#") or (1 if end - 1 < len(lines) and lines[end - 1].strip().startswith("=") else 2)
-                out.append(f"<h{level}>{inline}</h{level}>")
-            elif ">" in prefix:
-                out.append(f"<blockquote><p>{inline}</p></blockquote>")
-            elif out and out[-1].endswith("</figure>") and "<figcaption>" not in out[-1] and image_line is not None \
-                    and all(not ln.strip() for ln in lines[image_line + 1 : start]):
-                # the paragraph right after an image (blank lines between) is its caption
-                out[-1] = out[-1][: -len("</figure>")] + f"<figcaption>{inline}</figcaption></figure>"
-            else:
-                out.append(f"<p>{inline}</p>")
-            continue
-        for match in _IMAGE.finditer(lines[k]):
-            close()
-            src = _copy_image(match.group(2), source_dir, files_dir)
-            out.append(
-                f'<figure><img src="{html.escape(src, quote=True)}" alt="{html.escape(match.group(1), quote=True)}"></figure>'
-            )
-            image_line = k
-        k += 1
-    close()
-    body = "\n".join(out)
-    return f'<article class="press-release" lang="{html.escape(html_lang(lang), quote=True)}">\n{body}\n</article>\n'
+
+def markdown_source(publication: Publication, source: Path) -> MarkdownSource:
+    """`source`: the kept copy of the release's Markdown (`kept_markdown`)."""
+    original = Path(str((publication.manifest.get("source") or {}).get("path", "")))
+    return MarkdownSource(
+        decode_text(source, source.read_bytes(), []),  # as ingest read it (a legacy encoding too)
+        publication.manifest.get("layout") or [],
+        publication.plan.lines(),
+        original.parent if original.parent.is_dir() else None,
+        publication.release.output(publication.lang, ".files"),
+    )
+
+
+def kept_markdown(release: ReleaseFiles) -> Path | None:
+    """The kept copy of a Markdown release's source (None for another release)."""
+    return release.kept(*SUFFIXES)
+
+
+def applies(release: ReleaseFiles, options: PublishOptions) -> bool:
+    return kept_markdown(release) is not None
+
+
+def write(publication: Publication) -> Path:
+    """The published Markdown, the banners as a block quote at its top."""
+    kept = kept_markdown(publication.release)
+    assert kept is not None  # applies() said so
+    source = markdown_source(publication, kept)
+    path = publication.release.output(publication.lang, ".md")
+    warning = "".join(f"> **{line}**\n>\n" for line in publication.plan.banners())
+    published_md = build_markdown(source.text, source.layout, source.published, source_dir=source.source_dir,
+                                  files_dir=source.files_dir)
+    atomic_write_text(path, (warning.rstrip(">\n") + "\n\n" if warning else "") + published_md)
+    return path
+
+
+FORMAT = PublishFormat(NAME, applies, write)
