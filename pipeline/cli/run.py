@@ -64,7 +64,7 @@ def run(
 
     times = StageTimes()
     paths = collect_releases(list(releases))
-    from pipeline.translation import warmup
+    from pipeline.run import warmup
 
     glossary = None if no_glossary else _load_glossary(glossary_path)
     # python-docx, OpenCC's tables while the models load (C++, the GIL released). Started after the glossary,

@@ -20,33 +20,28 @@ language, and each resolves a missing font differently:
 `apply_east_asian_fonts(doc, fonts)` therefore sets, for the document's language: the document defaults (East Asian
 face named explicitly instead of through the theme, `w:lang/@w:eastAsia`), every style's East Asian slot that
 pointed at a theme font, `w:themeFontLang/@w:eastAsia`, the theme's East Asian typefaces, and the font-table
-entries. Runs keep naming `east_asian_fonts(lang).face` with `w:lang/@w:eastAsia` = `.tag` (both writers do).
+entries. Runs keep naming the record's `fonts.face` with `w:lang/@w:eastAsia` = `fonts.tag` (both writers do).
 Proof: tests/docx/test_fonts_rendered.py renders both documents with LibreOffice and reads 言's form off the pixels.
 
 The facts (which faces, charsets and tags each language has) are the language registry's: the caller passes
-`pipeline.language.language_for(lang).fonts` (docx/ imports nothing of the pipeline but pipeline.core). `FONTS`
-below is transitional: callers that still pass a language code are looked up there until they pass the record's
-fonts (LANGUAGE_TODO.md), then it goes.
+`pipeline.language.language_for(lang).fonts` (docx/ imports nothing of the pipeline but pipeline.core).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Protocol
 
 from docx.oxml.ns import qn
 from lxml import etree
 
-__all__ = ["EastAsianFonts", "Face", "FONTS", "apply_east_asian_fonts", "east_asian_fonts"]
+__all__ = ["EastAsianFaces", "FontFace", "apply_east_asian_fonts"]
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-BIG5, SHIFT_JIS = "88", "80"  # w:charset values (Windows charsets 136 and 128)
-CSB_BIG5, CSB_JIS = "00100000", "00020000"  # OS/2 ulCodePageRange1 bits 20 (Big5) and 17 (JIS)
 
 
-@dataclass(frozen=True)
-class Face:
-    """One `w:font` entry of the font table."""
+class FontFace(Protocol):
+    """One `w:font` entry of the font table (a language record's `Face`: pipeline/language/base.py)."""
 
     name: str
     alt_name: str | None  # the localised name Word writes in w:altName
@@ -57,53 +52,18 @@ class Face:
     csb0: str  # code-page bits: the script the face is for
 
 
-@dataclass(frozen=True)
-class EastAsianFonts:
-    lang: str  # the pipeline's language code
+class EastAsianFaces(Protocol):
+    """What this module writes (a language record's `fonts`: pipeline/language/base.py `EastAsianFonts`)."""
+
     tag: str  # w:lang/@w:eastAsia, w:themeFontLang/@w:eastAsia
     face: str  # rFonts/@w:eastAsia of every run and of the document defaults
-    faces: tuple[Face, ...]  # font-table entries: `face` first, then its stand-ins on other systems
+    faces: tuple[FontFace, ...]  # font-table entries: `face` first, then its stand-ins on other systems
 
 
-_CJK_USB = ("A00002FF", "28CFFCFA", "00000016", "00000000")
-# Transitional copy of the registry's zh-TW and ja fonts (pipeline/language/zh_tw.py, ja.py; a test keeps them equal).
-FONTS: dict[str, EastAsianFonts] = {
-    "zh-TW": EastAsianFonts(
-        "zh-TW",
-        "zh-TW",
-        "Microsoft JhengHei",
-        (
-            Face("Microsoft JhengHei", "微軟正黑體", BIG5, "swiss", "020B0604030504040204", ("000002A7", "28CF4400", "00000016", "00000000"), CSB_BIG5),
-            Face("PMingLiU", "新細明體", BIG5, "roman", "02020500000000000000", _CJK_USB, CSB_BIG5),
-            Face("PingFang TC", "蘋方-繁", BIG5, "swiss", "020B0400000000000000", _CJK_USB, CSB_BIG5),
-            Face("Noto Sans CJK TC", None, BIG5, "swiss", "020B0500000000000000", _CJK_USB, CSB_BIG5),
-        ),
-    ),
-    "ja": EastAsianFonts(
-        "ja",
-        "ja-JP",
-        "Yu Mincho",
-        (
-            Face("Yu Mincho", "游明朝", SHIFT_JIS, "roman", "02020400000000000000", ("800002E7", "2AC7FCFF", "00000012", "00000000"), CSB_JIS),
-            Face("Hiragino Mincho ProN", "ヒラギノ明朝 ProN", SHIFT_JIS, "roman", "02020300000000000000", _CJK_USB, CSB_JIS),
-            Face("Noto Serif CJK JP", None, SHIFT_JIS, "roman", "02020400000000000000", _CJK_USB, CSB_JIS),
-            Face("Noto Sans CJK JP", None, SHIFT_JIS, "swiss", "020B0500000000000000", _CJK_USB, CSB_JIS),
-        ),
-    ),
-}  # fmt: skip
-
-
-def east_asian_fonts(lang: str) -> EastAsianFonts | None:
-    """Transitional: the fonts of zh-TW or ja by code; the registry's `language_for(lang).fonts` replaces it."""
-    return FONTS.get(lang)
-
-
-def apply_east_asian_fonts(doc, fonts: EastAsianFonts | str | None) -> None:
+def apply_east_asian_fonts(doc, fonts: EastAsianFaces | None) -> None:
     """Make `doc` (a python-docx Document) name the East Asian face and language of `fonts` (a language record's
-    `fonts`: any object with this module's EastAsianFonts fields) everywhere an editor looks (see the module
-    docstring). None (a language without East Asian fonts) leaves `doc` as it is; a language code is transitional."""
-    if isinstance(fonts, str):
-        fonts = east_asian_fonts(fonts)
+    `fonts`) everywhere an editor looks (see the module docstring). None (a language without East Asian fonts)
+    leaves `doc` as it is."""
     if fonts is None:
         return
     styles = doc.styles.element
@@ -147,7 +107,7 @@ def _rewrite_part(part, change) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _font_table(root, fonts: EastAsianFonts) -> None:
+def _font_table(root, fonts: EastAsianFaces) -> None:
     for face in fonts.faces:
         for old in root.findall(f"{{{W}}}font"):
             if old.get(f"{{{W}}}name") == face.name:
@@ -168,7 +128,7 @@ def _font_table(root, fonts: EastAsianFonts) -> None:
         sig.set(f"{{{W}}}csb1", "00000000")
 
 
-def _theme(root, fonts: EastAsianFonts) -> None:
+def _theme(root, fonts: EastAsianFaces) -> None:
     """The theme's major and minor East Asian typeface: what a style or run that names a theme font resolves to."""
     for ea in root.iter(f"{{{A}}}ea"):
         ea.set("typeface", fonts.face)

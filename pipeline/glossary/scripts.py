@@ -58,6 +58,17 @@ def _table(config: str) -> dict[str, str] | None:
     return table(config)
 
 
+def load_tables(targets: set[str]) -> None:
+    """Load the character tables the script checks of `targets` will use (zh-TW: s2t, s2tw; ja: s2t, t2jp), so a
+    background thread can do it while the models load (pipeline/run/warmup.py); the checks then find them loaded."""
+    if "zh-TW" in targets or "ja" in targets:
+        _table("s2t")
+    if "zh-TW" in targets:
+        _table("s2tw")
+    if "ja" in targets:
+        _table("t2jp")
+
+
 def _convert_char(config: str, ch: str) -> str:
     found = _table(config) if _ideograph(ch) else None
     if found is None:

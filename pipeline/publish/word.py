@@ -16,6 +16,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from pipeline.core.release import Mark
 from pipeline.docx.fonts import apply_east_asian_fonts
+from pipeline.language import find_language
 from pipeline.docx.ooxml import RPR_ORDER, child, set_fonts, set_lang
 from pipeline.docx.stories import RT_HYPERLINK, W
 from pipeline.files.atomic import atomic_output
@@ -25,7 +26,7 @@ from pipeline.translation.inline_tags import remap_marks
 
 __all__ = [
     "DOCUMENT_CATEGORY",
-    "LANG_TAGS",
+    "docx_lang_tag",
     "UNREVIEWED_STATUS",
     "add_banners",
     "add_marked_runs",
@@ -45,7 +46,18 @@ __all__ = [
 DOCUMENT_CATEGORY = "published"  # the core property `category` of the publishable document
 UNREVIEWED_STATUS = "contains unreviewed machine translation"
 LATIN_FONT = "Calibri"
-LANG_TAGS = {"zh-TW": "zh-TW", "ja": "ja-JP", "zh-CN": "zh-CN", "zh": "zh-CN", "ko": "ko-KR"}
+
+
+def docx_lang_tag(lang: str) -> str:
+    """w:lang of a target's runs: the language record's (ko-KR, ja-JP); a language without a record, its code."""
+    language = find_language(lang)
+    return language.docx_lang if language else lang
+
+
+def east_asian_fonts_of(lang: str):
+    """The language record's East Asian fonts, or None (a language without a record or without CJK fonts)."""
+    language = find_language(lang)
+    return language.fonts if language else None
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -176,9 +188,9 @@ def add_marked_runs(paragraph, text: str, marks: list[Mark], east_asia, lang_tag
 def new_document(lang: str):
     """(document, East Asian font, language tag): an empty A4 document typeset for `lang`."""
     east_asia = language_style(lang).east_asia_font
-    tag = LANG_TAGS.get(lang, lang)
+    tag = docx_lang_tag(lang)
     doc = docx.Document()
-    apply_east_asian_fonts(doc, lang)  # defaults, theme language, font table (same as the review document)
+    apply_east_asian_fonts(doc, east_asian_fonts_of(lang))  # defaults, theme language, font table (same as the review document)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(25)

@@ -99,13 +99,20 @@ def test_korean_untranslated_text_is_caught_and_no_cjk_spacing_rules_apply():
     assert punctuation.check(english, "대학교, 시와 협약을 체결했다.", "ko", []) == []
 
 
-def test_docx_fonts_transitional_table_equals_the_registry():
-    from pipeline.docx.fonts import FONTS
+def test_documents_and_web_pages_take_fonts_and_language_tags_from_the_record():
+    from pipeline.publish.formats.html import html_lang
+    from pipeline.publish.word import docx_lang_tag, east_asian_fonts_of
+    from pipeline.review.write.writer import language_style
 
-    for code, fonts in FONTS.items():
-        assert dataclasses.astuple(fonts) == dataclasses.astuple(language_for(code).fonts)
     korean = language_for("ko").fonts
     assert (korean.face, korean.tag, korean.faces[0].charset) == ("Malgun Gothic", "ko-KR", "81")
+    for language in ALL:
+        assert docx_lang_tag(language.code) == language.docx_lang
+        assert html_lang(language.code) == language.html_lang
+        assert east_asian_fonts_of(language.code) is language.fonts
+        style = language_style(language.code)
+        assert (style.column, style.east_asia_font) == (language.column_header, language.fonts.face)
+    assert (docx_lang_tag("fr"), html_lang("fr"), east_asian_fonts_of("fr")) == ("fr", "fr", None)
 
 
 def test_argos_tables_come_from_the_registry():

@@ -112,7 +112,6 @@ def test_the_korean_review_document_says_korean_text(korean_run):
     assert re.search(r"[\uac00-\ud7a3]", document)  # the Hangul translation is in the document
 
 
-@pytest.mark.xfail(reason="wired after merge of review/: the writer's language table reads the registry (LANGUAGE_TODO.md)", strict=False)
 def test_the_korean_review_document_has_korean_language_and_font(korean_run):
     from pipeline.language import language_for
 

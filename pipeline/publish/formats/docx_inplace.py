@@ -34,7 +34,8 @@ from pipeline.publish.formats.base import DOCUMENT, Publication, PublishFormat, 
 from pipeline.publish.plan import EMPTY_LINE, LanguagePlan
 from pipeline.publish.word import (
     DOCUMENT_CATEGORY,
-    LANG_TAGS,
+    docx_lang_tag,
+    east_asian_fonts_of,
     apply_kinds,
     make_run,
     marked_runs,
@@ -59,11 +60,11 @@ _INLINE_KINDS = ("b", "bCs", "i", "iCs", "u", "vertAlign")
 def build_inplace(source: Path, plan: LanguagePlan):
     """The published document of `plan.lang`, written on a copy of the source .docx (see the module docstring)."""
     manifest, lang = plan.manifest, plan.lang
-    east_asia, lang_tag = language_style(lang).east_asia_font, LANG_TAGS.get(lang, lang)
+    east_asia, lang_tag = language_style(lang).east_asia_font, docx_lang_tag(lang)
     document = docx.Document(str(source))
     # The document becomes a `lang` document: its defaults, theme language and font table say so (fonts.py), so
     # text an editor types into it later, and text in styles without a run font, get the language's glyph forms.
-    apply_east_asian_fonts(document, lang)
+    apply_east_asian_fonts(document, east_asian_fonts_of(lang))
     stories = walk_document(document)
     paragraphs = plan.paragraphs()
     english = {paragraph.number: paragraph.english() for paragraph in paragraphs}

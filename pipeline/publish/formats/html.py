@@ -24,14 +24,14 @@ from pathlib import Path
 from pipeline.core.release import Mark
 from pipeline.docx.stories import MC, W, Stories, StoryReader, chars_to_lines, uniform_kinds
 from pipeline.files.atomic import atomic_write_bytes, atomic_write_text
+from pipeline.language import find_language
 from pipeline.publish.formats.base import DOCUMENT, Publication, PublishFormat, PublishOptions, ReleaseFiles
 from pipeline.publish.formats.markdown import IMAGE, copy_image, kept_markdown, markdown_blocks, markdown_source
 
-__all__ = ["FORMAT", "HTML_LANG", "html_lang", "markdown_html", "render_inline", "write_html"]
+__all__ = ["FORMAT", "html_lang", "markdown_html", "render_inline", "write_html"]
 
 NAME = "html"
 
-HTML_LANG = {"zh-TW": "zh-Hant-TW", "zh-CN": "zh-Hans-CN", "zh": "zh-Hans", "ja": "ja", "ko": "ko"}
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -40,7 +40,9 @@ _EMU_PER_PX = 9525
 
 
 def html_lang(lang: str) -> str:
-    return HTML_LANG.get(lang, lang)
+    """<article lang>: the language record's (zh-Hant-TW, ja, ko); a language without a record, its code."""
+    language = find_language(lang)
+    return language.html_lang if language else lang
 
 
 class _Builder:

@@ -30,6 +30,7 @@ from lxml import etree
 
 from pipeline.core.release import Segment, TranslatedRelease, Translation
 from pipeline.docx.ooxml import set_fonts, set_lang
+from pipeline.language import find_language
 from pipeline.docx.table_xml import (
     RunLooks,
     cell_element,
@@ -78,17 +79,6 @@ class RunStyle:
 
 
 # Faces for text kept verbatim in another language (the Chinese dateline), whatever the document's language.
-_VERBATIM_FACES = {
-    "zh": ("Microsoft JhengHei", "zh-TW"),  # a Taiwanese university's releases: Traditional by default
-    "zh-tw": ("Microsoft JhengHei", "zh-TW"),
-    "zh-hant": ("Microsoft JhengHei", "zh-TW"),
-    "zh-cn": ("Microsoft YaHei", "zh-CN"),
-    "zh-hans": ("Microsoft YaHei", "zh-CN"),
-    "ja": ("Yu Mincho", "ja-JP"),
-    "ko": ("Malgun Gothic", "ko-KR"),
-}
-
-
 @dataclass(frozen=True)
 class Look:
     """Everything that decides how one run looks (the key of the table's `RunLooks`)."""
@@ -104,8 +94,11 @@ def format_run(run: Run, look: Look) -> None:
     style, highlight, verbatim, bold = look.style, look.highlight, look.verbatim, look.bold
     rpr = run._r.get_or_add_rPr()
     east_asia_font, east_asia_lang = style.east_asia_font, style.lang_east_asia
-    if isinstance(verbatim, str) and verbatim.lower() in _VERBATIM_FACES:
-        east_asia_font, east_asia_lang = _VERBATIM_FACES[verbatim.lower()]
+    # A span in another CJK language (detected: "zh", "ja", "ko", ...) in its own face; a bare "zh" is the first
+    # zh record, Traditional: a Taiwanese university's releases
+    language = find_language(verbatim) if isinstance(verbatim, str) else None
+    if language is not None and language.fonts is not None:
+        east_asia_font, east_asia_lang = language.fonts.face, language.docx_lang
     set_fonts(rpr, latin=LATIN_FONT, east_asia=east_asia_font, hint_east_asia=style.hint_east_asia)
     if style.bold if bold is None else bold:
         run.font.bold = True

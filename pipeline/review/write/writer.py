@@ -35,12 +35,14 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from pipeline.core.release import TranslatedRelease
-from pipeline.docx.fonts import FONTS, apply_east_asian_fonts
+from pipeline.docx.fonts import apply_east_asian_fonts
 from pipeline.docx.ooxml import cell_shading, row_flags, set_fonts, set_lang
 from pipeline.docx.streaming import marker, save_streamed
 from pipeline.docx.table_xml import grid_widths
 from pipeline.docx.table_xml import text_into as _append_text
 from pipeline.files.atomic import atomic_output
+from pipeline.language import ALL as ALL_LANGUAGES
+from pipeline.language import Language, find_language
 from pipeline.review.approval import STATUS_COLUMN
 from pipeline.review.marks import document_links
 from pipeline.review.write.table import (
@@ -97,12 +99,20 @@ class LanguageStyle:
     latin_lang: str  # w:lang/@w:val of target runs
 
 
-_LANGUAGES = {  # East Asian face and language tag: pipeline/docx/fonts.py (shared with publish)
-    "zh-TW": LanguageStyle(
-        "zh-TW", "Traditional Chinese (繁體中文)", "繁體中文", FONTS["zh-TW"].face, FONTS["zh-TW"].tag, ENGLISH_LANG
-    ),
-    "ja": LanguageStyle("ja", "Japanese (日本語)", "日本語", FONTS["ja"].face, FONTS["ja"].tag, ENGLISH_LANG),
-}
+def _style_of(language: Language) -> LanguageStyle:
+    fonts = language.fonts
+    return LanguageStyle(
+        language.code,
+        language.display_name,
+        language.column_header,
+        fonts.face if fonts else None,
+        fonts.tag if fonts else None,
+        ENGLISH_LANG,
+    )
+
+
+# Labels, East Asian face and language tag of every target: the language registry (pipeline/language/)
+_LANGUAGES = {language.code: _style_of(language) for language in ALL_LANGUAGES}
 
 
 def language_style(lang: str) -> LanguageStyle:
@@ -221,7 +231,8 @@ def _review_document(tr: TranslatedRelease, lang: str, *, generated_at: str, sou
     styles = _table_styles(ls)
 
     doc = Document()
-    apply_east_asian_fonts(doc, lang)  # defaults, theme language, font table: pipeline/docx/fonts.py
+    language = find_language(lang)
+    apply_east_asian_fonts(doc, language.fonts if language else None)  # defaults, theme language, font table
     _set_page(doc, ls, styles.notes, f"{tr.release.name} → {lang} · run {run_id} · page ")
     _header_block(doc, tr, lang, styles, demo=demo, generated_at=generated_at, source_label=source_label, run_id=run_id)
     table, rows = _review_table(doc, tr, lang, styles)

@@ -21,17 +21,12 @@ def _steps(targets: Iterable[str]):
     targets = set(targets)
 
     def writer_imports() -> None:
-        from pipeline.review.write import writer  # noqa: F401  (python-docx, lxml)
+        from pipeline.review.write import writer  # noqa: F401  # the point of this step: import python-docx, lxml
 
     def script_tables() -> None:
-        from pipeline.glossary import scripts
+        from pipeline.glossary import scripts  # in the thread: OpenCC's tables are what this step loads
 
-        if "zh-TW" in targets or "ja" in targets:
-            scripts._table("s2t")
-        if "zh-TW" in targets:
-            scripts._table("s2tw")
-        if "ja" in targets:
-            scripts._table("t2jp")
+        scripts.load_tables(targets)
 
     return [writer_imports, script_tables]
 

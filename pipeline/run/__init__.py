@@ -28,7 +28,6 @@ from pipeline.memory import reviews
 from pipeline.glossary import find_uncovered_names
 from pipeline.glossary.people.mentions import resolve_people
 from pipeline.qa import run_checks
-from pipeline.review.write.writer import write_review_docx
 from pipeline.source.detect import require_english
 from pipeline.source.ingest import read_release
 from pipeline.source.segment import segment_release
@@ -128,6 +127,9 @@ def write_release(
         recorded = {}
         # Every document is complete (in its temporary file) before any is renamed into place: a failure while
         # writing one (disk full, Ctrl-C) leaves all the previous documents as they were.
+        # lazy: python-docx and lxml are imported by the warm-up thread while the models load (run/warmup.py)
+        from pipeline.review.write.writer import write_review_docx
+
         with contextlib.ExitStack() as renames:
             for lang in langs:
                 target = paths.review(lang)
