@@ -445,9 +445,9 @@ def bench_cli_runs(env, n_releases, rounds, results):
     stage_ratio_num = sum(one_stage.values())
     stage_ratio_den = sum(many_timings.values()) / n_releases
     print(f"  1 release:   wall {fmt_s(one_walls)}   peak RSS {median(one_rss):.0f} MiB")
-    print(f"               stages: " + ", ".join(f"{k} {v:.3f}" for k, v in one_stage.items()))
+    print("               stages: " + ", ".join(f"{k} {v:.3f}" for k, v in one_stage.items()))
     print(f"  {n_releases} releases: wall {wall_many:.3f} s = {per_release_many:.3f} s/release   peak RSS {rss_many:.0f} MiB")
-    print(f"               stages per release: " + ", ".join(f"{k} {v / n_releases:.3f}" for k, v in many_timings.items()))
+    print("               stages per release: " + ", ".join(f"{k} {v / n_releases:.3f}" for k, v in many_timings.items()))
     print(f"  throughput {n_releases} releases / 1 release (wall, incl. startup + model load): {ratio:.2f}×  "
           f"(target >= 0.9: {'MET' if ratio >= 0.9 else 'MISSED'})")
     print(f"  throughput per release, staged work only (excl. startup/model load): {stage_ratio_num / stage_ratio_den:.2f}×")

@@ -1,4 +1,4 @@
-"""The house rules of `pipeline/` that no linter states (issue 18), checked in CI by tests/test_house.py.
+"""The house rules of `pipeline/` that no linter states (issue 18), checked in CI by .ci/run and tests/test_house_rules.py.
 
     python scripts/house_check.py          # prints the figures and every breach; exit 1 on a breach
 

@@ -11,14 +11,14 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
+from pipeline.cli import main
+from support.paths import GLOSSARY, SAMPLE
+from support.review_runs import Run, as_real_model_run, copy_run
+
 # CI explores the same examples on every run, so a change fails CI only for what it broke; a developer's run
 # explores new random examples each time (that is how stop 7's CI found the join bug now pinned by an @example).
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-
-from pipeline.cli import main
-from support.paths import GLOSSARY, SAMPLE
-from support.review_runs import Run, as_real_model_run, copy_run
 
 
 @pytest.fixture(scope="session")

@@ -174,7 +174,6 @@ def test_published_document_is_the_source_document_translated(release, tmp_path,
         assert header == "譯譯 10:00, 27 譯 2025"  # EMBARGOED UNTIL 10:00, 27 November 2025
         assert footer == ["譯譯譯譯", "Page 1"]  # the PAGE field paragraph kept as it is
         assert any(el.tag == W + "fldChar" for el in published.sections[0].footer.paragraphs[1]._p.iter())
-        body_xml = published.element.body.xml
         [box] = [p for p in published.element.body.iter(W + "txbxContent")]
         assert "".join(t.text for t in box.iter(W + "t")).startswith("譯譯")  # Media contact: ..., in place
         assert "Media" not in published.element.body.xml

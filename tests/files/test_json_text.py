@@ -35,7 +35,7 @@ def test_records_are_one_line_and_the_levels_above_are_indented():
 
 
 def test_keys_that_are_not_strings_are_written_as_json_writes_them():
-    value = {"runs": {1: {"a": {"b": 1}}, True: {"c": {}}, None: [1]}}
+    value = {"runs": {1: {"a": {"b": 1}}, False: {"c": {}}, None: [1]}}
     assert json.loads(readable(value)) == json.loads(json.dumps(value))
 
 

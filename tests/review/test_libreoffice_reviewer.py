@@ -7,7 +7,6 @@ is missing. Rows and columns are LibreOffice's: row 0 is the header, column 2 th
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest

@@ -6,7 +6,6 @@ uses what the record holds (pipeline/memory/reviews.py)."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import textwrap

@@ -18,7 +18,6 @@ import zipfile
 from pathlib import Path
 
 import docx
-import pytest
 from lxml import etree
 
 from support import review_edits as edit

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import docx
-import pytest
 
 from support.paths import SAMPLE
 

@@ -229,7 +229,6 @@ class LibreOffice:
         if self.process is None:
             raise RuntimeError("LibreOffice is not started")
         if not probe and self.process.poll() is not None:  # an earlier edit took soffice down: a fresh one
-            crashed = self._log_tail()
             self.process = None
             self.start()
         request = {**request, "port": self.port}

@@ -161,40 +161,40 @@ def _has_text(el, p) -> bool:
 
 
 def _keeps(r) -> bool:
-    return any(child.tag in _KEEP_RUN_CHILDREN for child in r)
+    return any(element.tag in _KEEP_RUN_CHILDREN for element in r)
 
 
 def _strip_to_kept(r) -> None:
-    for child in list(r):
-        if child.tag not in _KEEP_RUN_CHILDREN and child.tag != W + "rPr":
-            r.remove(child)
+    for element in list(r):
+        if element.tag not in _KEEP_RUN_CHILDREN and element.tag != W + "rPr":
+            r.remove(element)
 
 
 def _remove_text(p) -> int:
     """Remove the text-bearing content of `p`, keeping (in place, same elements) runs holding an image, a text
     box or a note reference, and bookmarks; returns where the new runs go: where the first text was."""
     position = None
-    for child in list(p):
-        tag = child.tag
+    for element in list(p):
+        tag = element.tag
         if not isinstance(tag, str):
             continue
         if tag == W + "r":
-            textual = _has_text(child, p)
-            if _keeps(child):
-                _strip_to_kept(child)
+            textual = _has_text(element, p)
+            if _keeps(element):
+                _strip_to_kept(element)
                 if textual and position is None:
-                    position = p.index(child) + 1
+                    position = p.index(element) + 1
             else:
                 if position is None and textual:
-                    position = p.index(child)
-                p.remove(child)
+                    position = p.index(element)
+                p.remove(element)
         elif tag in _TEXT_CONTAINERS:
-            at = p.index(child)
+            at = p.index(element)
             deleted = tag in (W + "del", W + "moveFrom")
-            keep = [] if deleted else [r for r in child.iter(W + "r") if _keeps(r) and not _in_del(r, child)]
-            if position is None and _has_text(child, p) and not deleted:
+            keep = [] if deleted else [r for r in element.iter(W + "r") if _keeps(r) and not _in_del(r, element)]
+            if position is None and _has_text(element, p) and not deleted:
                 position = at
-            p.remove(child)
+            p.remove(element)
             for k, r in enumerate(keep):
                 _strip_to_kept(r)
                 p.insert(at + k, r)
