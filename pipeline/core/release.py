@@ -1,4 +1,4 @@
-"""The data that flows through the stages: ingest → detect → segment → glossary → translate → checks → writers.
+"""The data that flows through the stages: source (ingest → detect → segment) → glossary → translation → qa → review → publish.
 
 Stages take these objects and return new or enriched ones; only the edges touch files, Word or models.
 """

@@ -6,7 +6,7 @@ change while OpenCC's data does not. So the answer for every ideograph in `IDEOG
 `convert` call per table, characters separated by newlines so no phrase spans two of them) and the characters that
 change are stored: {character: converted}. A character not in the table converts to itself, exactly as OpenCC said.
 
-The cache follows derived_cache.py's rules; its key covers OpenCC's configuration and dictionary files and its
+The cache follows pipeline/files/derived_cache.py's rules; its key covers OpenCC's configuration and dictionary files and its
 compiled library. Anything unexpected while building (a different number of lines back) means no table: callers
 then ask OpenCC directly, as before.
 """

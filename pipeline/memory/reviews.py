@@ -16,7 +16,7 @@ import writes the record from it; likewise, a record moved away is rebuilt from 
 Schema (`PRAGMA user_version` = 1):
 
     record (id = 1, release, generation)      generation: +1 per commit that changed a block
-    blocks (run_id, lang, block)              block: the JSON of one run+language block (importer.py `_plan`)
+    blocks (run_id, lang, block)              block: the JSON of one run+language block (review/importing/record.py `plan_record`)
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from pipeline.files.json_text import readable
 from pipeline.memory.store import rollback_quietly, sqlite_failure
 
 RECORD_SCHEMA = 1
-REVIEWED_SCHEMA = 1  # the JSON shape (importer.py), unchanged
+REVIEWED_SCHEMA = 1  # the JSON shape (review/importing/record.py), unchanged
 TIMEOUT = 5.0
 
 _TABLES = (
@@ -126,7 +126,7 @@ def imported_hashes(reviewed_json: Path) -> set[str]:
         runs = load(reviewed_json).get("runs", {})
         blocks = [block for run in runs.values() if isinstance(run, dict) for block in run.values()]
         blocks = [block for block in blocks if isinstance(block, dict)]
-        # Each language block: the latest document's hash, and every merged document's (review/importer.py).
+        # Each language block: the latest document's hash, and every merged document's (review/importing/merge.py).
         records = blocks + [doc for block in blocks for doc in (block.get("documents") or {}).values() if isinstance(doc, dict)]
         return {record["sha256"] for record in records if isinstance(record.get("sha256"), str)}
     except (ReviewError, AttributeError):

@@ -4,7 +4,7 @@ Writing: each character of the English and target cells carries its marks (bold,
 subscript, hyperlink) as well as its glossary highlight; runs are split where any of them changes, a bold mark
 is a bold run, a link a `w:hyperlink` to the URL (relationships made once per document, before the rows).
 
-Reading (`cell_marks`): the target cell's paragraphs walked as docx_stories reads a release (tracked insertions
+Reading (`cell_marks`): the target cell's paragraphs walked as pipeline/docx/stories.py reads a release (tracked insertions
 accepted, deletions dropped, character styles and hyperlinks followed), so a reviewer who bolds a word, removes
 a link or adds one (Insert → Link) in Word is read back. The grey italic the writer uses for text kept verbatim
 is that look, not a mark.
@@ -43,7 +43,7 @@ def document_links(tr, lang: str) -> list[str]:
     return list(urls)
 
 
-# Every element that can give a character a mark when read (docx_stories.StoryReader: run properties, character
+# Every element that can give a character a mark when read (docx.stories.StoryReader: run properties, character
 # styles, links and link fields). A cell without any of them has none: most rows of a review table.
 _MARKING = tuple(W + tag for tag in ("b", "i", "u", "vertAlign", "rStyle", "hyperlink", "fldChar", "fldSimple"))
 

@@ -139,7 +139,7 @@ def write_release(
                     progress=write_progress(target) if write_progress else None,
                 )  # fmt: skip
                 recorded[lang] = {"path": target.name, "sha256": file_sha256(temporary)}
-                record_written(paths, target.name, recorded[lang]["sha256"])  # before the rename: see outputs.py
+                record_written(paths, target.name, recorded[lang]["sha256"])  # before the rename: see pipeline/files/release_folder.py
                 documents[lang] = target
         manifest = build_manifest(translated, run_id=run_id, generated_at=generated_at, documents=recorded)
         keep_source_copy(paths, release.path, manifest)

@@ -7,7 +7,7 @@ values langdetect computes, in its language order) and hands the detector a mapp
 it is looked up. The detector is langdetect's own, unchanged, and sees the same numbers: same answers, bit for bit
 (tests/source/test_detect_profiles.py compares every row against a table built the usual way).
 
-The cache follows derived_cache.py's rules (key from the profile files and langdetect's code, written whole or not
+The cache follows pipeline/files/derived_cache.py's rules (key from the profile files and langdetect's code, written whole or not
 at all, CRC-checked); on top, the key, the language count and every block's lengths are checked before use. A cache
 that fails any check is ignored and rebuilt, never half-used. Folder: $TRANSLATE_CACHE_DIR/langdetect, else
 ~/.cache/translate/langdetect; TRANSLATE_CACHE_DIR="" switches it off.

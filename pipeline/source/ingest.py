@@ -11,7 +11,7 @@ Formats, chosen by the file's extension:
 * `.docx`: paragraphs in document order, including the paragraphs inside tables (row by row, cell by cell,
   nested tables in place) and content controls; tracked insertions are read as accepted, deletions as
   accepted (dropped); a manual line break inside a Word paragraph starts a new paragraph, as a new line does in
-  `.txt`. Every story is read (docx_stories.py): text boxes after their anchoring paragraph, then footnotes and
+  `.txt`. Every story is read (pipeline/docx/stories.py): text boxes after their anchoring paragraph, then footnotes and
   endnotes in the order the body refers to them, then headers and footers; `release.notes` says what was read
   where, and what was not (paragraphs with page-number fields, comments, images). Each paragraph's inline
   formatting (`Release.paragraph_marks`) and place in the document (`Release.origins`) are kept for publish.
@@ -388,7 +388,7 @@ def _docx_paragraphs(path: Path, data: bytes, notes: list[str], located: list[tu
 
 
 def _docx_stories(document, notes: list[str], located: list[tuple[str, list, dict]]) -> list[str]:
-    """The lines of every story (docx_stories.py), with their marks and origins in `located`; notes per story."""
+    """The lines of every story (pipeline/docx/stories.py), with their marks and origins in `located`; notes per story."""
     stories = walk_document(document)
     for kind, found in stories.notes_read.items():
         notes.append(

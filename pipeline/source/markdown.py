@@ -1,6 +1,6 @@
 """The structure of a Markdown release: which source lines each paragraph came from, and its inline formatting.
 
-Ingest reads a `.md` release's text with its own rules (ingest.py); this module parses the same file with
+Ingest reads a `.md` release's text with its own rules (source/ingest.py); this module parses the same file with
 markdown-it-py (CommonMark) and matches its blocks (headings, paragraphs, list items, block quotes), in order, to
 the paragraphs ingest produced, by their plain text. A matched paragraph gets its marks (`**strong**`/`__`,
 `*emphasis*`/`_`, links with their URL) and an origin `{"story": "markdown", "lines": [first, end], "prefix":

@@ -1,6 +1,6 @@
 """Many releases in one run: the first model call of every release in a chunk, made as ONE call per language.
 
-A run translates release by release (run.py), one batched call per language each. For short releases that call is
+A run translates release by release (pipeline/run/), one batched call per language each. For short releases that call is
 small (a 4-sentence notice fills an eighth of a 32-example batch), and CTranslate2 does its best work on full
 batches sorted by length: measured 1.7× less CPU for 20 four-sentence releases (benchmarks/RESULTS.md). So before
 the releases of a chunk are translated, each is run through the translate stage once with a *recording* engine
@@ -51,7 +51,7 @@ class _Recording(Engine):
         return self._real.joiner
 
     @property
-    def _placeholder_styles(self):  # the real engine's choice (placeholder_choice.py), computed once there
+    def _placeholder_styles(self):  # the real engine's choice (placeholders.py), computed once there
         return styles_for(self._real)
 
 
@@ -69,7 +69,7 @@ class Prefetched(_Recording):
         return [self._answers[t] for t in texts]
 
     def align(self, sources: list[str], targets: list[str]):
-        return self._real.align(sources, targets)  # tag recovery asks the model itself (translate_marks.py)
+        return self._real.align(sources, targets)  # tag recovery asks the model itself (marks.py)
 
     def __getattr__(self, name: str):  # anything else an engine offers, now or later: the real engine's
         return getattr(self._real, name)

@@ -12,7 +12,7 @@ the other way round. So, per model (per engine, computed once), the forms of `pr
 
 Per segment, a form is skipped when it cannot protect that segment readably (`usable`: `ZXQ1` before a source digit
 would read as `ZXQ15`). Survival in the model itself is still checked segment by segment: a segment whose placeholders do not come back is
-retried with the next form in this order, then recovered unprotected (translate.py).
+retried with the next form in this order, then recovered unprotected (stage.py).
 """
 
 from __future__ import annotations

@@ -134,7 +134,7 @@ def test_folder_of_releases_and_single_language(installed, sample_copy, tmp_path
     out = tmp_path / "out"
     result = cli("run", sample_copy.parent, "--to", "ja", "--out", out, "--quiet")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (out / "second-release").iterdir() if not p.name.startswith(".")) == [  # .written.json: outputs.py
+    assert sorted(p.name for p in (out / "second-release").iterdir() if not p.name.startswith(".")) == [  # .written.json: pipeline/files/release_folder.py
         "second-release.ja.review.docx",
         "second-release.manifest.json",
     ]
