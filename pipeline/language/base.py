@@ -69,6 +69,8 @@ class Language:
     numeral_digits: Mapping[str, int] = field(default_factory=dict)
     numeral_units: Mapping[str, int] = field(default_factory=dict)
     numeral_multipliers: Mapping[str, int] = field(default_factory=dict)
+    # Its number words are everyday syllables too (ko: 하지만, 인천): read as a number only after a digit (500만)
+    numerals_need_digit: bool = False
     # A person's name with a title (glossary/people/titles.py): 余明隆校長, 高醫の余明隆学長, 고려대 김민수 총장
     name_with_title: str = "{title} {name}"
     name_with_institution: str = "{title} {name} ({institution})"

@@ -23,6 +23,7 @@ LANGUAGE = Language(
     # are everyday syllables (백신, vaccine), and a number read where there is none could hide a missing one.
     numeral_units={"천": 1000},
     numeral_multipliers={"만": 10**4, "억": 10**8, "조": 10**12},
+    numerals_need_digit=True,
     name_with_title="{name} {title}",
     name_with_institution="{institution} {name} {title}",
     fonts=EastAsianFonts(

@@ -87,6 +87,18 @@ def test_number_words_of_every_language_are_read():
     assert numbers.target_numbers("500萬") == numbers.target_numbers("500万") == {500, 5_000_000}
 
 
+
+def test_korean_number_syllables_inside_words_are_not_numbers():
+    """만 and 천 are syllables of everyday words (하지만 "but", 인천 Incheon): read as a number only after a digit, so
+    they never stand in for a number the translation lost."""
+    from pipeline.qa.checks import numbers
+
+    assert numbers.target_numbers("하지만 인천에서") == set()
+    missing = numbers.check("The fund has 10,000 dollars.", "하지만 기금은 달러가 있다.", "ko", [])
+    assert [finding.code for finding in missing] == ["number-missing"]
+    assert numbers.check("The fund has 10,000 dollars.", "하지만 기금은 1만 달러가 있다.", "ko", []) == []
+    assert numbers.check("It costs 1,000 yen.", "千円です。", "ja", []) == []  # ja writes 千 alone: still read
+
 def test_korean_untranslated_text_is_caught_and_no_cjk_spacing_rules_apply():
     from pipeline.qa.checks import punctuation, spaces, untranslated
 

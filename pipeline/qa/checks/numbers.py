@@ -29,6 +29,13 @@ _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10
 _DIGITS = {word: value for lang in ALL_LANGUAGES for word, value in lang.numeral_digits.items()}
 _SMALL = {word: value for lang in ALL_LANGUAGES for word, value in lang.numeral_units.items()}
 _LARGE = {word: value for lang in ALL_LANGUAGES for word, value in lang.numeral_multipliers.items()}
+# Words of a language whose number words are also everyday syllables: a number only right after a digit
+_NEED_DIGIT = {
+    word
+    for lang in ALL_LANGUAGES
+    if lang.numerals_need_digit
+    for word in (*lang.numeral_units, *lang.numeral_multipliers)
+}
 _TOKEN = re.compile(rf"({_ARABIC})|([{''.join(_DIGITS)}{''.join(_SMALL)}{''.join(_LARGE)}])")
 
 
@@ -58,6 +65,8 @@ def target_numbers(text: str) -> set[Decimal]:
             # (1억) stays a value too.
             if folded[end : match.start()] != " " or run[-1][1] not in _LARGE:
                 run = []
+        if not run and match.group(2) in _NEED_DIGIT:
+            continue  # 하지만, 인천: a syllable, not a number (500만 starts with its digits)
         run.append((match.group(1) or "", match.group(2) or ""))
         end = match.end()
     if run:
