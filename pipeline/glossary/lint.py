@@ -14,7 +14,7 @@
     mixed-parentheses     half-width and full-width parentheses in one form
 
 Person entries and the titles table are checked by `pipeline.glossary.people.names.lint_people`; translations
-against the glossary by `pipeline.glossary.terms.check_segment` (per segment) and `pipeline.publish.against`.
+against the glossary by `pipeline.glossary.terms.check_against_segment` (per segment) and `pipeline.publish.against`.
 """
 
 from __future__ import annotations

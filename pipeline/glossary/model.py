@@ -25,7 +25,7 @@ __all__ = [
     "Entry",
     "Match",
     "Problem",
-    "is_cjk_lang",
+    "written_in_cjk_script",
     "join_with_abbreviation",
 ]
 
@@ -52,7 +52,7 @@ LANG_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3})
 CJK_LANGS = tuple(dict.fromkeys(lang.code.split("-", 1)[0] for lang in ALL_LANGUAGES if lang.cjk_script))
 
 
-def is_cjk_lang(lang: str) -> bool:
+def written_in_cjk_script(lang: str) -> bool:
     """Written in CJK script (zh, ja, ko: the language registry's `cjk_script`)."""
     language = find_language(lang)
     return language is not None and language.cjk_script

@@ -1,7 +1,7 @@
 """Whether a translation holds the glossary's forms: the comparison that ignores width, typography and (for
 Chinese, Japanese and Korean) spaces (`contains_target`), the forms an entry must not take in a language
 (`wrong_forms`), Japanese kana in Chinese (`kana_runs`), and the checks of one translated segment against the
-glossary matches in its English (`check_segment`, for `translate glossary check --against`):
+glossary matches in its English (`check_against_segment`, for `translate glossary check --against`):
 
     term-missing          a glossary term in the English whose target is not in the translation
     wrong-form            a matched entry's form for another language in the translation (熊本大学 in zh-TW)
@@ -19,9 +19,9 @@ import unicodedata
 from functools import lru_cache
 
 from pipeline.glossary.match import fold
-from pipeline.glossary.model import CACHED_TEXT_CHARS, Entry, Problem, is_cjk_lang
+from pipeline.glossary.model import CACHED_TEXT_CHARS, Entry, Problem, written_in_cjk_script
 
-__all__ = ["check_segment", "contains_target", "is_chinese_lang", "kana_runs", "own_forms", "wrong_forms"]
+__all__ = ["check_against_segment", "contains_target", "is_chinese_lang", "kana_runs", "own_forms", "wrong_forms"]
 
 
 def _comparable(text: str, lang: str) -> str:
@@ -36,7 +36,7 @@ def _comparable_cached(text: str, lang: str) -> str:
 
 def _comparable_of(text: str, lang: str) -> str:
     text = fold(unicodedata.normalize("NFKC", text))
-    if is_cjk_lang(lang):
+    if written_in_cjk_script(lang):
         return re.sub(r"\s+", "", text)
     return re.sub(r"\s+", " ", text)
 
@@ -98,7 +98,7 @@ def wrong_forms(entry: Entry, lang: str, expected: str | None = None) -> list[tu
     return result
 
 
-def check_segment(
+def check_against_segment(
     document: str, segment_id: str, source: str, matches: list, lang: str, text: str
 ) -> list[Problem]:
     """The --against checks of one translated segment: `matches` are the glossary matches in its English.

@@ -32,7 +32,7 @@ import re
 from pipeline.language import find_language
 from pipeline.language.script import char_class, is_cjk_char
 
-__all__ = ["is_cjk_char", "is_cjk_lang", "join_pieces", "typeset"]
+__all__ = ["is_cjk_char", "typeset_as_cjk", "join_pieces", "typeset"]
 
 FULL_WIDTH_PUNCTUATION = "，、。：；！？（）「」『』《》〈〉【】〔〕…—～·・"
 _SPACE = " \t\u3000\u00a0"
@@ -40,7 +40,7 @@ _OPENING = "「『（《〈【〔"
 _CLOSING = "」』）》〉】〕"
 
 
-def is_cjk_lang(lang: str) -> bool:
+def typeset_as_cjk(lang: str) -> bool:
     """Whether `lang` is typeset by CJK rules (full-width punctuation, no spaces between CJK): zh, ja; not ko."""
     language = find_language(lang)
     return language is not None and language.full_width_punctuation
@@ -189,7 +189,7 @@ def _spaces(text: str) -> str:
 
 def typeset(text: str, lang: str) -> str:
     """`text` with the publication typography of `lang` (see the module docstring)."""
-    if not is_cjk_lang(lang):
+    if not typeset_as_cjk(lang):
         return re.sub(r"[ \r\n]+", " ", text).strip(" ")
     text = _halfwidth_alnum(re.sub(r"[\r\n]+", " ", text))
     for _ in range(8):  # a conversion can put CJK next to more punctuation (`::“` → `：：「`): until stable

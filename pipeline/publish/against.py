@@ -3,7 +3,7 @@
 A document is a run manifest (`<release>.manifest.json`), a review or reviewed .docx (read by
 `pipeline.review.read.reader`, tracked changes accepted), or a published `<release>.<lang>.docx`; a folder stands for
 the manifests and .docx files under it. Each translated segment is checked by
-`pipeline.glossary.terms.check_segment` (term-missing, wrong-form, kana-in-zh, term-count).
+`pipeline.glossary.terms.check_against_segment` (term-missing, wrong-form, kana-in-zh, term-count).
 
 A published document has no English, so its paragraphs are checked against the English of the run that made it —
 the manifest next to it whose `run_id` is the document's identifier (or that run's manifest kept in `.runs/`).
@@ -26,7 +26,7 @@ from pipeline.files.manifest import verbatim_spans
 from pipeline.glossary.glossary import Glossary
 from pipeline.glossary.model import Problem
 from pipeline.glossary.people.mentions import resolve_people
-from pipeline.glossary.terms import check_segment
+from pipeline.glossary.terms import check_against_segment
 from pipeline.review.read.reader import KIND_PUBLISHED, read_review_rows
 
 __all__ = ["against_files", "check_against", "published_segments"]
@@ -125,7 +125,7 @@ def check_against(glossary: Glossary, paths: list[Path]) -> tuple[list[Problem],
                             m for m in people.find_in_segment(people.segments[segment_id], lang)
                             if not any(m.start < e and s < m.end for s, e in verbatim)
                         ]  # fmt: skip
-                    problems += check_segment(document, segment_id, source, these, lang, text)
+                    problems += check_against_segment(document, segment_id, source, these, lang, text)
     return problems, checked
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from pipeline.core.release import Mark
-from pipeline.language.typography import is_cjk_char, is_cjk_lang, typeset
+from pipeline.language.typography import is_cjk_char, typeset_as_cjk, typeset
 from pipeline.translation.inline_tags import carry_marks, split_whole, through, whole_marks
 
 __all__ = [
@@ -201,7 +201,7 @@ class PublishedParagraph:
             separator = ""
             if k + 1 < len(typeset_pieces):
                 following = typeset_pieces[k + 1][1]
-                if not is_cjk_lang(self.lang):
+                if not typeset_as_cjk(self.lang):
                     separator = " "
                 elif text and following and not (is_cjk_char(text[-1]) or is_cjk_char(following[0])):
                     separator = " "

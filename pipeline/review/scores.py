@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.language.typography import is_cjk_lang
+from pipeline.language.typography import typeset_as_cjk
 
 __all__ = ["METRIC_NOTE", "TER_SHIFT_LIMIT", "PairScore", "PostEditScores", "post_edit_scores", "score_pairs", "ter_tokens"]
 
@@ -60,7 +60,7 @@ class PostEditScores:
 
 def ter_tokens(text: str, lang: str) -> str:
     """The text TER is computed on: for zh/ja every non-space character a token, else the text (words)."""
-    if is_cjk_lang(lang):
+    if typeset_as_cjk(lang):
         return " ".join(ch for ch in text if not ch.isspace())
     return text
 

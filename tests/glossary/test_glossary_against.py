@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.glossary import glossary as glossary_cli
 from pipeline.glossary import load_glossary
-from pipeline.glossary.terms import check_segment, kana_runs, wrong_forms
+from pipeline.glossary.terms import check_against_segment, kana_runs, wrong_forms
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "glossaries"
@@ -25,7 +25,7 @@ def check(*args: str) -> tuple[int, list[dict], str]:
 
 def segment_problems(source: str, lang: str, text: str) -> list[tuple[str, str | None]]:
     kmu = load_glossary(SHIPPED)
-    problems = check_segment("doc", "s1", source, kmu.find(source), lang, text)
+    problems = check_against_segment("doc", "s1", source, kmu.find(source), lang, text)
     return [(p.code, p.found) for p in problems]
 
 

@@ -58,10 +58,10 @@ def test_korean_is_written_with_spaces_and_western_punctuation():
     ko, ja = language_for("ko"), language_for("ja")
     assert ko.spaced and ko.joiner == " " and not ko.full_width_punctuation and ko.unit == "words"
     assert not ja.spaced and ja.joiner == "" and ja.list_comma == "、" and ja.unit == "characters"
-    from pipeline.glossary.model import is_cjk_lang, join_with_abbreviation
+    from pipeline.glossary.model import written_in_cjk_script, join_with_abbreviation
     from pipeline.language.typography import join_pieces, typeset
 
-    assert is_cjk_lang("ko")  # CJK script: glossary forms compared ignoring spaces
+    assert written_in_cjk_script("ko")  # CJK script: glossary forms compared ignoring spaces
     assert join_with_abbreviation("고려대학교", "KU", "ko") == "고려대학교 (KU)"
     assert join_with_abbreviation("熊本大學", "KU", "zh-TW") == "熊本大學（KU）"
     assert join_pieces(["서울대학교와", "협약을 맺었다."], "ko") == "서울대학교와 협약을 맺었다."

@@ -12,7 +12,7 @@ from pathlib import Path
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.shared import Pt, RGBColor
 
-from pipeline.language.typography import is_cjk_lang
+from pipeline.language.typography import typeset_as_cjk
 from pipeline.publish.formats.base import DOCUMENT, Publication, PublishFormat, PublishOptions, ReleaseFiles
 from pipeline.publish.plan import LanguagePlan, PublishedSegment
 from pipeline.publish.word import (
@@ -44,7 +44,7 @@ def build_publication(manifest: dict, lang: str, segments: list[PublishedSegment
             p = doc.add_paragraph()
             if kind == "dateline":
                 p.paragraph_format.space_after = Pt(4)
-            elif is_cjk_lang(lang):
+            elif typeset_as_cjk(lang):
                 p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         for piece in pieces:
             text = piece.text + piece.separator
