@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pipeline.qa.base import Check
-from pipeline.qa.checks import brackets, empty, numbers, punctuation, script, spaces, terms, untranslated
+from pipeline.qa.checks import brackets, empty, numbers, punctuation, script, spaces, terms, untranslated, urls
 
 REGISTRY: dict[str, Check] = {
     "empty": empty.check,
     "terms": terms.check,
     "numbers": numbers.check,
+    "urls": urls.check,
     "untranslated": untranslated.check,
     "script": script.check,
     "punctuation": punctuation.check,
