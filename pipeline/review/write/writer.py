@@ -107,7 +107,8 @@ def _style_of(language: Language) -> LanguageStyle:
         language.column_header,
         fonts.face if fonts else None,
         fonts.tag if fonts else None,
-        ENGLISH_LANG,
+        # Latin letters in a CJK translation are English names; in a Latin-script language, the language itself
+        ENGLISH_LANG if language.cjk_script else language.docx_lang,
     )
 
 
