@@ -126,9 +126,9 @@ def sample_segments():
 
 def load_glossary():
     try:
-        from pipeline.cli.run import _load_glossary
+        from pipeline.cli.run import load_run_glossary
 
-        return _load_glossary(None)
+        return load_run_glossary(None)
     except Exception as exc:  # the glossary package may be half-written while others work on it
         print(f"  (no glossary: {type(exc).__name__}: {exc})")
         return None

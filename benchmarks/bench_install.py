@@ -127,8 +127,8 @@ def imports():
     import pipeline.cli.run, pipeline.run, pipeline.translation.stage, pipeline.review.write.writer  # noqa
     import ctranslate2, sentencepiece, docx, langdetect, opencc, yaml  # noqa
 timed("imports", imports)
-from pipeline.cli.run import _load_glossary
-timed("glossary", lambda: _load_glossary(None))
+from pipeline.cli.run import load_run_glossary
+timed("glossary", lambda: load_run_glossary(None))
 from pipeline.translation.engine.argos import load_engine
 from pipeline.translation.engine.base import DecodeOptions
 for lang in ("zh-TW", "ja"):

@@ -4,7 +4,7 @@
 
 - at most 4 modules at the top of pipeline/ (the rest lives in stage packages);
 - no module over 600 lines, no function over 100 lines;
-- no private name (`_x`) imported from another module, in pipeline/ or tests/;
+- no private name (`_x`) imported from another module, in pipeline/, tests/, benchmarks/ or scripts/;
 - a function-level import of the pipeline's own modules says why it is not at the top (a comment on its line or
   the line above): such imports hid four import cycles once;
 - no test module imports another test module (shared fixtures live in conftest.py, helpers in tests/support/).
@@ -119,10 +119,17 @@ def check_tests(report: Report) -> None:
                         )
 
 
+def check_tools(report: Report) -> None:
+    for folder in ("benchmarks", "scripts"):
+        for path in _python_files(ROOT / folder):
+            check_private_imports(report, path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+
+
 def main() -> int:
     report = Report()
     check_pipeline(report)
     check_tests(report)
+    check_tools(report)
     for name, value in report.figures.items():
         print(f"{name}: {value:,}")
     for breach in report.breaches:

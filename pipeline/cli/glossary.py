@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from pipeline.core.errors import GlossaryError, InputError
 from pipeline.language import DEFAULT_TARGETS
 
 __all__ = ["glossary"]
@@ -25,7 +26,7 @@ def glossary() -> None:
 
 
 def _default_paths() -> list[Path]:
-    from pipeline.glossary import default_glossary_path
+    from pipeline.glossary import default_glossary_path  # lazy: PyYAML; keeps --help fast
 
     path = default_glossary_path()
     if path is None:
@@ -117,13 +118,13 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
       translate glossary check --against output/kmu-kumamoto-mou-2025/
     """
     # lazy: the glossary readers (PyYAML, lxml) and the document readers; keeps --help fast
-    from pipeline.glossary.formats.yaml_titles import read_titles
-    from pipeline.glossary.glossary import Glossary
-    from pipeline.glossary.lint import lint
-    from pipeline.glossary.load import duplicate_ids, glossary_hash, read_entries
-    from pipeline.glossary.model import Problem
-    from pipeline.glossary.people.names import lint_people
-    from pipeline.publish.against import check_against
+    from pipeline.glossary.formats.yaml_titles import read_titles  # lazy: PyYAML
+    from pipeline.glossary.glossary import Glossary  # lazy: PyYAML
+    from pipeline.glossary.lint import lint  # lazy: PyYAML
+    from pipeline.glossary.load import duplicate_ids, glossary_hash, read_entries  # lazy: PyYAML
+    from pipeline.glossary.model import Problem  # lazy: PyYAML (pipeline.glossary's __init__)
+    from pipeline.glossary.people.names import lint_people  # lazy: PyYAML
+    from pipeline.publish.against import check_against  # lazy: PyYAML and the document readers
 
     required = tuple(lang.strip() for lang in require_langs.split(",") if lang.strip())
     targets = list(paths) or _default_paths()
@@ -176,7 +177,7 @@ def export_(paths: tuple[Path, ...], fmt: str, output: Path) -> None:
     """
     entries = _load_all(paths)
     if str(output) == "-":  # as tools do: `-` is standard output, not a file named "-"
-        from pipeline.glossary.formats import FORMATS
+        from pipeline.glossary.formats import FORMATS  # lazy: PyYAML; keeps --help fast
 
         sys.stdout.flush()
         sys.stdout.buffer.write(FORMATS[fmt].dumps(entries))
@@ -196,14 +197,14 @@ def import_(file: Path, output: Path) -> None:
     Into an existing YAML file, the entries are merged: changed values are updated in place, new entries added at
     the end, comments and formatting kept, and the file before is kept as FILE.backup-<time>.
     """
-    from pipeline.glossary.formats import format_for
+    from pipeline.glossary.formats import format_for  # lazy: PyYAML; keeps --help fast
 
     if format_for(output) is None:
         raise click.UsageError(f"{output}: give the output a .yaml, .csv or .tbx name")
     entries = _load_all((file,))
     if output.exists() and format_for(output).name == "yaml":
         # Into the office's own file: comments, order and formatting kept, a backup made (pipeline/glossary/editing.py)
-        from pipeline.glossary.editing import merge_into_yaml
+        from pipeline.glossary.editing import merge_into_yaml  # lazy: PyYAML; keeps --help fast
 
         elsewhere = _ids_in_other_files(output, file)  # an export of the whole folder, imported into one of its files
         skipped = [e for e in entries if e.id in elsewhere]
@@ -218,7 +219,7 @@ def import_(file: Path, output: Path) -> None:
 
 def _ids_in_other_files(output: Path, source: Path) -> set[str]:
     """Entry ids of the other glossary files in `output`'s folder (not `source`, the file being imported)."""
-    from pipeline.glossary.load import glossary_files, read_entries
+    from pipeline.glossary.load import glossary_files, read_entries  # lazy: PyYAML; keeps --help fast
 
     ids: set[str] = set()
     for other in glossary_files(output.parent):
@@ -229,8 +230,7 @@ def _ids_in_other_files(output: Path, source: Path) -> set[str]:
 
 
 def _load_all(paths) -> list:
-    from pipeline.core.errors import GlossaryError
-    from pipeline.glossary.load import read_entries
+    from pipeline.glossary.load import read_entries  # lazy: PyYAML; keeps --help fast
 
     entries = []
     for path in paths or _default_paths():
@@ -245,8 +245,8 @@ def _load_all(paths) -> list:
 
 
 def _write(entries, fmt: str, output: Path) -> None:
-    from pipeline.files.atomic import atomic_write_bytes
-    from pipeline.glossary.formats import FORMATS
+    from pipeline.files.atomic import atomic_write_bytes  # lazy: ~6 ms (secrets, hashlib); keeps --help fast
+    from pipeline.glossary.formats import FORMATS  # lazy: PyYAML
 
     atomic_write_bytes(output, FORMATS[fmt].dumps(entries))
 
@@ -269,8 +269,8 @@ def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, wr
       translate glossary suggest release.docx
       translate glossary suggest release.docx --write glossaries/proposed.yaml
     """
-    from pipeline.glossary import default_glossary_path, find_uncovered_names, load_glossary
-    from pipeline.glossary.people.suggest import find_people
+    from pipeline.glossary import default_glossary_path, find_uncovered_names, load_glossary  # lazy: PyYAML
+    from pipeline.glossary.people.suggest import find_people  # lazy: PyYAML
 
     if write is not None and write.suffix.lower() not in (".yaml", ".yml"):
         raise click.UsageError(f"{write}: --write takes a .yaml file")
@@ -302,7 +302,7 @@ def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, wr
 
 
 def _write_proposed(write: Path, result: dict, loaded) -> None:
-    from pipeline.glossary.people.suggest import proposed_entries
+    from pipeline.glossary.people.suggest import proposed_entries  # lazy: PyYAML; keeps --help fast
 
     existing = {e.id for e in loaded.entries} if loaded is not None else set()
     entries = []
@@ -315,7 +315,7 @@ def _write_proposed(write: Path, result: dict, loaded) -> None:
         click.echo(f"Nothing to propose: {write} not written", err=True)
         return
     if write.exists():
-        from pipeline.glossary.editing import merge_into_yaml
+        from pipeline.glossary.editing import merge_into_yaml  # lazy: PyYAML; keeps --help fast
 
         report = merge_into_yaml(write, entries, update_existing=False)
         backup = f" (the file before is {report.backup})" if report.backup else ""
@@ -331,13 +331,11 @@ def _write_proposed(write: Path, result: dict, loaded) -> None:
 
 def _release_text(path: Path) -> str:
     try:
-        from pipeline.source.ingest import read_release
+        from pipeline.source.ingest import read_release  # lazy: ~30 ms of release readers; keeps --help fast
     except ImportError:
         read_release = None
     if read_release is not None:
         return read_release(path).text
-    from pipeline.core.errors import InputError
-
     try:
         return path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

@@ -12,7 +12,7 @@ MEMORY_HELP = "Translation memory file [default: $TRANSLATE_MEMORY, else output/
 
 
 def _path(memory_path: Path | None) -> Path:
-    from pipeline.memory import default_memory_path
+    from pipeline.memory import default_memory_path  # lazy: sqlite3; keeps --help fast
 
     return memory_path or default_memory_path()
 
@@ -36,8 +36,8 @@ def export(fmt: str, output: Path, lang: str | None, all_entries: bool, memory_p
       translate memory export --format tmx -o kmu.tmx
       translate memory export --format xliff --lang ja -o kmu-ja.xlf
     """
-    from pipeline.memory import MemoryStore
-    from pipeline.memory.exchange import export_memory
+    from pipeline.memory import MemoryStore  # lazy: sqlite3; keeps --help fast
+    from pipeline.memory.exchange import export_memory  # lazy: sqlite3, the TMX/XLIFF writers
 
     with MemoryStore(_path(memory_path), readonly=True) as store:
         count = export_memory(store, output, fmt, lang=lang, all_entries=all_entries)
@@ -56,8 +56,8 @@ def import_files(files: tuple[Path, ...], fmt: str | None, memory_path: Path | N
       translate memory import from-trados.tmx
       translate memory import kmu-ja.xlf --memory output/memory.sqlite
     """
-    from pipeline.memory import MemoryStore
-    from pipeline.memory.exchange import import_memory
+    from pipeline.memory import MemoryStore  # lazy: sqlite3; keeps --help fast
+    from pipeline.memory.exchange import import_memory  # lazy: sqlite3, the TMX/XLIFF readers
 
     with MemoryStore(_path(memory_path)) as store:
         for file in files:
@@ -79,7 +79,7 @@ def import_files(files: tuple[Path, ...], fmt: str | None, memory_path: Path | N
 @memory_option(MEMORY_HELP)
 def stats(memory_path: Path | None) -> None:
     """Entries per language and status."""
-    from pipeline.memory import MemoryStore
+    from pipeline.memory import MemoryStore  # lazy: sqlite3; keeps --help fast
 
     path = _path(memory_path)
     with MemoryStore(path, readonly=True) as store:

@@ -23,7 +23,12 @@ def list_models() -> None:
     Example:
       translate models list
     """
-    from pipeline.translation.engine.packages import TARGET_CODES, broken_advice, packages_dir, scan_packages
+    from pipeline.translation.engine.packages import (  # lazy: ~12 ms; keeps --help fast
+        TARGET_CODES,
+        broken_advice,
+        packages_dir,
+        scan_packages,
+    )
 
     folder = packages_dir()
     found, broken = scan_packages(folder)
@@ -58,7 +63,7 @@ def install(files: tuple[Path, ...], pair: tuple[str, str] | None, no_verify: bo
       translate models install translate-en_zt-1_9.argosmodel translate-en_ja-1_1.argosmodel
       translate models install --from-index en ja
     """
-    from pipeline.translation.engine.install import install_from_index, install_package_file
+    from pipeline.translation.engine.install import install_from_index, install_package_file  # lazy: ~30 ms (engine)
 
     if not files and not pair:
         raise click.UsageError("give one or more .argosmodel files, or --from-index FROM TO")
@@ -83,8 +88,8 @@ def build_demo(targets: tuple[str, ...], keep: Path | None) -> None:
     """
     import tempfile
 
-    from pipeline.translation.engine.demo_model import build_identity_package
-    from pipeline.translation.engine.install import install_package_file
+    from pipeline.translation.engine.demo_model import build_identity_package  # lazy: NumPy; keeps --help fast
+    from pipeline.translation.engine.install import install_package_file  # lazy: ~30 ms (engine)
 
     names = {route.code: route.name for language in reversed(ALL_LANGUAGES) for route in language.argos}
     with tempfile.TemporaryDirectory() as scratch:

@@ -67,8 +67,8 @@ def publish(
       translate publish output/kmu-kumamoto-mou-2025/ --format html
     """
     # lazy: publishing loads python-docx and lxml; `translate publish --help` must not
-    from pipeline.memory import open_run_memory
-    from pipeline.publish.publisher import publish_release
+    from pipeline.memory import open_run_memory  # lazy: sqlite3
+    from pipeline.publish.publisher import publish_release  # lazy: python-docx, lxml
 
     opened = []
 

@@ -107,7 +107,7 @@ def import_(
       translate review import ~/Downloads/*.review.docx --manifest output/kmu-kumamoto-mou-2025/
     """
     from pipeline.review.importing import import_review, render_copies  # lazy: python-docx, keeps --help fast
-    from pipeline.review.importing.report import report_lines
+    from pipeline.review.importing.report import report_lines  # lazy: python-docx, keeps --help fast
 
     for document in documents:  # before importing any: a mistyped name is exit 3 (unreadable input), not a refusal
         if not document.exists() or document.is_dir():

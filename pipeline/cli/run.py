@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import glossary_options, memory_options
+from pipeline.core.errors import GlossaryError
+from pipeline.files.progress_lines import ProgressLines
 from pipeline.language import DEFAULT_TARGETS
 
 
@@ -57,16 +59,16 @@ def run(
       translate run releases/ --to ja --out /tmp/review
       translate run release.docx --glossary glossaries/kmu.yaml --beam-size 4
     """
-    from pipeline.translation.engine.argos import load_engine
-    from pipeline.translation.engine.base import DecodeOptions
-    from pipeline.memory import open_run_memory
-    from pipeline.run import StageTimes, collect_releases, run_releases
+    # lazy: the engines (~30 ms), the memory (sqlite3) and the stages (python-docx, lxml); keeps --help fast
+    from pipeline.memory import open_run_memory  # lazy: sqlite3
+    from pipeline.run import StageTimes, collect_releases, run_releases, warmup  # lazy: the stages' modules
+    from pipeline.translation.engine.argos import load_engine  # lazy: ~20 ms of engine modules
+    from pipeline.translation.engine.base import DecodeOptions  # lazy: with the engine
 
     times = StageTimes()
     paths = collect_releases(list(releases))
-    from pipeline.run import warmup
 
-    glossary = None if no_glossary else _load_glossary(glossary_path)
+    glossary = None if no_glossary else load_run_glossary(glossary_path)
     # python-docx, OpenCC's tables while the models load (C++, the GIL released). Started after the glossary,
     # which is Python too: side by side the two only took turns with the GIL (0.06 s alone, 0.17 s together).
     warmup.start(targets)
@@ -80,6 +82,30 @@ def run(
     # disable=None: tqdm draws only on a terminal, so CI logs and pipes get the per-release lines alone.
     hide = True if quiet or len(paths) < 2 else None
     bar = tqdm(total=len(paths), unit="release", file=sys.stderr, disable=hide, leave=False)
+    write_progress = _attach_progress(engines, quiet)
+
+    try:
+        run_releases(
+            paths,
+            engines,
+            out_dir,
+            glossary=glossary,
+            memory=memory,
+            source_lang=source_lang,
+            force=force,
+            on_release=_release_reporter(bar, quiet),
+            times=times,
+            write_progress=write_progress,
+        )
+    finally:
+        bar.close()
+        if memory is not None:
+            memory.close()
+    _report_end(engines, times, quiet=quiet, timings=timings)
+
+
+def _release_reporter(bar, quiet: bool):
+    """`on_release` for run_releases: advance the releases bar and, unless quiet, a line per release."""
 
     def report(result) -> None:
         bar.update(1)
@@ -102,37 +128,27 @@ def run(
             names = "; ".join(result.translated.uncovered_names)
             bar.write(f"  not in the glossary: {names} (listed in the review documents)", file=sys.stderr)
 
-    # A bar per language for the segments of a long release (tqdm redraws at most ~10 times a second); in a log
-    # (stderr not a terminal) a line every few seconds instead, for translating and for writing (issue 14).
-    write_progress = None
-    if not quiet and _stderr_is_terminal():
+    return report
+
+
+def _attach_progress(engines: dict, quiet: bool):
+    """Give each engine its segment progress and return run_releases' `write_progress` (None when quiet).
+
+    A bar per language for the segments of a long release (tqdm redraws at most ~10 times a second); in a log
+    (stderr not a terminal) a line every few seconds instead, for translating and for writing (issue 14).
+    """
+    if quiet:
+        return None
+    if _stderr_is_terminal():
         for lang, engine in engines.items():
             engine.progress = _segment_bar(lang)
-        write_progress = lambda path: _segment_bar(f"write {path.name}")  # noqa: E731
-    elif not quiet:
-        from pipeline.files.progress_lines import ProgressLines
+        return lambda path: _segment_bar(f"write {path.name}")
+    for lang, engine in engines.items():
+        engine.progress = ProgressLines(f"translate {lang}", "segments")
+    return lambda path: ProgressLines(f"write {path.name}", "rows")
 
-        for lang, engine in engines.items():
-            engine.progress = ProgressLines(f"translate {lang}", "segments")
-        write_progress = lambda path: ProgressLines(f"write {path.name}", "rows")  # noqa: E731
 
-    try:
-        run_releases(
-            paths,
-            engines,
-            out_dir,
-            glossary=glossary,
-            memory=memory,
-            source_lang=source_lang,
-            force=force,
-            on_release=report,
-            times=times,
-            write_progress=write_progress,
-        )
-    finally:
-        bar.close()
-        if memory is not None:
-            memory.close()
+def _report_end(engines: dict, times, *, quiet: bool, timings: bool) -> None:
     demo = [lang for lang, engine in engines.items() if engine.info.demo]
     if demo and not quiet:
         click.secho(
@@ -169,9 +185,8 @@ def _segment_bar(lang: str):
     return progress
 
 
-def _load_glossary(path: Path | None):
-    from pipeline.core.errors import GlossaryError
-    from pipeline.glossary import default_glossary_path, load_glossary
+def load_run_glossary(path: Path | None):
+    from pipeline.glossary import default_glossary_path, load_glossary  # lazy: PyYAML; keeps --help fast
 
     path = path or default_glossary_path()
     if path is None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.core.release import Mark
+from pipeline.docx.xml_entities import run_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -297,8 +298,6 @@ class StoryReader:
 def element_text(t) -> str:
     """The text of a w:t, entity references included (xml_entities.run_text: lxml keeps a reference as a child
     and the text after it as its tail)."""
-    from pipeline.docx.xml_entities import run_text
-
     return run_text(t)
 
 

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 from pipeline.core.limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
 from pipeline.core.release import TEXT, VERBATIM, Segment, Span
-from pipeline.docx.package import open_docx
+from pipeline.docx.bounded import open_docx
 from pipeline.docx.stories import walk_document
 from pipeline.files.manifest import verbatim_spans
 from pipeline.glossary.glossary import Glossary

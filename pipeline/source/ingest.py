@@ -42,7 +42,7 @@ from pipeline.core.limits import (
     undecodable_name,
 )
 from pipeline.core.release import Release
-from pipeline.docx.package import DocxRefused, open_docx
+from pipeline.docx.bounded import DocxRefused, open_docx
 from pipeline.docx.stories import walk_document
 from pipeline.source.detect import HAN, HANGUL, KANA, script_of
 from pipeline.source.markdown import locate

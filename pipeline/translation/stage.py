@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pipeline.core.release import VERBATIM, Flag, Release, Segment, TermUse, Translation
+from pipeline.core.release import Flag, Segment, TermUse, Translation
 from pipeline.glossary.terms import contains_target
 from pipeline.source.detect import script_of
 from pipeline.source.segment import split_long_segment
@@ -184,7 +184,7 @@ def _wordish(ch: str) -> bool:
     return ch.isalnum() and script_of(ch) is None
 
 
-def _translate_texts(engine: Engine, texts: list[str], split_counts: list[int] | None = None) -> list[str]:
+def translate_texts(engine: Engine, texts: list[str], split_counts: list[int] | None = None) -> list[str]:
     """One engine call for all texts; a text longer than the model accepts is split, never truncated.
 
     `split_counts`, when given, receives the number of pieces each text was sent in (1: not split).
@@ -213,7 +213,7 @@ def _attempt(engine: Engine, work: list[_Work], style_index: int, cjk: bool) -> 
     in_batch = {id(item) for item in batch}  # by identity: `item not in batch` compares dataclasses, O(n²)
     failed = [item for item in work if id(item) not in in_batch]
     counts: list[int] = []
-    outputs = _translate_texts(engine, [tagged_input(i) for i in batch], counts)
+    outputs = translate_texts(engine, [tagged_input(i) for i in batch], counts)
     for item, output, count in zip(batch, outputs, counts):
         _note_split(item, count, engine)
         output = untag_output(item, output)
@@ -252,7 +252,7 @@ def _recover_unprotected(engine: Engine, work: list[_Work]) -> None:
     texts = [item.segment.source for item in work]
     alone = [(item, term) for item in work for term in item.terms]
     counts: list[int] = []
-    outputs = _translate_texts(engine, texts + [term.source for _, term in alone], counts)
+    outputs = translate_texts(engine, texts + [term.source for _, term in alone], counts)
     term_outputs = dict(zip(((id(i), id(t)) for i, t in alone), outputs[len(texts):]))
     for item, output, count in zip(work, outputs, counts):
         _note_split(item, count, engine)

@@ -18,7 +18,7 @@ from support import review_edits as edit
 from support.paths import SAMPLE
 from pipeline.review.difference import first_difference, show_difference
 from pipeline.review.importing import reviewed_text
-from pipeline.docx.saved_package import core_properties, not_a_docx
+from pipeline.docx.properties import core_properties, not_a_docx
 from pipeline.language.typography import join_pieces, typeset
 from support.review_runs import Run
 

@@ -140,7 +140,7 @@ def test_split_for_the_model_and_joined_back_loses_no_word(text, limit, to_code)
     """A copy engine that accepts `limit` words: every piece fits, and the joined output has every character."""
     from support.scripted_engines import ScriptedEngine
 
-    from pipeline.translation.stage import _translate_texts
+    from pipeline.translation.stage import translate_texts
 
     class Limited(ScriptedEngine):
         def max_input_tokens(self):
@@ -148,7 +148,7 @@ def test_split_for_the_model_and_joined_back_loses_no_word(text, limit, to_code)
 
     engine = Limited(to_code=to_code, lang=to_code)
     assume(text.strip())
-    [output] = _translate_texts(engine, [text])
+    [output] = translate_texts(engine, [text])
     for piece in (p for call in engine.calls for p in call):
         assert engine.count_tokens(piece) <= limit or len(piece.split()) == 1
     assert "".join(output.split()) == "".join(text.split())  # no character lost, duplicated or moved

@@ -249,17 +249,17 @@ def test_a_docx_whose_xml_expands_to_millions_of_paragraphs_is_refused(tmp_path,
 
 
 def test_element_and_row_counts_are_bounded_without_building_a_tree(tmp_path, monkeypatch):
-    from pipeline.docx import package as docx_package
+    from pipeline.docx import bounded
     from pipeline.core.errors import InputError
     from pipeline.source.ingest import read_release
 
     plain = _docx_release(tmp_path)
     assert read_release(plain).paragraphs_text
-    monkeypatch.setattr(docx_package, "MAX_ELEMENTS", 20)
+    monkeypatch.setattr(bounded, "MAX_ELEMENTS", 20)
     with pytest.raises(InputError, match="more than 20 XML elements in "):
         read_release(plain)
-    monkeypatch.setattr(docx_package, "MAX_ELEMENTS", 10**6)
-    monkeypatch.setattr(docx_package, "MAX_TABLE_ROWS", 2)
+    monkeypatch.setattr(bounded, "MAX_ELEMENTS", 10**6)
+    monkeypatch.setattr(bounded, "MAX_TABLE_ROWS", 2)
     table = tmp_path / "table.docx"
     import docx
 

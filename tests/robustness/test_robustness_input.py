@@ -218,7 +218,7 @@ def test_split_pieces_fit_the_model_in_tokens():
     """The character estimate is checked in tokens: a piece still too long is split again."""
     from support.scripted_engines import ScriptedEngine
 
-    from pipeline.translation.stage import _translate_texts
+    from pipeline.translation.stage import translate_texts
 
     class Limited(ScriptedEngine):
         def max_input_tokens(self):
@@ -230,7 +230,7 @@ def test_split_pieces_fit_the_model_in_tokens():
     engine = Limited(to_code="ja", lang="ja")
     text = " ".join(["word"] * 40 + ["xxxx"] * 20 + ["tail."])
     counts: list[int] = []
-    assert _translate_texts(engine, [text], counts) == [text]
+    assert translate_texts(engine, [text], counts) == [text]
     [pieces] = engine.calls  # one call; repeated pieces are sent once
     assert counts[0] > 1 and len(pieces) > 1
     assert all(engine.count_tokens(p) <= 10 for p in pieces)

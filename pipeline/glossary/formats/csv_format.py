@@ -71,24 +71,120 @@ def _cell(column: str, cell: str, file: str, line: int, problems: list[Problem])
     return text
 
 
+def _decoded_text(data: bytes, file: str) -> str | Problem:
+    """The file's text, or the problem that stops it being read at all (not UTF-8, a control character)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return Problem("parse", "not UTF-8 text; in Excel save as 'CSV UTF-8 (Comma delimited)'", file=file, line=line)
+    bad = CONTROL_CHARACTERS.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        return Problem("parse", control_character_message(bad.group()), file=file, line=line)
+    return text
+
+
+def _header_columns(header: list[str], file: str, problems: list[Problem]) -> dict[str, int]:
+    """Column name → index; a problem for a repeated or unknown column and for a missing id or english."""
+    columns = {}
+    for i, name in enumerate(header):
+        key = name.strip()
+        if key in columns:
+            problems.append(Problem("schema", f"column {key!r} appears twice", file=file, line=1))
+        columns[key] = i
+        is_lang = LANG_CODE.match(key) or any(
+            key.endswith(suffix) and LANG_CODE.match(key[: -len(suffix)])
+            for suffix in (ABBREVIATIONS_SUFFIX, STATUS_SUFFIX, FAMILY_SUFFIX)
+        )
+        if key not in BASE_COLUMNS and key not in PEOPLE_COLUMNS and not is_lang:
+            problems.append(
+                Problem(
+                    "schema",
+                    f"unknown column {name!r} (columns: {', '.join(BASE_COLUMNS)}, then one per language "
+                    "like zh-TW, '<language> abbreviations' and '<language> status')",
+                    file=file,
+                    line=1,
+                )
+            )
+    for required in ("id", "english"):
+        if required not in columns:
+            problems.append(Problem("schema", f"no {required!r} column in the header row", file=file, line=1))
+    return columns
+
+
+def _row_values(cells: dict[str, str], file: str, line: int, problems: list[Problem]) -> dict:
+    """One row's cells as the values of a Record (the YAML mapping's shape)."""
+    values: dict = {}
+    targets: dict[str, str] = {}
+    abbreviations: dict[str, dict[str, str]] = {}
+    for name, cell in cells.items():
+        if cell == "":
+            continue
+        if name in ("variants", "abbreviations"):
+            items = _lines(cell)
+            if name == "variants":
+                values["variants"] = items
+            else:
+                for item in items:
+                    abbreviations.setdefault(item, {})
+        elif name.endswith(ABBREVIATIONS_SUFFIX):
+            continue  # after the abbreviations column, below
+        elif name in PEOPLE_COLUMNS or (name.endswith(FAMILY_SUFFIX) and LANG_CODE.match(name[: -len(FAMILY_SUFFIX)])):
+            _person_cell(values, name, cell)
+        elif name.endswith(STATUS_SUFFIX) and name not in BASE_COLUMNS:
+            values.setdefault("target_status", {})[name[: -len(STATUS_SUFFIX)]] = cell.strip()
+        elif name in BASE_COLUMNS:
+            values[name] = cell
+        else:
+            targets[name] = cell
+    _abbreviation_targets(cells, abbreviations, values.get("id"), file, line, problems)
+    if targets:
+        values["targets"] = targets
+    if abbreviations:
+        values["abbreviations"] = abbreviations
+    return values
+
+
+def _abbreviation_targets(
+    cells: dict[str, str],
+    abbreviations: dict[str, dict[str, str]],
+    entry: str | None,
+    file: str,
+    line: int,
+    problems: list[Problem],
+) -> None:
+    """Fill `abbreviations` (from the 'abbreviations' column) with the '<language> abbreviations' cells' forms."""
+    for name, cell in cells.items():
+        if not name.endswith(ABBREVIATIONS_SUFFIX) or cell == "":
+            continue
+        lang = name[: -len(ABBREVIATIONS_SUFFIX)]
+        for item in _lines(cell):
+            abbr, sep, form = item.partition("=")
+            if not sep or abbr not in abbreviations:
+                problems.append(
+                    Problem(
+                        "schema",
+                        f"column {name!r}: {item!r} must be ABBREVIATION=target, with the abbreviation "
+                        "listed in the 'abbreviations' column",
+                        file=file,
+                        line=line,
+                        entry=entry,
+                    )
+                )
+                continue
+            abbreviations[abbr][lang] = form
+
+
 class CsvFormat(GlossaryFormat):
     name = "csv"
     suffixes = (".csv",)
 
     def read(self, path: Path) -> tuple[list[Entry], list[Problem]]:
         file = str(path)
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            return [], [
-                Problem("parse", "not UTF-8 text; in Excel save as 'CSV UTF-8 (Comma delimited)'", file=file, line=line)
-            ]
-        bad = CONTROL_CHARACTERS.search(text)
-        if bad is not None:
-            line = text.count("\n", 0, bad.start()) + 1
-            return [], [Problem("parse", control_character_message(bad.group()), file=file, line=line)]
+        text = _decoded_text(path.read_bytes(), file)
+        if isinstance(text, Problem):
+            return [], [text]
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         problems: list[Problem] = []
         try:
@@ -97,29 +193,7 @@ class CsvFormat(GlossaryFormat):
             return [], [Problem("parse", one_line(f"CSV error: {exc}"), file=file, line=reader.line_num or 1)]
         if header is None:
             return [], []
-        columns = {}
-        for i, name in enumerate(header):
-            key = name.strip()
-            if key in columns:
-                problems.append(Problem("schema", f"column {key!r} appears twice", file=file, line=1))
-            columns[key] = i
-            is_lang = LANG_CODE.match(key) or any(
-                key.endswith(suffix) and LANG_CODE.match(key[: -len(suffix)])
-                for suffix in (ABBREVIATIONS_SUFFIX, STATUS_SUFFIX, FAMILY_SUFFIX)
-            )
-            if key not in BASE_COLUMNS and key not in PEOPLE_COLUMNS and not is_lang:
-                problems.append(
-                    Problem(
-                        "schema",
-                        f"unknown column {name!r} (columns: {', '.join(BASE_COLUMNS)}, then one per language "
-                        "like zh-TW, '<language> abbreviations' and '<language> status')",
-                        file=file,
-                        line=1,
-                    )
-                )
-        for required in ("id", "english"):
-            if required not in columns:
-                problems.append(Problem("schema", f"no {required!r} column in the header row", file=file, line=1))
+        columns = _header_columns(header, file, problems)
         if any(p.fatal for p in problems):
             return [], problems
 
@@ -144,53 +218,7 @@ class CsvFormat(GlossaryFormat):
                 continue
             cells = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
             cells = {name: _cell(name, cell, file, start, problems) for name, cell in cells.items()}
-            values: dict = {}
-            targets: dict[str, str] = {}
-            abbreviations: dict[str, dict[str, str]] = {}
-            for name, cell in cells.items():
-                if cell == "":
-                    continue
-                if name in ("variants", "abbreviations"):
-                    items = _lines(cell)
-                    if name == "variants":
-                        values["variants"] = items
-                    else:
-                        for item in items:
-                            abbreviations.setdefault(item, {})
-                elif name.endswith(ABBREVIATIONS_SUFFIX):
-                    continue  # after the abbreviations column, below
-                elif name in PEOPLE_COLUMNS or (name.endswith(FAMILY_SUFFIX) and LANG_CODE.match(name[: -len(FAMILY_SUFFIX)])):
-                    _person_cell(values, name, cell)
-                elif name.endswith(STATUS_SUFFIX) and name not in BASE_COLUMNS:
-                    values.setdefault("target_status", {})[name[: -len(STATUS_SUFFIX)]] = cell.strip()
-                elif name in BASE_COLUMNS:
-                    values[name] = cell
-                else:
-                    targets[name] = cell
-            for name, cell in cells.items():
-                if not name.endswith(ABBREVIATIONS_SUFFIX) or cell == "":
-                    continue
-                lang = name[: -len(ABBREVIATIONS_SUFFIX)]
-                for item in _lines(cell):
-                    abbr, sep, form = item.partition("=")
-                    if not sep or abbr not in abbreviations:
-                        problems.append(
-                            Problem(
-                                "schema",
-                                f"column {name!r}: {item!r} must be ABBREVIATION=target, with the abbreviation "
-                                "listed in the 'abbreviations' column",
-                                file=file,
-                                line=start,
-                                entry=values.get("id"),
-                            )
-                        )
-                        continue
-                    abbreviations[abbr][lang] = form
-            if targets:
-                values["targets"] = targets
-            if abbreviations:
-                values["abbreviations"] = abbreviations
-            entry = build_entry(Record(values, path, start), problems)
+            entry = build_entry(Record(_row_values(cells, file, start, problems), path, start), problems)
             if entry is not None:
                 entries.append(entry)
         return entries, problems

@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.glossary.formats.base import GlossaryFormat, Record, build_entry, one_line
@@ -92,6 +93,120 @@ def generated_id(english: str, used: set[str]) -> str:
     return candidate
 
 
+def _read_entry_fields(term_entry, values: dict, lines: dict[str, int]) -> None:
+    """The termEntry's own fields (kind, flags, institution type, person, note) into `values`, with their lines."""
+    for child in term_entry:
+        name, kind = _local(child.tag), child.get("type")
+        if name == "descrip" and kind == "subjectField":
+            values["kind"] = _text(child)
+            lines["kind"] = child.sourceline
+        elif name == "admin" and kind == "x-caseSensitive":
+            values["case_sensitive"] = _text(child)
+            lines["case_sensitive"] = child.sourceline
+        elif name == "admin" and kind == "x-allowTraditionalInJa":
+            values["allow_traditional_in_ja"] = _text(child)
+            lines["allow_traditional_in_ja"] = child.sourceline
+        elif name == "admin" and kind == "x-institutionType":
+            values["institution_type"] = _text(child)
+            lines["institution_type"] = child.sourceline
+        elif name == "admin" and kind == "x-person":
+            # a person's parts (family name and its forms, titles) as JSON: no TBX data category holds them
+            try:
+                values["person"] = json.loads(_text(child))
+            except ValueError:
+                values["person"] = _text(child)  # build_entry reports it as not a mapping
+            lines["person"] = child.sourceline
+        elif name == "note":
+            values["note"] = _text(child)
+            lines["note"] = child.sourceline
+
+
+@dataclass
+class _Terms:
+    """The terms of one termEntry's langSets, gathered before they become the Record's values."""
+
+    targets: dict[str, str] = field(default_factory=dict)
+    variants: list[str] = field(default_factory=list)
+    abbreviations: dict[str, dict[str, str]] = field(default_factory=dict)
+    abbreviation_ids: dict[str, str] = field(default_factory=dict)  # English abbreviation tig id → abbreviation
+    target_abbreviations: list[tuple[str, object, str]] = field(default_factory=list)  # (lang, its <ref>, text)
+    target_status: dict[str, str] = field(default_factory=dict)  # build_entry keeps those that differ from `status`
+
+
+def _read_english_term(tig, term, terms: _Terms, values: dict, lines: dict[str, int]) -> None:
+    """An English tig: the abbreviation, the English term (the first full form, with the status) or a variant."""
+    text = _text(term)
+    term_type = _term_note(tig, "termType")
+    status = _term_note(tig, "administrativeStatus")
+    if term_type == "abbreviation" or term_type == "acronym":
+        terms.abbreviations[text] = {}
+        if tig.get("id"):
+            terms.abbreviation_ids[tig.get("id")] = text
+        lines[f"abbreviations.{text}"] = tig.sourceline
+    elif "english" not in values and term_type in (None, "fullForm"):
+        values["english"] = text
+        lines["english"] = term.sourceline
+        if status is not None:
+            values["status"] = TBX_TO_STATUS.get(status, "approved")
+    else:
+        lines[f"variants[{len(terms.variants)}]"] = term.sourceline
+        terms.variants.append(text)
+
+
+def _read_target_term(
+    tig, term, lang: str, terms: _Terms, entry: str | None, lines: dict[str, int], file: str, problems: list[Problem]
+) -> None:
+    """A target language's tig: its abbreviation (linked later) or its one target, with the status."""
+    text = _text(term)
+    term_type = _term_note(tig, "termType")
+    status = _term_note(tig, "administrativeStatus")
+    if term_type in ("abbreviation", "acronym"):
+        ref = next((r for r in tig.iter() if _local(r.tag) == "ref"), None)
+        terms.target_abbreviations.append((lang, ref, text))
+        return
+    if lang in terms.targets:
+        problems.append(
+            Problem(
+                "schema",
+                f"two {lang} terms in one entry ({terms.targets[lang]!r} and {text!r}): "
+                "a glossary has exactly one target per language",
+                file=file,
+                line=term.sourceline,
+                entry=entry,
+            )
+        )
+        return
+    terms.targets[lang] = text
+    lines[f"targets.{lang}"] = term.sourceline
+    if status in TBX_TO_STATUS:
+        terms.target_status[lang] = TBX_TO_STATUS[status]
+        lines[f"target_status.{lang}"] = term.sourceline
+
+
+def _link_target_abbreviations(
+    terms: _Terms, entry: str | None, line: int, lines: dict[str, int], file: str, problems: list[Problem]
+) -> None:
+    """Each target abbreviation under the English abbreviation its <ref> names; a problem where it names none."""
+    for lang, ref, text in terms.target_abbreviations:
+        abbreviation = None
+        if ref is not None:
+            abbreviation = terms.abbreviation_ids.get(ref.get("target") or "") or _text(ref)
+        if abbreviation not in terms.abbreviations:
+            problems.append(
+                Problem(
+                    "schema",
+                    f"{lang} abbreviation {text!r} does not say which English abbreviation it renders "
+                    '(<ref type="crossReference" target="ID of the English abbreviation\'s tig">)',
+                    file=file,
+                    line=line,
+                    entry=entry,
+                )
+            )
+            continue
+        terms.abbreviations[abbreviation][lang] = text
+        lines[f"abbreviations.{abbreviation}.{lang}"] = line
+
+
 class TbxFormat(GlossaryFormat):
     name = "tbx"
     suffixes = (".tbx",)
@@ -133,36 +248,8 @@ class TbxFormat(GlossaryFormat):
         lines: dict[str, int] = {}
         if term_entry.get("id") is not None:
             values["id"] = term_entry.get("id")
-        for child in term_entry:
-            name, kind = _local(child.tag), child.get("type")
-            if name == "descrip" and kind == "subjectField":
-                values["kind"] = _text(child)
-                lines["kind"] = child.sourceline
-            elif name == "admin" and kind == "x-caseSensitive":
-                values["case_sensitive"] = _text(child)
-                lines["case_sensitive"] = child.sourceline
-            elif name == "admin" and kind == "x-allowTraditionalInJa":
-                values["allow_traditional_in_ja"] = _text(child)
-                lines["allow_traditional_in_ja"] = child.sourceline
-            elif name == "admin" and kind == "x-institutionType":
-                values["institution_type"] = _text(child)
-                lines["institution_type"] = child.sourceline
-            elif name == "admin" and kind == "x-person":
-                # a person's parts (family name and its forms, titles) as JSON: no TBX data category holds them
-                try:
-                    values["person"] = json.loads(_text(child))
-                except ValueError:
-                    values["person"] = _text(child)  # build_entry reports it as not a mapping
-                lines["person"] = child.sourceline
-            elif name == "note":
-                values["note"] = _text(child)
-                lines["note"] = child.sourceline
-        targets: dict[str, str] = {}
-        variants: list[str] = []
-        abbreviations: dict[str, dict[str, str]] = {}
-        abbreviation_ids: dict[str, str] = {}
-        target_abbreviations: list[tuple[str, object, str]] = []
-        target_status: dict[str, str] = {}  # build_entry keeps the languages that differ from the entry's status
+        _read_entry_fields(term_entry, values, lines)
+        terms = _Terms()
         for lang_set in _children(term_entry, "langSet"):
             lang = (lang_set.get(XML_LANG) or lang_set.get("lang") or "").replace("_", "-")  # zh_TW → zh-TW
             tigs = [t for t in lang_set if _local(t.tag) in ("tig", "ntig", "termSec")]
@@ -170,71 +257,19 @@ class TbxFormat(GlossaryFormat):
                 term = next((t for t in tig.iter() if _local(t.tag) == "term"), None)
                 if term is None:
                     continue
-                text = _text(term)
-                term_type = _term_note(tig, "termType")
-                status = _term_note(tig, "administrativeStatus")
                 if lang.lower().split("-")[0] == SOURCE_LANG:
-                    if term_type == "abbreviation" or term_type == "acronym":
-                        abbreviations[text] = {}
-                        if tig.get("id"):
-                            abbreviation_ids[tig.get("id")] = text
-                        lines[f"abbreviations.{text}"] = tig.sourceline
-                    elif "english" not in values and term_type in (None, "fullForm"):
-                        values["english"] = text
-                        lines["english"] = term.sourceline
-                        if status is not None:
-                            values["status"] = TBX_TO_STATUS.get(status, "approved")
-                    else:
-                        lines[f"variants[{len(variants)}]"] = term.sourceline
-                        variants.append(text)
+                    _read_english_term(tig, term, terms, values, lines)
                 else:
-                    if term_type in ("abbreviation", "acronym"):
-                        ref = next((r for r in tig.iter() if _local(r.tag) == "ref"), None)
-                        target_abbreviations.append((lang, ref, text))
-                        continue
-                    if lang in targets:
-                        problems.append(
-                            Problem(
-                                "schema",
-                                f"two {lang} terms in one entry ({targets[lang]!r} and {text!r}): "
-                                "a glossary has exactly one target per language",
-                                file=str(path),
-                                line=term.sourceline,
-                                entry=values.get("id"),
-                            )
-                        )
-                        continue
-                    targets[lang] = text
-                    lines[f"targets.{lang}"] = term.sourceline
-                    if status in TBX_TO_STATUS:
-                        target_status[lang] = TBX_TO_STATUS[status]
-                        lines[f"target_status.{lang}"] = term.sourceline
-        for lang, ref, text in target_abbreviations:
-            abbreviation = None
-            if ref is not None:
-                abbreviation = abbreviation_ids.get(ref.get("target") or "") or _text(ref)
-            if abbreviation not in abbreviations:
-                problems.append(
-                    Problem(
-                        "schema",
-                        f"{lang} abbreviation {text!r} does not say which English abbreviation it renders "
-                        '(<ref type="crossReference" target="ID of the English abbreviation\'s tig">)',
-                        file=str(path),
-                        line=line,
-                        entry=values.get("id"),
-                    )
-                )
-                continue
-            abbreviations[abbreviation][lang] = text
-            lines[f"abbreviations.{abbreviation}.{lang}"] = line
-        if variants:
-            values["variants"] = variants
-        if abbreviations:
-            values["abbreviations"] = abbreviations
-        if targets:
-            values["targets"] = targets
-        if target_status:
-            values["target_status"] = target_status
+                    _read_target_term(tig, term, lang, terms, values.get("id"), lines, str(path), problems)
+        _link_target_abbreviations(terms, values.get("id"), line, lines, str(path), problems)
+        if terms.variants:
+            values["variants"] = terms.variants
+        if terms.abbreviations:
+            values["abbreviations"] = terms.abbreviations
+        if terms.targets:
+            values["targets"] = terms.targets
+        if terms.target_status:
+            values["target_status"] = terms.target_status
         return Record(values, path, line, lines)
 
     def dumps(self, entries: list[Entry]) -> bytes:

@@ -157,147 +157,204 @@ class PeopleInRelease:
 
 def resolve_people(release: Release, glossary) -> PeopleInRelease:
     """Find and link every titled mention of a person in `release` (segments in order)."""
-    table = glossary.titles
-    style = glossary.house_style
-    people = [p for p in (person_of(e) for e in glossary.entries) if p is not None]
-    by_family: dict[str, list] = {}
-    for person in people:
-        by_family.setdefault(person.family.casefold(), []).append(person)
-    known: list[_Known] = []
+    resolver = _Resolver(glossary)
     result: dict[str, list[Mention]] = {}
-    offices = {form.rstrip(".").casefold() for t in table.titles if not t.courtesy for form in [t.english]}
-
-    def remember(english: str, family: str, entry, title_key: str | None, segment_id: str) -> bool:
-        """Add a person to those named in the release; whether they had been named before."""
-        for k in known:
-            if (entry is not None and k.entry is entry) or (entry is None and k.entry is None and k.english == english):
-                _add_title(k, title_key, offices)
-                return True
-        known.append(_Known(english, family, entry, segment=segment_id))
-        _add_title(known[-1], title_key, offices)
-        return False
-
     for segment in release.segments:
         if segment.verbatim:
             continue
-        text = segment.source
-        verbatim = [(s.start, s.end) for s in segment.verbatim_spans()]
-        matches = [m for m in glossary.find(text) if not any(m.start < e and s < m.end for s, e in verbatim)]
-        persons = {m.start: m for m in matches if m.entry.kind == "person"}
-        institutions = [m for m in matches if m.entry.kind not in ("person", "do-not-translate")]
-        mentions: list[Mention] = []
-        taken: list[tuple[int, int]] = []
-
-        def free(start: int, end: int) -> bool:
-            return not any(start < e and s < end for s, e in taken + verbatim)
-
-        def institution_before(pos: int):
-            for m in institutions:
-                if text[m.end : pos] in _INSTITUTION_GLUE and m.end < pos:
-                    return m
-            return None
-
-        def institution_after_of(pos: int):
-            """A glossary institution right after ` of [the] ` at `pos`, not itself followed by a possessive."""
-            m_of = re.compile(r" of (?:the )?").match(text, pos)
-            if not m_of:
-                return None
-            for m in institutions:
-                if m.start == m_of.end() and not text.startswith(("’s", "'s"), m.end):
-                    return m
-            return None
-
-        def covered_by_match(pos: int) -> bool:
-            return any(m.start <= pos < m.end for m in matches)
-
-        # "Ming-Lung Yu, President of KMU": a full name followed by its title at an institution
-        for start, match in sorted(persons.items()):
-            if not free(match.start, match.end):
-                continue
-            person = person_of(match.entry)
-            appositive = re.compile(r", (?:the |a )?").match(text, match.end)
-            title = table.at(text, appositive.end()) if appositive else None
-            inst = institution_after_of(title.end) if title is not None else None
-            if title is not None and inst is not None and free(match.start, inst.end):
-                office = title.title
-                _, inst_type, inst_name = _institution(person, office, inst, None, glossary, institution_type_of)
-                remember(person.english, person.family, person.entry, office.english.casefold(), segment.id)
-                mentions.append(Mention(match.start, inst.end, text[match.start:inst.end], office, person, inst,
-                                        inst_type, inst_name, style=style, default_type=style.default_institution))  # fmt: skip
-                taken.append((match.start, inst.end))
-        for first in table.finditer(text):
-            if not free(first.start, first.end) or covered_by_match(first.start):
-                continue
-            chain = [first]
-            pos = first.end
-            while text.startswith(" ", pos):
-                nxt = table.at(text, pos + 1)
-                if nxt is None:
-                    break
-                chain.append(nxt)
-                pos = nxt.end
-            office = next((t.title for t in chain if not t.title.courtesy), chain[0].title)
-            title_key = office.english.casefold()
-            after = pos + 1 if text.startswith(" ", pos) else pos
-            person_match = persons.get(after) if after > pos else None
-            before = institution_before(first.start)
-            if person_match is not None:
-                person = person_of(person_match.entry)
-                inst, inst_type, inst_name = _institution(person, office, before, institution_after_of(person_match.end),
-                                                          glossary, institution_type_of)  # fmt: skip
-                start = before.start if before is not None else first.start
-                remember(person.english, person.family, person.entry, title_key, segment.id)
-                # a full name written out is rendered in full (later=False)
-                mentions.append(
-                    Mention(start, person_match.end, text[start : person_match.end], office, person,
-                            before, inst_type, inst_name, style=style, default_type=style.default_institution)
-                )  # fmt: skip
-                taken.append((start, person_match.end))
-                continue
-            tokens = name_tokens(text, after) if after > pos else []
-            tokens = [t for t in tokens if free(t.start(), t.end()) and not covered_by_match(t.start())]
-            if not tokens:
-                inst = institution_after_of(pos)
-                if inst is not None:  # "President of the NCVC": the title alone, in that institution's form
-                    kind = institution_type_of(inst.entry)
-                    mentions.append(Mention(first.start, pos, text[first.start:pos], office, None, None, kind,
-                                            inst.entry.english, style=style, default_type=style.default_institution))  # fmt: skip
-                    taken.append((first.start, pos))
-                continue
-            title_span = (before.start if before is not None else first.start, pos)
-            before_type = institution_type_of(before.entry) if before is not None else None
-            if len(tokens) >= 2:  # "Dean Chen-Hsiung Lin": a person the glossary does not have
-                written = text[first.start : tokens[-1].end()]
-                name = POSSESSIVE.sub("", text[tokens[0].start() : tokens[-1].end()])
-                remember(name, POSSESSIVE.sub("", tokens[-1].group()), None, title_key, segment.id)
-                problem = f"“{written}”: {name} is not in the glossary (add the person: translate glossary suggest --write)"
-                mentions.append(Mention(first.start, pos, text[first.start:pos], office, None, None, before_type,
-                                        problem=problem, style=style, default_type=style.default_institution))  # fmt: skip
-                taken.append((first.start, pos))
-                continue
-            surname = POSSESSIVE.sub("", tokens[0].group())
-            end = tokens[0].start() + len(surname)
-            person, problem = _link_surname(surname, office, title_key, known, by_family, person_of)
-            start = title_span[0] if person is not None else first.start
-            if person is not None:
-                inst, inst_type, inst_name = _institution(person, office, before, None, glossary, institution_type_of)
-                later = remember(person.english, person.family, person.entry, title_key, segment.id)
-                mentions.append(Mention(start, end, text[start:end], office, person, before, inst_type, inst_name,
-                                        later=later, style=style, default_type=style.default_institution))  # fmt: skip
-                taken.append((start, end))
-            else:
-                mention = Mention(first.start, pos, text[first.start:pos], office, None, None, before_type,
-                                  problem=problem, style=style, default_type=style.default_institution)  # fmt: skip
-                mention.problem = f"“{text[first.start:end]}”: {problem}"
-                mentions.append(mention)
-                taken.append((first.start, pos))
-
-        for match in persons.values():  # names without a title: named in the release all the same
-            person = person_of(match.entry)
-            remember(person.english, person.family, person.entry, None, segment.id)
+        mentions = resolver.segment_mentions(segment)
         if mentions:
             result[segment.id] = sorted(mentions, key=lambda m: m.start)
     return PeopleInRelease(glossary, result)
+
+
+class _Segment:
+    """One segment's text, its glossary matches and the spans its mentions have taken so far."""
+
+    def __init__(self, segment: Segment, glossary):
+        self.id = segment.id
+        self.text = text = segment.source
+        self.verbatim = [(s.start, s.end) for s in segment.verbatim_spans()]
+        self.matches = [m for m in glossary.find(text) if not any(m.start < e and s < m.end for s, e in self.verbatim)]
+        self.persons = {m.start: m for m in self.matches if m.entry.kind == "person"}
+        self.institutions = [m for m in self.matches if m.entry.kind not in ("person", "do-not-translate")]
+        self.mentions: list[Mention] = []
+        self.taken: list[tuple[int, int]] = []
+
+    def add(self, mention: Mention, span: tuple[int, int]) -> None:
+        self.mentions.append(mention)
+        self.taken.append(span)
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(start < e and s < end for s, e in self.taken + self.verbatim)
+
+    def institution_before(self, pos: int):
+        for m in self.institutions:
+            if self.text[m.end : pos] in _INSTITUTION_GLUE and m.end < pos:
+                return m
+        return None
+
+    def institution_after_of(self, pos: int):
+        """A glossary institution right after ` of [the] ` at `pos`, not itself followed by a possessive."""
+        m_of = re.compile(r" of (?:the )?").match(self.text, pos)
+        if not m_of:
+            return None
+        for m in self.institutions:
+            if m.start == m_of.end() and not self.text.startswith(("’s", "'s"), m.end):
+                return m
+        return None
+
+    def covered_by_match(self, pos: int) -> bool:
+        return any(m.start <= pos < m.end for m in self.matches)
+
+
+@dataclass
+class _TitleChain:
+    """`Kumamoto University President Prof.`: one or more titles in a row, and the institution right before them."""
+
+    first: object  # the first title's match in the text
+    end: int  # where the last title ends
+    office: object  # the Title giving the form: the first office, else the first (courtesy) title
+    before: object | None  # a glossary institution right before the first title
+
+    @property
+    def key(self) -> str:
+        return self.office.english.casefold()
+
+    @property
+    def start(self) -> int:
+        return self.before.start if self.before is not None else self.first.start
+
+
+class _Resolver:
+    """What linking the people of one release keeps from segment to segment: who has been named, with which titles."""
+
+    def __init__(self, glossary):
+        self.glossary = glossary
+        self.table = glossary.titles
+        self.style = glossary.house_style
+        people = [p for p in (person_of(e) for e in glossary.entries) if p is not None]
+        self.by_family: dict[str, list] = {}
+        for person in people:
+            self.by_family.setdefault(person.family.casefold(), []).append(person)
+        self.known: list[_Known] = []
+        self.offices = {form.rstrip(".").casefold() for t in self.table.titles if not t.courtesy for form in [t.english]}
+
+    def remember(self, english: str, family: str, entry, title_key: str | None, segment_id: str) -> bool:
+        """Add a person to those named in the release; whether they had been named before."""
+        for k in self.known:
+            if (entry is not None and k.entry is entry) or (entry is None and k.entry is None and k.english == english):
+                _add_title(k, title_key, self.offices)
+                return True
+        self.known.append(_Known(english, family, entry, segment=segment_id))
+        _add_title(self.known[-1], title_key, self.offices)
+        return False
+
+    def mention(self, *args, **kwargs) -> Mention:
+        return Mention(*args, style=self.style, default_type=self.style.default_institution, **kwargs)
+
+    def segment_mentions(self, segment: Segment) -> list[Mention]:
+        scan = _Segment(segment, self.glossary)
+        self._name_then_title(scan)
+        for first in self.table.finditer(scan.text):
+            if not scan.free(first.start, first.end) or scan.covered_by_match(first.start):
+                continue
+            self._title_then_name(scan, self._chain(scan, first))
+        for match in scan.persons.values():  # names without a title: named in the release all the same
+            person = person_of(match.entry)
+            self.remember(person.english, person.family, person.entry, None, scan.id)
+        return scan.mentions
+
+    def _name_then_title(self, scan: _Segment) -> None:
+        """"Ming-Lung Yu, President of KMU": a full name followed by its title at an institution."""
+        text = scan.text
+        for start, match in sorted(scan.persons.items()):
+            if not scan.free(match.start, match.end):
+                continue
+            person = person_of(match.entry)
+            appositive = re.compile(r", (?:the |a )?").match(text, match.end)
+            title = self.table.at(text, appositive.end()) if appositive else None
+            inst = scan.institution_after_of(title.end) if title is not None else None
+            if title is not None and inst is not None and scan.free(match.start, inst.end):
+                office = title.title
+                _, inst_type, inst_name = _institution(person, office, inst, None, self.glossary, institution_type_of)
+                self.remember(person.english, person.family, person.entry, office.english.casefold(), scan.id)
+                scan.add(self.mention(match.start, inst.end, text[match.start:inst.end], office, person, inst,
+                                      inst_type, inst_name), (match.start, inst.end))  # fmt: skip
+
+    def _chain(self, scan: _Segment, first) -> _TitleChain:
+        chain = [first]
+        pos = first.end
+        while scan.text.startswith(" ", pos):
+            nxt = self.table.at(scan.text, pos + 1)
+            if nxt is None:
+                break
+            chain.append(nxt)
+            pos = nxt.end
+        office = next((t.title for t in chain if not t.title.courtesy), chain[0].title)
+        return _TitleChain(first, pos, office, scan.institution_before(first.start))
+
+    def _title_then_name(self, scan: _Segment, chain: _TitleChain) -> None:
+        """What follows a chain of titles: a glossary person's full name, another full name, a surname, or no name."""
+        text, first, pos = scan.text, chain.first, chain.end
+        after = pos + 1 if text.startswith(" ", pos) else pos
+        person_match = scan.persons.get(after) if after > pos else None
+        if person_match is not None:
+            person = person_of(person_match.entry)
+            inst, inst_type, inst_name = _institution(person, chain.office, chain.before,
+                                                      scan.institution_after_of(person_match.end), self.glossary,
+                                                      institution_type_of)  # fmt: skip
+            self.remember(person.english, person.family, person.entry, chain.key, scan.id)
+            # a full name written out is rendered in full (later=False)
+            scan.add(
+                self.mention(chain.start, person_match.end, text[chain.start : person_match.end], chain.office, person,
+                             chain.before, inst_type, inst_name),
+                (chain.start, person_match.end),
+            )  # fmt: skip
+            return
+        tokens = name_tokens(text, after) if after > pos else []
+        tokens = [t for t in tokens if scan.free(t.start(), t.end()) and not scan.covered_by_match(t.start())]
+        if not tokens:
+            inst = scan.institution_after_of(pos)
+            if inst is not None:  # "President of the NCVC": the title alone, in that institution's form
+                kind = institution_type_of(inst.entry)
+                scan.add(self.mention(first.start, pos, text[first.start:pos], chain.office, None, None, kind,
+                                      inst.entry.english), (first.start, pos))  # fmt: skip
+            return
+        if len(tokens) >= 2:
+            self._unknown_full_name(scan, chain, tokens)
+        else:
+            self._surname(scan, chain, tokens[0])
+
+    def _unknown_full_name(self, scan: _Segment, chain: _TitleChain, tokens: list) -> None:
+        """"Dean Chen-Hsiung Lin": a person the glossary does not have."""
+        text, first, pos = scan.text, chain.first, chain.end
+        before_type = institution_type_of(chain.before.entry) if chain.before is not None else None
+        written = text[first.start : tokens[-1].end()]
+        name = POSSESSIVE.sub("", text[tokens[0].start() : tokens[-1].end()])
+        self.remember(name, POSSESSIVE.sub("", tokens[-1].group()), None, chain.key, scan.id)
+        problem = f"“{written}”: {name} is not in the glossary (add the person: translate glossary suggest --write)"
+        scan.add(self.mention(first.start, pos, text[first.start:pos], chain.office, None, None, before_type,
+                              problem=problem), (first.start, pos))  # fmt: skip
+
+    def _surname(self, scan: _Segment, chain: _TitleChain, token) -> None:
+        """"President Yu": linked to the person of that family name named earlier, else to the glossary's."""
+        text, first, pos, office = scan.text, chain.first, chain.end, chain.office
+        surname = POSSESSIVE.sub("", token.group())
+        end = token.start() + len(surname)
+        person, problem = _link_surname(surname, office, chain.key, self.known, self.by_family, person_of)
+        if person is not None:
+            start = chain.start
+            _, inst_type, inst_name = _institution(person, office, chain.before, None, self.glossary, institution_type_of)
+            later = self.remember(person.english, person.family, person.entry, chain.key, scan.id)
+            scan.add(self.mention(start, end, text[start:end], office, person, chain.before, inst_type, inst_name,
+                                  later=later), (start, end))  # fmt: skip
+        else:
+            before_type = institution_type_of(chain.before.entry) if chain.before is not None else None
+            mention = self.mention(first.start, pos, text[first.start:pos], office, None, None, before_type,
+                                   problem=problem)  # fmt: skip
+            mention.problem = f"“{text[first.start:end]}”: {problem}"
+            scan.add(mention, (first.start, pos))
 
 
 def _institution(person, office, in_text, after_of, glossary, institution_type_of):

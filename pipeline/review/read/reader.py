@@ -37,7 +37,7 @@ from pathlib import Path
 
 from pipeline.core.errors import InputError, ReviewError
 from pipeline.core.limits import REVIEW_DOCX_MAX_BYTES, LimitExceeded, check_file
-from pipeline.docx.package import DocxRefused, open_docx
+from pipeline.docx.bounded import DocxRefused, open_docx
 from pipeline.docx.xml_entities import run_text
 from pipeline.review.marks import cell_marks, may_have_marks
 
@@ -279,7 +279,7 @@ def _header_value(body, label: str) -> str | None:
 def _open(path: Path):
     from docx.opc.exceptions import PackageNotFoundError  # lazy: python-docx, keeps --help fast
 
-    from pipeline.docx.saved_package import not_a_docx  # lazy: lxml, keeps --help fast
+    from pipeline.docx.properties import not_a_docx  # lazy: lxml, keeps --help fast
 
     if not path.exists() or path.is_dir():
         raise InputError(f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}; check the path")
@@ -326,7 +326,7 @@ def read_review_document(path: Path) -> ReviewDocument:
 
 
 def _read(path: Path, document) -> ReviewDocument:
-    from pipeline.docx.saved_package import core_properties  # lazy: lxml, keeps --help fast
+    from pipeline.docx.properties import core_properties  # lazy: lxml, keeps --help fast
 
     # Read from the package under either core-properties relationship type (LibreOffice's OOXML Text writes the
     # older one, which python-docx does not follow); python-docx's reading where the package has no such part.

@@ -46,6 +46,7 @@ import math
 import shutil
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -180,9 +181,32 @@ _ATTENTION_MARGIN = 40.0
 _OUTPUT_MARGIN = 50.0
 
 
-def _build_spec(vocab: list[str], max_positions: int):
-    from ctranslate2.specs import transformer_spec
+@dataclass
+class _CopyWeights:
+    """The hand-set embeddings and scales of the copy model (its layout in the module docstring)."""
 
+    enc_emb: np.ndarray  # V x d: token codes in the token subspace
+    dec_emb: np.ndarray  # V x d, zero: decoder input tokens are ignored
+    pos_enc: np.ndarray  # P x d: position codes in the position subspace
+    tok_codes: np.ndarray  # V x dt
+    d: int  # model dimension
+    dt: int  # token subspace width
+    dp: int  # position subspace width
+    eos_flag: int  # model dimension holding the "is </s>" flag
+    q_scale: float  # cross-attention query scale
+    q_bias: float  # cross-attention query bias on the </s> flag
+    out_scale: float  # output projection scale
+
+    @property
+    def tok(self) -> slice:
+        return slice(0, self.dt)
+
+    @property
+    def pos(self) -> slice:
+        return slice(self.dt, self.d)
+
+
+def _copy_weights(vocab: list[str], max_positions: int) -> _CopyWeights:
     V, P = len(vocab), int(max_positions)
     eos_id = vocab.index("</s>")
     f32 = np.float32
@@ -236,63 +260,83 @@ def _build_spec(vocab: list[str], max_positions: int):
     ldiag = np.diag(logits)
     logit_gap = float(np.min(ldiag - np.where(np.eye(V, dtype=bool), -np.inf, logits).max(axis=1)))
     out_scale = _OUTPUT_MARGIN / logit_gap
+    return _CopyWeights(enc_emb, dec_emb, pos_enc, tok_codes, d, dt, dp, eos_flag, q_scale, q_bias, out_scale)
 
-    zeros = lambda *shape: np.zeros(shape, f32)  # noqa: E731
-    ffn_dim = 8
 
+_FFN_DIM = 8
+
+
+def _zeros(*shape: int) -> np.ndarray:
+    return np.zeros(shape, np.float32)
+
+
+def _set_layer_norm(ln, d: int) -> None:
+    ln.gamma = np.ones(d, np.float32)
+    ln.beta = np.zeros(d, np.float32)
+
+
+def _set_ffn(ffn, d: int) -> None:  # output weights zero: the residual carries the state
+    _set_layer_norm(ffn.layer_norm, d)
+    ffn.linear_0.weight = _zeros(_FFN_DIM, d)
+    ffn.linear_1.weight = _zeros(d, _FFN_DIM)
+
+
+def _set_self_attention(att, d: int) -> None:  # output zero
+    _set_layer_norm(att.layer_norm, d)
+    att.linear[0].weight = _zeros(3 * d, d)
+    att.linear[1].weight = _zeros(d, d)
+
+
+def _set_cross_attention(att, w: _CopyWeights) -> None:
+    """Queries and keys read the position subspace (and the </s> flag); values and output copy the token one."""
+    d, dt, dp, tok, pos = w.d, w.dt, w.dp, w.tok, w.pos
+    f32 = np.float32
+    _set_layer_norm(att.layer_norm, d)
+    wq = _zeros(d, d)
+    wq[pos, pos] = w.q_scale * np.eye(dp, dtype=f32)  # queries: position
+    bq = _zeros(d)
+    bq[w.eos_flag] = w.q_bias  # constant query slot ...
+    wkv = _zeros(2 * d, d)
+    wkv[pos, pos] = np.eye(dp, dtype=f32)  # keys: position
+    wkv[w.eos_flag, w.eos_flag] = 1.0  # ... meets the key's "is </s>" flag
+    wkv[d : d + dt, tok] = np.eye(dt, dtype=f32)  # values: token
+    wo = _zeros(d, d)
+    wo[tok, tok] = np.eye(dt, dtype=f32)
+    att.linear[0].weight = wq
+    att.linear[0].bias = bq
+    att.linear[1].weight = wkv
+    att.linear[1].bias = _zeros(2 * d)
+    att.linear[2].weight = wo
+
+
+def _build_spec(vocab: list[str], max_positions: int):
+    from ctranslate2.specs import transformer_spec
+
+    w = _copy_weights(vocab, max_positions)
+    d = w.d
     spec = transformer_spec.TransformerSpec.from_config(
         num_layers=(1, 1), num_heads=1, with_relative_position=False, pre_norm=True
     )
     enc, dec = spec.encoder, spec.decoder
     enc.scale_embeddings = False
     dec.scale_embeddings = False
-    enc.embeddings[0].weight = enc_emb
-    enc.position_encodings.encodings = pos_enc
-    dec.embeddings.weight = dec_emb
-    dec.position_encodings.encodings = pos_enc.copy()
-
-    def set_ln(ln):
-        ln.gamma = np.ones(d, f32)
-        ln.beta = np.zeros(d, f32)
-
-    def set_ffn(ffn):  # output weights zero: the residual carries the state
-        set_ln(ffn.layer_norm)
-        ffn.linear_0.weight = zeros(ffn_dim, d)
-        ffn.linear_1.weight = zeros(d, ffn_dim)
-
-    def set_self_attention(att):  # output zero
-        set_ln(att.layer_norm)
-        att.linear[0].weight = zeros(3 * d, d)
-        att.linear[1].weight = zeros(d, d)
+    enc.embeddings[0].weight = w.enc_emb
+    enc.position_encodings.encodings = w.pos_enc
+    dec.embeddings.weight = w.dec_emb
+    dec.position_encodings.encodings = w.pos_enc.copy()
 
     for layer in enc.layer:
-        set_self_attention(layer.self_attention)
-        set_ffn(layer.ffn)
-    set_ln(enc.layer_norm)
+        _set_self_attention(layer.self_attention, d)
+        _set_ffn(layer.ffn, d)
+    _set_layer_norm(enc.layer_norm, d)
 
     for layer in dec.layer:
-        set_self_attention(layer.self_attention)
-        att = layer.attention
-        set_ln(att.layer_norm)
-        wq = zeros(d, d)
-        wq[pos, pos] = q_scale * np.eye(dp, dtype=f32)  # queries: position
-        bq = zeros(d)
-        bq[eos_flag] = q_bias  # constant query slot ...
-        wkv = zeros(2 * d, d)
-        wkv[pos, pos] = np.eye(dp, dtype=f32)  # keys: position
-        wkv[eos_flag, eos_flag] = 1.0  # ... meets the key's "is </s>" flag
-        wkv[d : d + dt, tok] = np.eye(dt, dtype=f32)  # values: token
-        wo = zeros(d, d)
-        wo[tok, tok] = np.eye(dt, dtype=f32)
-        att.linear[0].weight = wq
-        att.linear[0].bias = bq
-        att.linear[1].weight = wkv
-        att.linear[1].bias = zeros(2 * d)
-        att.linear[2].weight = wo
-        set_ffn(layer.ffn)
-    set_ln(dec.layer_norm)
-    proj = zeros(V, d)
-    proj[:, tok] = out_scale * tok_codes
+        _set_self_attention(layer.self_attention, d)
+        _set_cross_attention(layer.attention, w)
+        _set_ffn(layer.ffn, d)
+    _set_layer_norm(dec.layer_norm, d)
+    proj = _zeros(len(vocab), d)
+    proj[:, w.tok] = w.out_scale * w.tok_codes
     dec.projection.weight = proj
 
     register_vocabulary(spec, vocab)

@@ -1,12 +1,12 @@
-"""The byte-count shortcut of the bounded .docx check (pipeline/docx/package.py): its counts are upper bounds of
+"""The byte-count shortcut of the bounded .docx check (pipeline/docx/bounded.py): its counts are upper bounds of
 what the parser counts, and it steps aside for encodings whose markup is not ASCII bytes."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.docx import package as docx_package
-from pipeline.docx.package import DocxRefused, _bounds_from_bytes, _count, _Counter
+from pipeline.docx import bounded
+from pipeline.docx.bounded import DocxRefused, PartCounter, byte_count_bounds, check_part_counts
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -14,7 +14,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 def _parsed(data: bytes) -> tuple[int, int]:
     from lxml import etree
 
-    counter = _Counter("part")
+    counter = PartCounter("part")
     parser = etree.XMLParser(target=counter, resolve_entities=False, no_network=True, load_dtd=False)
     parser.feed(data)
     parser.close()
@@ -37,7 +37,7 @@ def test_the_byte_counts_bound_what_the_parser_counts(text, rows):
     data = text.encode("utf-8")
     elements, parsed_rows = _parsed(data)
     assert parsed_rows == rows
-    bound_elements, bound_rows = _bounds_from_bytes(data)
+    bound_elements, bound_rows = byte_count_bounds(data)
     assert bound_elements >= elements and bound_rows >= rows
 
 
@@ -45,23 +45,23 @@ def test_the_byte_counts_bound_what_the_parser_counts(text, rows):
 def test_other_encodings_are_parsed_not_byte_counted(encoding):
     declaration = f'<?xml version="1.0" encoding="{encoding.upper()}"?>'
     text = declaration + f'<w:document xmlns:w="{W}"><w:body><w:tbl><w:tr/></w:tbl></w:body></w:document>'
-    assert _bounds_from_bytes(text.encode(encoding)) is None
+    assert byte_count_bounds(text.encode(encoding)) is None
 
 
 def test_a_utf16_part_over_the_row_limit_is_still_refused(monkeypatch):
-    monkeypatch.setattr(docx_package, "MAX_TABLE_ROWS", 3)
+    monkeypatch.setattr(bounded, "MAX_TABLE_ROWS", 3)
     text = f'<?xml version="1.0" encoding="UTF-16"?><w:document xmlns:w="{W}"><w:body><w:tbl>' + "<w:tr/>" * 4
     data = (text + "</w:tbl></w:body></w:document>").encode("utf-16")
     with pytest.raises(DocxRefused, match="more than 3 table rows"):
-        _count("word/document.xml", data)
+        check_part_counts("word/document.xml", data)
 
 
 def test_a_utf8_part_near_the_limits_is_parsed_and_judged_exactly(monkeypatch):
     # 4 rows written as "<w:tr/>" plus one "tr" in text: the bound (5) passes the limit (4), so the parser decides
     text = f'<w:document xmlns:w="{W}"><w:body><w:tbl>' + "<w:tr/>" * 4 + "</w:tbl><w:p><w:t>a:tr</w:t></w:p>"
     data = (text + "</w:body></w:document>").encode()
-    monkeypatch.setattr(docx_package, "MAX_TABLE_ROWS", 4)
-    _count("word/document.xml", data)  # exactly 4 rows: allowed
-    monkeypatch.setattr(docx_package, "MAX_TABLE_ROWS", 3)
+    monkeypatch.setattr(bounded, "MAX_TABLE_ROWS", 4)
+    check_part_counts("word/document.xml", data)  # exactly 4 rows: allowed
+    monkeypatch.setattr(bounded, "MAX_TABLE_ROWS", 3)
     with pytest.raises(DocxRefused, match="more than 3 table rows"):
-        _count("word/document.xml", data)
+        check_part_counts("word/document.xml", data)
