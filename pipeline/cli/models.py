@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.language import ALL as ALL_LANGUAGES
-from pipeline.language import DEFAULT_TARGETS, language_for
+from pipeline import language
 
 
 @click.group()
@@ -76,8 +75,8 @@ def install(files: tuple[Path, ...], pair: tuple[str, str] | None, no_verify: bo
 
 @models.command("build-demo")
 @click.option(
-    "--to", "targets", multiple=True, show_default=True, help="Argos target codes.",
-    default=tuple(language_for(code).argos_codes[0] for code in DEFAULT_TARGETS),
+    "--to", "targets", multiple=True, help="Argos target codes (repeatable).",
+    show_default="the first Argos code of each default target language",
 )  # fmt: skip
 @click.option("--keep", type=click.Path(path_type=Path), help="Also keep the built .argosmodel files in this folder.")
 def build_demo(targets: tuple[str, ...], keep: Path | None) -> None:
@@ -91,7 +90,8 @@ def build_demo(targets: tuple[str, ...], keep: Path | None) -> None:
     from pipeline.translation.engine.demo_model import build_identity_package  # lazy: NumPy; keeps --help fast
     from pipeline.translation.engine.install import install_package_file  # lazy: ~30 ms (engine)
 
-    names = {route.code: route.name for language in reversed(ALL_LANGUAGES) for route in language.argos}
+    targets = targets or tuple(language.language_for(code).argos_codes[0] for code in language.DEFAULT_TARGETS)
+    names = {route.code: route.name for record in reversed(language.ALL) for route in record.argos}
     with tempfile.TemporaryDirectory() as scratch:
         folder = keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

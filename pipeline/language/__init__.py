@@ -11,78 +11,20 @@ This package imports nothing of the pipeline but `pipeline.core` (and itself).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
-from pipeline.language.base import (
-    ArgosRoute,
-    EastAsianFonts,
-    Face,
-    Language,
-    UnknownLanguage,
-)
-
-__all__ = [
-    "ALL",
-    "DEFAULT_TARGETS",
-    "ArgosRoute",
-    "EastAsianFonts",
-    "Face",
-    "Language",
-    "UnknownLanguage",
-    "find_language",
-    "language_for",
-    "languages_for_argos",
-]
-
 # What `translate run` translates into when no --to is given, and the forms a glossary must have by default.
 DEFAULT_TARGETS: tuple[str, ...] = ("zh-TW", "ja")
 
-_NOT_LANGUAGES = {"base", "script", "numerals", "typography"}
+# The records and the look-ups live in registry.py, imported on first use: building the records' dataclasses
+# costs ~5 ms, which `translate --help` (it needs only DEFAULT_TARGETS) does not pay.
+_REGISTRY = {
+    "ALL", "ArgosRoute", "EastAsianFonts", "Face", "Language", "UnknownLanguage", "find_language", "language_for",
+    "languages_for_argos",
+}
 
 
-def _discover() -> tuple[Language, ...]:
-    found = []
-    for module in pkgutil.iter_modules(__path__):
-        if module.name in _NOT_LANGUAGES or module.name.startswith("_"):
-            continue
-        language = getattr(importlib.import_module(f"{__name__}.{module.name}"), "LANGUAGE", None)
-        if isinstance(language, Language):
-            found.append(language)
-    rank = {code: k for k, code in enumerate(DEFAULT_TARGETS)}
-    return tuple(sorted(found, key=lambda lang: (rank.get(lang.code, len(rank)), lang.code)))
+def __getattr__(name: str):
+    if name in _REGISTRY:
+        from pipeline.language import registry  # lazy: the records are built on first use, not at --help
 
-
-ALL: tuple[Language, ...] = _discover()  # the default targets first, in their order, then the rest by code
-
-_BY_CODE: dict[str, Language] = {}
-for _language in ALL:
-    for _spelling in (_language.code, *_language.aliases):
-        _BY_CODE.setdefault(_spelling.replace("_", "-").lower(), _language)
-
-
-def find_language(code: str) -> Language | None:
-    """The record for `code` (any case, `_` or `-`, an alias such as zh-Hant), else the first record with the same
-    primary subtag (zh-HK → zh-TW: the same script family), else None (a language without a record: fr)."""
-    key = code.replace("_", "-").lower()
-    if key in _BY_CODE:
-        return _BY_CODE[key]
-    primary = key.split("-", 1)[0]
-    return next((lang for lang in ALL if lang.code.lower().split("-", 1)[0] == primary), None)
-
-
-def language_for(code: str) -> Language:
-    """The record for `code` exactly (or one of its aliases); UnknownLanguage for anything else."""
-    language = _BY_CODE.get(code.replace("_", "-").lower())
-    if language is None:
-        known = ", ".join(lang.code for lang in ALL)
-        raise UnknownLanguage(f"no language record for {code!r} (known: {known}); add one in pipeline/language/")
-    return language
-
-
-def languages_for_argos(code: str) -> tuple[Language, ...]:
-    """The languages an Argos package with target code `code` serves (zh: zh-CN, and zh-TW through OpenCC)."""
-    return tuple(lang for lang in ALL if code in lang.argos_codes)
-
-
-assert all(code in _BY_CODE for code in map(str.lower, DEFAULT_TARGETS)), "a default target without a record"
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,9 +34,14 @@ def test_unknown_codes_raise_a_clear_error_and_aliases_find_their_record():
 
 
 def test_a_language_is_one_module_and_the_package_imports_only_core():
-    modules = {path.stem for path in LANGUAGE_DIR.glob("*.py")} - {"__init__", "base", "script", "numerals", "typography"}
-    assert modules == {"zh_tw", "zh_cn", "ja", "ko"}
-    assert {lang.code for lang in ALL} == {"zh-TW", "zh-CN", "ja", "ko"}
+    import importlib
+
+    infrastructure = {"__init__", "base", "registry", "script", "numerals", "typography"}
+    modules = {path.stem for path in LANGUAGE_DIR.glob("*.py")} - infrastructure
+    records = {importlib.import_module(f"pipeline.language.{name}").LANGUAGE.code: name for name in modules}
+    assert len(records) == len(modules) == len(ALL)  # one record per module, and every module's record registered
+    assert {lang.code for lang in ALL} == set(records) >= {"zh-TW", "ja", "ko"}
+    assert records["ko"] == "ko" and records["zh-TW"] == "zh_tw"
     for path in LANGUAGE_DIR.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pipeline"):
