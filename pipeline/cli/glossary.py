@@ -124,7 +124,6 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
     from pipeline.glossary.load import duplicate_ids, glossary_hash, read_entries  # lazy: PyYAML
     from pipeline.glossary.model import Problem  # lazy: PyYAML (pipeline.glossary's __init__)
     from pipeline.glossary.people.names import lint_people  # lazy: PyYAML
-    from pipeline.publish.against import check_against  # lazy: PyYAML and the document readers
 
     required = tuple(lang.strip() for lang in require_langs.split(",") if lang.strip())
     targets = list(paths) or _default_paths()
@@ -147,6 +146,8 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
         problems += lint(entries, required)
         problems += lint_people(entries, titles, required)
         if against:
+            from pipeline.publish.against import check_against  # lazy: the document readers, for --against only
+
             hash = glossary_hash(files) if files else ""
             found, documents = check_against(Glossary(targets[0], entries, hash, files), list(against))
             problems += found
