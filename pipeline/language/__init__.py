@@ -11,8 +11,7 @@ This package imports nothing of the pipeline but `pipeline.core` (and itself).
 
 from __future__ import annotations
 
-# What `translate run` translates into when no --to is given, and the forms a glossary must have by default.
-DEFAULT_TARGETS: tuple[str, ...] = ("zh-TW", "ja")
+from pipeline.language.defaults import DEFAULT_TARGETS as DEFAULT_TARGETS  # re-exported: the name callers use
 
 # The records and the look-ups live in registry.py, imported on first use: building the records' dataclasses
 # costs ~5 ms, which `translate --help` (it needs only DEFAULT_TARGETS) does not pay.

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 
-from pipeline.language import DEFAULT_TARGETS
-from pipeline.language import __path__ as package_path
 from pipeline.language.base import (
     ArgosRoute,
     EastAsianFonts,
@@ -14,6 +13,7 @@ from pipeline.language.base import (
     Language,
     UnknownLanguage,
 )
+from pipeline.language.defaults import DEFAULT_TARGETS
 
 __all__ = [
     "ALL",
@@ -28,12 +28,12 @@ __all__ = [
 ]
 
 
-_NOT_LANGUAGES = {"base", "registry", "script", "numerals", "typography"}
+_NOT_LANGUAGES = {"base", "defaults", "registry", "script", "numerals", "typography"}
 
 
 def _discover() -> tuple[Language, ...]:
     found = []
-    for module in pkgutil.iter_modules(package_path):
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if module.name in _NOT_LANGUAGES or module.name.startswith("_"):
             continue
         language = getattr(importlib.import_module(f"pipeline.language.{module.name}"), "LANGUAGE", None)

@@ -36,7 +36,7 @@ def test_unknown_codes_raise_a_clear_error_and_aliases_find_their_record():
 def test_a_language_is_one_module_and_the_package_imports_only_core():
     import importlib
 
-    infrastructure = {"__init__", "base", "registry", "script", "numerals", "typography"}
+    infrastructure = {"__init__", "base", "defaults", "registry", "script", "numerals", "typography"}
     modules = {path.stem for path in LANGUAGE_DIR.glob("*.py")} - infrastructure
     records = {importlib.import_module(f"pipeline.language.{name}").LANGUAGE.code: name for name in modules}
     assert len(records) == len(modules) == len(ALL)  # one record per module, and every module's record registered
