@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.core.release import Mark
@@ -139,6 +140,85 @@ def read_tags(output: str, marks: list[Mark]) -> TagResult:
 
 def strip_tags(output: str) -> str:
     return _TAG.sub("", output)
+
+
+# --- what models make of the tags: residue the recovery takes out and qa/checks/markup.py refuses -----------------
+
+_ANGLES = "<＜‹>＞›"  # a tag's own brackets and their look-alikes: any tag-like text in them is residue
+_OPENINGS = "<＜‹〈《«[［【"
+_CLOSINGS = ">＞›〉》»]］】"  # 〈〉《》«» and the square ones are also ordinary brackets: residue only with a tag's name
+_OPEN, _CLOSE = re.escape(_OPENINGS), re.escape(_CLOSINGS)
+_OWN_NAMES = {*TAG_NAMES, *TAG_NAMES.values()}
+_NAME = r"[^\W\d_]"  # a letter of any script: models transliterate b1 into 作1, 訳1
+_BOTH = re.compile(
+    rf"[{_OPEN}]{{1,2}}(?P<inside>\s*(?P<slash>[/／]?)\s*(?P<name>{_NAME}{{0,4}})\s*\d{{1,3}}\s*)[{_CLOSE}]{{1,2}}"
+)
+_NO_CLOSING = re.compile(rf"[{_OPEN}](?P<slash>[/／]?)(?P<name>{_NAME}{{1,4}})\d{{1,3}}(?![\d{_CLOSE}])")
+_NO_OPENING = re.compile(
+    rf"(?:(?P<slash>[/／])\s*(?P<name>{_NAME}{{0,4}})|(?<![A-Za-z])(?P<latin>[A-Za-z]{{1,3}})|(?P<other>[^\W\d_A-Za-z]))"
+    r"\d{1,3}[>＞›]"
+)
+
+
+def _residue_key(piece: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", piece).casefold().split())
+
+
+def _tag_like(match: re.Match) -> bool:
+    """Is this bracketed name-and-number a tag, not text? A slash, a name of the tags' own (b, a, sup…) or angle
+    brackets around another name (`<作1>`, `‹訳1>`) say tag; a number alone needs the plain angle brackets (`<1>`,
+    not `〈1〉` or `[1]`) with no space inside (`2 < 3 > 1` is arithmetic); another name in title brackets (〈表1〉,
+    《三國志2》) is text, and so is a Latin name other than a tag's before a lost opening (`ZXQ1>`, `A4>`)."""
+    piece = match.group(0)
+    name = _residue_key(match.groupdict().get("name") or match.groupdict().get("latin") or "")
+    if match.groupdict().get("slash") or name in _OWN_NAMES:
+        return True
+    if match.groupdict().get("latin"):
+        return False
+    angled = any(ch in _ANGLES for ch in piece)
+    if not name and not match.groupdict().get("other"):
+        return angled and not any(ch.isspace() for ch in piece) and piece[0] in "<＜‹" and piece[-1] in ">＞›"
+    return angled
+
+
+def _tag_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for pattern in (_BOTH, _NO_CLOSING, _NO_OPENING):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if _tag_like(match) and not any(s < end and start < e for s, e in spans):
+                spans.append((start, end))
+    return sorted(spans)
+
+
+def residue_spans(text: str, source: str = "") -> list[tuple[int, int]]:
+    """Where `text` holds an inline tag as letters (`<b1>`, and what models make of one: `<作1>`, `‹訳1>`, `＜b1＞`,
+    `< b 1 >`, `</a1`, `b1>`), leaving out as many of each as the English `source` holds itself."""
+    allowed: dict[str, int] = {}
+    for start, end in _tag_spans(source):
+        key = _residue_key(source[start:end])
+        allowed[key] = allowed.get(key, 0) + 1
+    found = []
+    for start, end in _tag_spans(text):
+        key = _residue_key(text[start:end])
+        if allowed.get(key, 0) > 0:
+            allowed[key] -= 1
+            continue
+        found.append((start, end))
+    return found
+
+
+def strip_residue(text: str, source: str = "") -> str:
+    """`text` without the tag residue `residue_spans` finds (one space kept where it stood between two)."""
+    out, cursor = [], 0
+    for start, end in residue_spans(text, source):
+        before = text[cursor:start]
+        if before.endswith(" ") and text[end : end + 1] in (" ", ""):
+            before = before[:-1]
+        out.append(before)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
 
 
 def _trim(text: str, marks: list[Mark]) -> list[Mark]:

@@ -8,7 +8,9 @@ and for segments translated without placeholders, recovery asks the engine where
 segments) and puts each mark over the target tokens aligned with its English words: flagged
 `formatting-recovered` for the reviewer to check. Where the engine cannot align (or a mark has no aligned
 token), the row is flagged `formatting-not-transferred` with the English spans (bold “…”, link “…” → URL):
-never a silent loss. Marks covering the whole segment cover the whole translation, without tags.
+never a silent loss. Tag text the model rewrote past reading (`<作1>`, `‹訳1>`, a lost half: `inline_tags.residue_spans`)
+is taken out of the output first, so the marks are placed on the cleaned text and no tag is published as letters.
+Marks covering the whole segment cover the whole translation, without tags.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pipeline.translation.inline_tags import (
     remap_anchored,
     remap_marks,
     split_whole,
+    strip_residue,
     through,
     whole_marks,
 )
@@ -46,10 +49,13 @@ def untag_output(item, output: str) -> str:
     if not item.inner:
         return output
     found = read_tags(output, item.inner)
-    item.model_output = found.text
+    # Tags the model rewrote past recognition (<作1>, ‹訳1>, a lost half) are taken out too, so that they are never
+    # published; the marks of intact tags move with the text, broken ones are recovered on the cleaned text.
+    text = strip_residue(found.text, item.segment.source)
+    item.model_output = text
     item.tag_problems = found.problems
-    item._tag_marks = found.marks
-    return found.text
+    item._tag_marks = remap_marks(found.text, text, found.marks)
+    return text
 
 
 def place_tag_marks(item) -> None:

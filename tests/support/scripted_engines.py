@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 
@@ -106,3 +107,53 @@ def pseudo_translate(text: str) -> str:
     """A 'translation' into CJK the QA checks accept: every English word becomes 譯; tags, placeholders, digits and
     punctuation are kept where they were."""
     return _KEEP_OR_WORD.sub(lambda m: m.group(1) or "譯", text)
+
+
+_TAG_PARTS = re.compile(r"<(/?)([biusda])(\d+)>")
+
+
+def rewrite_tags(text: str) -> str:
+    """A model that rewrites the letters of its tags the ways real ones do, by tag number: 1 transliterated
+    (`<作1>…</作1>`), 2 another bracket and script (`‹訳2>…‹/訳2>`), 3 full-width brackets (`＜b3＞`), 4 lost halves
+    (the opening's closing bracket, the whole closing tag)."""
+
+    def one(match: re.Match) -> str:
+        slash, name, number = match.groups()
+        kind = int(number) % 4
+        if kind == 1:
+            return f"<{slash}作{number}>"
+        if kind == 2:
+            return f"‹{slash}訳{number}>"
+        if kind == 3:
+            return f"＜{slash}{name}{number}＞"
+        return "" if slash else f"<{name}{number}"
+
+    return _TAG_PARTS.sub(one, text)
+
+
+def pseudo_alignment(source: str, target: str) -> list[tuple[int, int, int, int]]:
+    """Where each character of `target` (a pseudo_translate of `source`, tags taken out) came from, as CTranslate2
+    attention would say: each 譯 from its English word, every other character from itself."""
+    pseudo: list[str] = []
+    origin: list[tuple[int, int]] = []
+    cursor = 0
+    for match in _KEEP_OR_WORD.finditer(source):
+        kept = range(cursor, match.end() if match.group(1) else match.start())
+        pseudo += [source[k] for k in kept]
+        origin += [(k, k + 1) for k in kept]
+        if not match.group(1):
+            pseudo.append("譯")
+            origin.append(match.span())
+        cursor = match.end()
+    pseudo += list(source[cursor:])
+    origin += [(k, k + 1) for k in range(cursor, len(source))]
+    matcher = difflib.SequenceMatcher(None, "".join(pseudo), target, autojunk=False)
+    blocks = matcher.get_matching_blocks()
+    return [(block.b + k, block.b + k + 1, *origin[block.a + k]) for block in blocks for k in range(block.size)]
+
+
+class PseudoAligningEngine(ScriptedEngine):
+    """A scripted engine for pseudo_translate scripts that can say where each output character came from."""
+
+    def align(self, sources, targets):
+        return [pseudo_alignment(s, t) for s, t in zip(sources, targets)]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pipeline.qa.base import Check
-from pipeline.qa.checks import brackets, empty, numbers, punctuation, script, spaces, terms, untranslated, urls
+from pipeline.qa.checks import brackets, empty, markup, numbers, punctuation, script, spaces, terms, untranslated, urls
 
 REGISTRY: dict[str, Check] = {
     "empty": empty.check,
     "terms": terms.check,
     "numbers": numbers.check,
     "urls": urls.check,
+    "markup": markup.check,
     "untranslated": untranslated.check,
     "script": script.check,
     "punctuation": punctuation.check,
