@@ -48,7 +48,7 @@ def _deleted(text: str) -> str:
 
 
 def build_release(path: Path, cases: tuple[str, ...] = ("inline", "paragraph", "character-style",
-                                                         "paragraph-style", "spec-vanish", "deleted")) -> Path:
+                                                         "paragraph-style", "spec-vanish", "header", "deleted")) -> Path:
     document = docx.Document()
     hiding = document.styles.add_style("InternalNote", WD_STYLE_TYPE.CHARACTER)
     hiding.element.get_or_add_rPr().append(parse_xml(f'<w:vanish xmlns:w="{W_NS}"/>'))
@@ -72,6 +72,10 @@ def build_release(path: Path, cases: tuple[str, ...] = ("inline", "paragraph", "
     if "spec-vanish" in cases:
         p = document.add_paragraph()
         p._p.append(parse_xml(_run(SECRET, "<w:specVanish/>")))
+    if "header" in cases:
+        header = document.sections[0].header.paragraphs[0]
+        header._p.append(parse_xml(_run("EMBARGOED UNTIL 1 MAY ")))
+        header._p.append(parse_xml(_run(SECRET, "<w:vanish/>")))
     p = document.add_paragraph()
     p._p.append(parse_xml(_run(VISIBLE[5] + " ")))
     if "deleted" in cases:
@@ -88,13 +92,14 @@ def hidden_runs_of(path: Path) -> int:
 # --- reading ----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", ["inline", "paragraph", "character-style", "paragraph-style", "spec-vanish"])
+@pytest.mark.parametrize("case", ["inline", "paragraph", "character-style", "paragraph-style", "spec-vanish", "header"])
 def test_hidden_text_is_not_read_as_content_and_is_counted(tmp_path, case):
     release = read_release(build_release(tmp_path / "release.docx", (case,)))
     assert not any("HIDDENSECRET" in p for p in release.paragraphs_text)
     assert release.hidden_runs == 1
     assert "1 hidden run(s) kept hidden, not translated" in " ".join(release.notes)
     expected = VISIBLE[:4] + ([VISIBLE[4]] if case == "paragraph-style" else []) + VISIBLE[5:]
+    expected += ["EMBARGOED UNTIL 1 MAY"] if case == "header" else []
     text = " ".join(release.paragraphs_text)
     assert all(sentence in text for sentence in expected)  # the visible text around it is all there
 
@@ -139,10 +144,15 @@ def run_release(tmp_path: Path, cli, cases: tuple[str, ...] | None = None) -> Pa
     return tmp_path / "out" / "hidden"
 
 
+def _shown(root) -> str:
+    """The text of `root` outside runs hidden by their own properties."""
+    return "".join(t.text or "" for t in root.iter(W + "t") if not any(_directly_hidden(r) for r in t.iterancestors(W + "r")))
+
+
 @pytest.fixture
 def published(tmp_path, installed, cli) -> Path:
     folder = run_release(tmp_path, cli)
-    assert hidden_runs_of(tmp_path / "releases" / "hidden.docx") == 5
+    assert hidden_runs_of(tmp_path / "releases" / "hidden.docx") == 6
     for lang in ("zh-TW", "ja"):
         imported = cli("review", "import", folder / f"hidden.{lang}.review.docx", "--accept-unedited", "--approve-all",
                        "--no-memory")
@@ -156,24 +166,27 @@ def test_hidden_text_is_never_a_row_never_shown_and_kept_hidden_in_the_published
     manifest = json.loads((published / "hidden.manifest.json").read_text(encoding="utf-8"))
     sources = [segment["source"] for segment in manifest["segments"]]
     assert sources and not any("HIDDENSECRET" in s or "DELETEDSECRET" in s for s in sources)
-    assert any(note.startswith("5 hidden run(s) kept hidden, not translated") for note in manifest["notes"])
+    assert any(note.startswith("6 hidden run(s) kept hidden, not translated") for note in manifest["notes"])
     assert any(VISIBLE[4] in s for s in sources)  # a run shown again (w:val="0") in a hiding paragraph style is read
     for lang in ("zh-TW", "ja"):
         review = docx.Document(str(published / f"hidden.{lang}.review.docx"))
         body = etree.tostring(review.element.body, encoding="unicode")
         assert "HIDDENSECRET" not in body and "DELETEDSECRET" not in body
         header = [p.text for p in review.paragraphs]
-        assert any(t.startswith("Note: 5 hidden run(s) kept hidden, not translated") for t in header), header
+        assert any(t.startswith("Note: 6 hidden run(s) kept hidden, not translated") for t in header), header
 
         parts = _xml_texts(published / f"hidden.{lang}.docx")
         assert not any(b"DELETEDSECRET" in data for data in parts.values())  # tracked deletions are not published
         document = etree.fromstring(parts["word/document.xml"])
         secret_runs = _runs_with(document, "HIDDENSECRET")
-        assert len(secret_runs) == 5  # kept, where they were ...
+        assert len(secret_runs) == 5  # kept, where they were (the sixth is in the header) ...
         assert all(_directly_hidden(r) for r in secret_runs)  # ... each hidden by its own properties
-        shown = "".join(t.text or "" for t in document.iter(W + "t") if not any(_directly_hidden(r) for r in t.iterancestors(W + "r")))
+        shown = _shown(document)
         assert "HIDDENSECRET" not in shown and VISIBLE[1] in shown and VISIBLE[2] in shown
         assert document.find(f".//{W}del") is None
+        header = etree.fromstring(next(data for name, data in parts.items() if name.startswith("word/header")))
+        [secret] = _runs_with(header, "HIDDENSECRET")
+        assert _directly_hidden(secret) and "HIDDENSECRET" not in _shown(header) and "EMBARGOED" in _shown(header)
 
         page = (published / f"hidden.{lang}.html").read_text(encoding="utf-8")
         assert "HIDDENSECRET" not in page and "DELETEDSECRET" not in page
