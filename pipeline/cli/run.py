@@ -118,6 +118,7 @@ def _release_reporter(bar, quiet: bool):
         bar.write(
             f"{release.path}: {len(release.segments)} segments, {flagged} flagged"
             + (f", {remembered} from memory" if remembered else "")
+            + (f", {release.hidden_runs} hidden run(s) kept hidden, not translated" if release.hidden_runs else "")
             + " → "
             + ", ".join(str(p) for p in result.documents.values()),
             file=sys.stderr,

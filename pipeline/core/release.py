@@ -119,6 +119,7 @@ class Release:
     language_confidence: float | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)  # set by segment
     notes: list[str] = field(default_factory=list)  # things ingest skipped (images, ...) for the reviewer
+    hidden_runs: int = 0  # .docx: runs of hidden text (w:vanish), not read, kept hidden where they are
     # Per entry of `paragraphs_text` (when the format has them): its inline formatting, and where it sits in the
     # source document (a .docx story and paragraph, a Markdown block), so publish can write the translation there.
     paragraph_marks: list[list[Mark]] = field(default_factory=list)

@@ -12,11 +12,14 @@ Reading order, which is also the order of segments:
 3. headers, then footers, in the order the sections refer to them (each part once): the "EMBARGOED UNTIL …"
    line of a header is a segment like any other.
 
-Inside a paragraph: tracked insertions are read as accepted, deletions dropped; a manual line break (`w:br`,
-`w:cr`) ends a line, and each line is a paragraph of the release; field codes are not text, field results are
-(the "1" of a caption's `SEQ Figure` field), except page-number and date fields (PAGE, NUMPAGES, DATE, ...): a
-paragraph holding one is not read and is kept as it is (`WordParagraph.readable` is False), so a footer's
-"Page 3 of 5" keeps counting; ingest says so in the release's notes. Images are counted, not read.
+Inside a paragraph: tracked insertions are read as accepted, deletions dropped (a table row deleted with tracking
+too); a manual line break (`w:br`, `w:cr`) ends a line, and each line is a paragraph of the release; field codes
+are not text, field results are (the "1" of a caption's `SEQ Figure` field), except page-number and date fields
+(PAGE, NUMPAGES, DATE, ...): a paragraph holding one is not read and is kept as it is (`WordParagraph.readable`
+is False), so a footer's "Page 3 of 5" keeps counting; ingest says so in the release's notes. Images are
+counted, not read. Hidden text (`w:vanish`, `w:specVanish`: direct formatting, a character or paragraph style;
+pipeline/docx/hidden.py) is not read: its runs are listed (`WordParagraph.hidden`, `Stories.hidden_runs`) so that
+publish keeps them, hidden, where they are, and so that ingest can say how many there were.
 
 Inline formatting becomes `Mark`s: bold, italic, underline, superscript, subscript (direct formatting or a
 character style such as Strong or Emphasis) and hyperlinks (`w:hyperlink` with an external target, or a
@@ -32,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.core.release import Mark
+from pipeline.docx.hidden import visibility
 from pipeline.docx.xml_entities import run_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -49,6 +53,7 @@ DYNAMIC_FIELDS = {
     "EDITTIME", "REVNUM", "FILENAME", "FILESIZE", "NUMWORDS", "NUMCHARS", "PAGEREF",
 }  # fmt: skip
 FORMAT_KINDS = ("b", "i", "u", "sup", "sub")
+_RUN_TEXT = {W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "sym"}
 _ON = {None, "1", "true", "on"}
 
 
@@ -66,6 +71,7 @@ class WordParagraph:
     lines: list[Line] = field(default_factory=list)
     readable: bool = True  # False: holds a page-number or date field; kept as it is
     uniform: set[str] = field(default_factory=set)  # formatting kinds of the whole paragraph (not marks)
+    hidden: list[Any] = field(default_factory=list)  # its runs of hidden text (w:r elements): not read, kept hidden
 
 
 @dataclass
@@ -76,6 +82,7 @@ class Stories:
     notes_read: dict[str, int] = field(default_factory=dict)  # footnote/endnote → how many
     comments: bool = False
     format_styles: set[str] = field(default_factory=set)  # character styles that carry b/i/sup/sub
+    hidden_runs: list[Any] = field(default_factory=list)  # every run of hidden text read past, in reading order
 
     def count(self, story: str) -> int:
         return sum(1 for p in self.paragraphs if p.story == story and p.readable and any(ln.text for ln in p.lines))
@@ -120,6 +127,7 @@ class StoryReader:
         self.document = document
         self.stories = stories
         self.styles = character_styles(document)
+        self.visibility = visibility(document)
         stories.format_styles = {sid for sid, kinds in self.styles.items() if kinds}
 
     # --- blocks ---------------------------------------------------------------------------------------------
@@ -131,6 +139,9 @@ class StoryReader:
                 self.paragraph(child, story, part)
             elif tag == W + "tbl":
                 for row in child.iterchildren(W + "tr"):
+                    if is_deleted_row(row):
+                        self.stories.changes += 1
+                        continue
                     for cell in row.iterchildren(W + "tc"):
                         self.block(cell, "table" if story == "body" else story, part)
             elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "moveTo"):
@@ -141,8 +152,10 @@ class StoryReader:
                 self.stories.changes += 1
 
     def paragraph(self, p, story: str, part) -> None:
+        hidden_before = len(self.stories.hidden_runs)
         chars, readable = self._read(p, part)
         paragraph = WordParagraph(story, part, p, chars_to_lines(chars) if readable else [], readable)
+        paragraph.hidden = self.stories.hidden_runs[hidden_before:]
         paragraph.uniform = {kind for kind, _ in uniform_kinds(chars)}
         if readable or any(text.strip() for text, _ in chars):
             self.stories.paragraphs.append(paragraph)
@@ -178,6 +191,7 @@ class StoryReader:
         fields: list[dict] = []  # complex fields open in this paragraph: instr text, phase, link
         state = {"dynamic": False}
         stories = self.stories
+        paragraph_hidden = self.visibility.paragraph_hidden(p)
 
         def field_link() -> str | None:
             for f in reversed(fields):
@@ -190,6 +204,8 @@ class StoryReader:
 
         def run(r, link: str | None) -> None:
             fmt = self._format(r)
+            hidden = self.visibility.run_hidden(r, paragraph_hidden)
+            hidden_text = False
             for child in r.iterchildren():
                 tag = child.tag
                 if not isinstance(tag, str):
@@ -219,6 +235,9 @@ class StoryReader:
                     continue
                 if hidden_by_field():
                     continue
+                if hidden:
+                    hidden_text = hidden_text or tag in _RUN_TEXT
+                    continue
                 here = field_link() or link
                 f = fmt | {("a", here)} if here else fmt
                 if here:
@@ -233,6 +252,8 @@ class StoryReader:
                     chars.append(("\u2011", f))
                 elif tag == W + "sym":
                     chars.append((sym_char(child), f))
+            if hidden_text and r.find(W + "fldChar") is None and r.find(W + "instrText") is None:
+                stories.hidden_runs.append(r)  # a field's own runs stay with the field (publish rewrites it)
 
         def visit(el, link: str | None) -> None:
             for child in el.iterchildren():
@@ -293,6 +314,12 @@ class StoryReader:
 
 
 # --- helpers shared with publish ---------------------------------------------------------------------------------
+
+
+def is_deleted_row(tr) -> bool:
+    """A table row deleted with Track Changes (`w:trPr/w:del`): not read, not published."""
+    trpr = tr.find(W + "trPr")
+    return trpr is not None and trpr.find(W + "del") is not None
 
 
 def element_text(t) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import weakref
 
+from pipeline.docx.hidden import part_visibility
 from pipeline.docx.stories import W, Stories, StoryReader, character_styles, marks_from_spans
 from pipeline.core.release import Mark
 
@@ -59,6 +60,7 @@ def cell_marks(tc, part, cell_paragraphs: list) -> tuple[str, list[Mark]]:
     reader.document = None
     reader.stories = Stories()
     reader.styles = _character_styles_of(part)
+    reader.visibility = part_visibility(part)  # hidden text is not read (review/read/reader.py reads it apart)
     chars: list[tuple[str, frozenset]] = []
     joined = False
     for k, p in enumerate(cell_paragraphs):

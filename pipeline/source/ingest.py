@@ -13,7 +13,8 @@ Formats, chosen by the file's extension:
   accepted (dropped); a manual line break inside a Word paragraph starts a new paragraph, as a new line does in
   `.txt`. Every story is read (pipeline/docx/stories.py): text boxes after their anchoring paragraph, then footnotes and
   endnotes in the order the body refers to them, then headers and footers; `release.notes` says what was read
-  where, and what was not (paragraphs with page-number fields, comments, images). Each paragraph's inline
+  where, and what was not (paragraphs with page-number fields, comments, images, hidden text: `w:vanish` runs are
+  not content, they are counted in `Release.hidden_runs` and kept hidden by publish). Each paragraph's inline
   formatting (`Release.paragraph_marks`) and place in the document (`Release.origins`) are kept for publish.
 
 Text files are UTF-8, with or without a byte-order mark (UTF-16 with a byte-order mark is read too). A file that
@@ -82,8 +83,9 @@ def read_release(path: Path) -> Release:
     suffix = path.suffix.lower()
     notes: list[str] = []
     located: list[tuple[str, list, dict]] = []  # (paragraph text, its marks, where it sits) where the format says
+    hidden_runs = 0
     if suffix in DOCX_SUFFIXES:
-        paragraphs = _docx_paragraphs(path, data, notes, located)
+        paragraphs, hidden_runs = _docx_paragraphs(path, data, notes, located)
     elif suffix in TEXT_SUFFIXES or suffix in MARKDOWN_SUFFIXES:
         text = decode_text(path, data, notes)
         if suffix in MARKDOWN_SUFFIXES:
@@ -99,7 +101,7 @@ def read_release(path: Path) -> Release:
     paragraphs = [p for p in paragraphs if p]
     if not paragraphs:
         raise InputError(f"{path} is empty (no text in it); give the release's text")
-    release = Release(path=path, paragraphs_text=paragraphs, notes=notes)
+    release = Release(path=path, paragraphs_text=paragraphs, notes=notes, hidden_runs=hidden_runs)
     if suffix in MARKDOWN_SUFFIXES:
         found = locate(text, paragraphs)
         if found is not None:
@@ -359,7 +361,9 @@ def _markdown_paragraphs(text: str, notes: list[str]) -> list[str]:
 
 # --- Word ----------------------------------------------------------------------------------------------------
 
-def _docx_paragraphs(path: Path, data: bytes, notes: list[str], located: list[tuple[str, list, dict]]) -> list[str]:
+def _docx_paragraphs(path: Path, data: bytes, notes: list[str],
+                     located: list[tuple[str, list, dict]]) -> tuple[list[str], int]:
+    """The lines of a .docx release (`_docx_stories`) and how many runs of hidden text it has."""
     if data.startswith(OLE_MAGIC):
         raise InputError(
             f"{path} is password-protected (encrypted) or an old-format Word file, not a .docx package; "
@@ -387,8 +391,9 @@ def _docx_paragraphs(path: Path, data: bytes, notes: list[str], located: list[tu
     return _docx_stories(document, notes, located)
 
 
-def _docx_stories(document, notes: list[str], located: list[tuple[str, list, dict]]) -> list[str]:
-    """The lines of every story (pipeline/docx/stories.py), with their marks and origins in `located`; notes per story."""
+def _docx_stories(document, notes: list[str], located: list[tuple[str, list, dict]]) -> tuple[list[str], int]:
+    """The lines of every story (pipeline/docx/stories.py), with their marks and origins in `located`; notes per
+    story; and the number of runs of hidden text (not read)."""
     stories = walk_document(document)
     for kind, found in stories.notes_read.items():
         notes.append(
@@ -414,6 +419,11 @@ def _docx_stories(document, notes: list[str], located: list[tuple[str, list, dic
         notes.append(f"{stories.images} image(s) in the document were skipped (not translated; kept in place when published).")
     if stories.changes:
         notes.append("The document has tracked changes; they were read as accepted.")
+    if stories.hidden_runs:
+        notes.append(
+            f"{len(stories.hidden_runs)} hidden run(s) kept hidden, not translated (text formatted as hidden in Word: "
+            "the published document keeps it hidden where it is; the web page leaves it out)."
+        )
     lines: list[str] = []
     for index, paragraph in enumerate(stories.paragraphs):
         if not paragraph.readable:
@@ -422,5 +432,5 @@ def _docx_stories(document, notes: list[str], located: list[tuple[str, list, dic
             if line.text:
                 lines.append(line.text)
                 located.append((line.text, line.marks, {"story": paragraph.story, "index": index, "line": number}))
-    return lines
+    return lines, len(stories.hidden_runs)
 

@@ -8,6 +8,12 @@ styles, numbering and list bullets, section and page setup, headers and footers,
 the paragraph), tables, text boxes, bookmarks, footnote references all stay as they are. Paragraphs that were
 not read (page-number and date fields) are untouched.
 
+Hidden text (runs that `walk_document` read past, pipeline/docx/hidden.py) is not translated: its runs stay where
+they are, each made hidden by its own run properties (`w:vanish`), so the published document hides them whatever
+its styles say. Tracked deletions (`w:del`, `w:moveFrom`) are never published: they are removed from every story,
+as accepting them in Word does (a table row deleted with tracking too), whether or not their paragraph was
+translated.
+
 New runs take the run properties of the paragraph's first text run (font size, colour), without the formatting
 that was inline (bold, italic, ... come back from the translation's marks, as runs) and with the East Asian font
 and language of the target; a hyperlink mark becomes a `w:hyperlink` to the same URL (the document's Hyperlink
@@ -28,7 +34,7 @@ from pipeline.core.errors import ReviewError
 from pipeline.core.release import normalize
 from pipeline.docx.fonts import apply_east_asian_fonts
 from pipeline.docx.ooxml import RPR_ORDER, child
-from pipeline.docx.stories import DRAWINGS, MC, W, WordParagraph, walk_document
+from pipeline.docx.stories import DRAWINGS, MC, W, WordParagraph, is_deleted_row, walk_document
 from pipeline.language.typography import typeset
 from pipeline.publish.formats.base import DOCUMENT, Publication, PublishFormat, PublishOptions, ReleaseFiles
 from pipeline.publish.plan import EMPTY_LINE, LanguagePlan
@@ -66,6 +72,7 @@ def build_inplace(source: Path, plan: LanguagePlan):
     # text an editor types into it later, and text in styles without a run font, get the language's glyph forms.
     apply_east_asian_fonts(document, east_asian_fonts_of(lang))
     stories = walk_document(document)
+    _keep_hidden(stories.hidden_runs)
     paragraphs = plan.paragraphs()
     english = {paragraph.number: paragraph.english() for paragraph in paragraphs}
     published = {paragraph.number: paragraph.line() for paragraph in paragraphs}
@@ -93,6 +100,7 @@ def build_inplace(source: Path, plan: LanguagePlan):
         if box is not None:
             changed_boxes.append(box)
     _sync_fallbacks(changed_boxes)
+    _remove_tracked_deletions(document, stories)
     _write_back_parsed_parts(stories)
     banners = plan.banners()
     if banners:
@@ -108,8 +116,9 @@ def build_inplace(source: Path, plan: LanguagePlan):
 
 def _rewrite(paragraph: WordParagraph, content, format_styles: set[str], styles: set[str], east_asia, lang_tag) -> None:
     p = paragraph.element
-    base = _base_properties(p, paragraph.uniform, format_styles)
-    position = _remove_text(p)
+    hidden = set(paragraph.hidden)
+    base = _base_properties(p, paragraph.uniform, format_styles, hidden)
+    position = _remove_text(p, hidden)
     new: list[Any] = []
     for k, (text, marks, highlights) in enumerate(content):
         if k and new:
@@ -119,8 +128,8 @@ def _rewrite(paragraph: WordParagraph, content, format_styles: set[str], styles:
         p.insert(position + offset, element)
 
 
-def _base_properties(p, uniform: set[str], format_styles: set[str]):
-    first = next((r for r in _own_runs(p) if r.find(W + "t") is not None), None)
+def _base_properties(p, uniform: set[str], format_styles: set[str], hidden: set):
+    first = next((r for r in _own_runs(p) if r.find(W + "t") is not None and r not in hidden), None)
     rpr = copy.deepcopy(first.find(W + "rPr")) if first is not None and first.find(W + "rPr") is not None else None
     if rpr is None:
         rpr = OxmlElement("w:rPr")
@@ -130,7 +139,7 @@ def _base_properties(p, uniform: set[str], format_styles: set[str]):
     style = rpr.find(W + "rStyle")
     if style is not None and (style.get(W + "val") in format_styles or style.get(W + "val") == "Hyperlink"):
         rpr.remove(style)
-    for el in rpr.findall(W + "rPrChange"):
+    for el in rpr.findall(W + "rPrChange") + rpr.findall(W + "specVanish"):
         rpr.remove(el)
     apply_kinds(rpr, uniform)
     return rpr
@@ -170,13 +179,14 @@ def _strip_to_kept(r) -> None:
             r.remove(element)
 
 
-def _remove_text(p) -> int:
+def _remove_text(p, hidden: set) -> int:
     """Remove the text-bearing content of `p`, keeping (in place, same elements) runs holding an image, a text
-    box or a note reference, and bookmarks; returns where the new runs go: where the first text was."""
+    box or a note reference, runs of hidden text (`hidden`, whole), and bookmarks; returns where the new runs go:
+    where the first visible text was."""
     position = None
     for element in list(p):
         tag = element.tag
-        if not isinstance(tag, str):
+        if not isinstance(tag, str) or element in hidden:
             continue
         if tag == W + "r":
             textual = _has_text(element, p)
@@ -191,18 +201,58 @@ def _remove_text(p) -> int:
         elif tag in _TEXT_CONTAINERS:
             at = p.index(element)
             deleted = tag in (W + "del", W + "moveFrom")
-            keep = [] if deleted else [r for r in element.iter(W + "r") if _keeps(r) and not _in_del(r, element)]
-            if position is None and _has_text(element, p) and not deleted:
+            keep = [] if deleted else [r for r in element.iter(W + "r")
+                                       if (_keeps(r) or (r in hidden and not _in_box(r, p))) and not _in_del(r, element)]
+            if position is None and not deleted and _has_visible_text(element, p, hidden):
                 position = at
             p.remove(element)
             for k, r in enumerate(keep):
-                _strip_to_kept(r)
+                if r not in hidden:
+                    _strip_to_kept(r)
                 p.insert(at + k, r)
             if position == at and keep:
                 position = at + len(keep)
     if position is None:
         position = len(p)
     return position
+
+
+def _has_visible_text(element, p, hidden: set) -> bool:
+    return any(x.tag in _TEXTUAL and not _in_box(x, p) and not any(a in hidden for a in x.iterancestors(W + "r"))
+               for x in element.iter())
+
+
+def _keep_hidden(runs) -> None:
+    """Each run of hidden text is made hidden by its own properties (`<w:vanish/>`), whatever its styles say."""
+    for r in runs:
+        rpr = r.find(W + "rPr")
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            r.insert(0, rpr)
+        child(rpr, "w:vanish", RPR_ORDER).attrib.pop(W + "val", None)  # w:val="0" (shown) read as hidden by a style
+
+
+_DELETED = (W + "del", W + "moveFrom")
+_MOVE_RANGES = tuple(W + tag for tag in ("moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"))
+
+
+def _remove_tracked_deletions(document, stories) -> None:
+    """Tracked deletions and moves away are not published: removed from every story read (body, notes, headers,
+    footers), as Word's "Accept All Changes" does; `w:delText` outside them too; a table row deleted with tracking
+    (`w:trPr/w:del`) with its cells. The mark that a paragraph mark was deleted (`w:pPr/w:rPr/w:del`) holds no
+    text and stays."""
+    roots = {id(document.element): document.element}
+    for paragraph in stories.paragraphs:
+        root = paragraph.element.getroottree().getroot()
+        roots.setdefault(id(root), root)
+    for root in roots.values():
+        doomed = [el for el in root.iter(*_DELETED, *_MOVE_RANGES, W + "delText", W + "delInstrText")
+                  if el.getparent() is not None and el.getparent().tag not in (W + "rPr", W + "trPr")]
+        doomed += [tr for tr in root.iter(W + "tr") if is_deleted_row(tr)]
+        for el in doomed:
+            parent = el.getparent()
+            if parent is not None:  # inside an element removed before it: gone already
+                parent.remove(el)
 
 
 def _in_del(r, container) -> bool:

@@ -43,6 +43,7 @@ def segment_record(s: SegmentReview) -> dict[str, Any]:
         "approval": s.approval,
         "mark": s.mark,
         **({"marks": s.marks} if s.marks is not None else {}),
+        **({"hidden_text": s.hidden_text} if s.hidden_text else {}),  # typed hidden in the target cell: kept, unpublished
     }
 
 

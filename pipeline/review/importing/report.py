@@ -99,6 +99,13 @@ def approval_lines(result: DocumentImport) -> list[Line]:
         ))  # fmt: skip
     for segment in [s for s in rows if "mark-not-understood" in s.flags]:
         lines.append(Line(f"  {segment.id}: {STATUS_COLUMN} holds “{segment.mark}”, not an approval mark (type OK)", WARNING))
+    for segment in [s for s in rows if "mark-hidden" in s.flags]:
+        lines.append(Line(f"  {segment.id}: {STATUS_COLUMN} holds “{segment.hidden_mark}” as hidden text, not an approval "
+                          "mark (unhide it in Word, or type OK)", WARNING))
+    for segment in [s for s in result.segments if "hidden-text" in s.flags]:
+        lines.append(Line(f"  {segment.id}: the target cell holds hidden text (“{segment.hidden_text}”): not read as "
+                          "the translation, never published; the row stays a draft until it is unhidden or deleted in "
+                          "Word and the document imported again", WARNING))
     return lines
 
 

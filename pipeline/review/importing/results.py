@@ -23,7 +23,8 @@ class SegmentReview:
     machine: str
     text: str  # the reviewed text
     status: str  # unchanged, edited, emptied
-    flags: list[str] = field(default_factory=list)  # glossary-changed, glossary-missing, split-cell, tracked-changes
+    # glossary-changed, glossary-missing, split-cell, tracked-changes, mark-not-understood, mark-hidden, hidden-text
+    flags: list[str] = field(default_factory=list)
     glossary: list[str] = field(default_factory=list)  # what the glossary flags are about
     comments: list[str] = field(default_factory=list)  # "Author: text"
     reviewer_notes: list[str] = field(default_factory=list)  # lines the reviewer added to the Notes cell
@@ -37,6 +38,8 @@ class SegmentReview:
     approval: str | None = None  # how the reviewer approved the row (approval.py: edited, marked, approve-all), or None
     mark: str = ""  # what the row's OK? cell holds, as typed
     marks: list[dict] | None = None  # inline formatting of `text` read from the target cell (review/marks.py)
+    hidden_text: str = ""  # text formatted as hidden in the target cell: not read, not published (flag hidden-text)
+    hidden_mark: str = ""  # text formatted as hidden in the OK? cell: not an approval (flag mark-hidden)
 
     @property
     def qa_errors(self) -> list[dict[str, str]]:

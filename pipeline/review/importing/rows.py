@@ -117,6 +117,13 @@ def review_row(row, segment: dict, lang: str, *, approve_all: bool, last_author:
     review.mark = row.mark
     if row.mark and not read_mark(row.mark)[0]:
         review.flags.append("mark-not-understood")
+    if row.hidden_mark:  # a hidden "OK" is not a mark (review/read/reader.py)
+        review.flags.append("mark-hidden")
+        review.hidden_mark = row.hidden_mark
+    if row.hidden_target:  # never published; the row waits until the reviewer decides
+        review.flags.append("hidden-text")
+        review.hidden_text = row.hidden_target
+        review.approval = None
     review.comments = [f"{c.author}: {c.text}" if c.author else c.text for c in row.comments if c.text]
     lines = [line for line in row.notes.split("\n") if line.strip()]
     generated = generated_notes(segment, lang) if lines else set()  # rebuilt only where there is a line to tell

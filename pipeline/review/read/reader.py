@@ -13,6 +13,10 @@ exactly what Word's "Accept All Changes" would leave:
 * the paragraphs of a cell are joined with "\\n", except where the paragraph mark itself was deleted with tracking
   (`w:pPr/w:rPr/w:del`): accepting that deletion joins the paragraph with the next one;
 * a table row deleted with tracking (`w:trPr/w:del`) is not read; an inserted one is.
+* in the target and OK? columns, text formatted as hidden (`w:vanish`, directly or by a style;
+  pipeline/docx/hidden.py) is not read as the translation or the mark: a hidden "OK" approves nothing, hidden
+  text in a target cell is never published. It is kept apart (`ReviewRow.hidden_target`, `hidden_mark`) for the
+  import to report.
 
 Paragraphs outside the review table (the header block, anything typed after the table) are returned too
 (`ReviewDocument.outside`, `outside_paragraphs`), so that the import can keep what a reviewer typed there.
@@ -38,6 +42,7 @@ from pathlib import Path
 from pipeline.core.errors import InputError, ReviewError
 from pipeline.core.limits import REVIEW_DOCX_MAX_BYTES, LimitExceeded, check_file
 from pipeline.docx.bounded import DocxRefused, open_docx
+from pipeline.docx.hidden import Visibility, visibility
 from pipeline.docx.xml_entities import run_text
 from pipeline.review.marks import cell_marks, may_have_marks
 
@@ -95,6 +100,10 @@ class ReviewRow:
     authors: list[str] = field(default_factory=list)  # authors of tracked changes in the target cell
     tracked: bool = False  # the target cell holds tracked changes
     mark: str = ""  # the OK? (approval) cell, tracked changes accepted; "" in a document without that column
+    # Text formatted as hidden (w:vanish) in the target and OK? cells: not part of `target` or `mark` (it is not
+    # what the reviewer's Word shows, and never published), kept here so that the import can say so.
+    hidden_target: str = ""
+    hidden_mark: str = ""
     target_marks: tuple | None = None  # (cell text as read for formatting, its marks): review_marks.cell_marks
 
 
@@ -109,14 +118,20 @@ class ReviewDocument:
 BEFORE_TABLE, AFTER_TABLE = "before the table", "after the table"
 
 
-def paragraph_text(p) -> str:
-    """The text of a `w:p` element with tracked changes accepted."""
+def paragraph_text(p, visibility: Visibility | None = None, hidden: list[str] | None = None) -> str:
+    """The text of a `w:p` element with tracked changes accepted. With `visibility`, runs of hidden text (w:vanish,
+    pipeline/docx/hidden.py) are not part of it: their text goes to `hidden`."""
     parts: list[str] = []
+    paragraph_hidden = visibility.paragraph_hidden(p) if visibility is not None else False
 
-    def visit(element) -> None:
+    def visit(element, parts: list[str]) -> None:
         for child in element:
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIP or tag == _MC_FALLBACK:
+                continue
+            if tag == W + "r" and visibility is not None and visibility.run_hidden(child, paragraph_hidden):
+                if hidden is not None:
+                    visit(child, hidden)
                 continue
             if tag == W + "t":
                 parts.append(run_text(child))  # with any entity reference in it, and the text after it
@@ -131,9 +146,9 @@ def paragraph_text(p) -> str:
             elif tag == W + "tbl" or tag == W + "p":
                 continue  # nested content is not this paragraph's text
             else:
-                visit(child)  # runs, w:ins, w:moveTo, hyperlinks, smart tags, fields, content controls ...
+                visit(child, parts)  # runs, w:ins, w:moveTo, hyperlinks, smart tags, fields, content controls ...
 
-    visit(p)
+    visit(p, parts)
     return "".join(parts)
 
 
@@ -179,15 +194,16 @@ def _block_paragraphs(container) -> list:
     return found
 
 
-def cell_paragraphs(tc) -> list[str]:
+def cell_paragraphs(tc, visibility: Visibility | None = None, hidden: list[str] | None = None) -> list[str]:
     """The paragraphs of a table cell (`w:tc`) with tracked changes accepted, a nested table's included.
 
     A paragraph whose mark was deleted with tracking is joined to the next one, as accepting the deletion does.
+    With `visibility`, hidden text is left out, into `hidden` (`paragraph_text`).
     """
     result: list[str] = []
     joined = False
     for p in _block_paragraphs(tc):
-        text = paragraph_text(p)
+        text = paragraph_text(p, visibility, hidden)
         if joined and result:
             result[-1] += text
         else:
@@ -355,6 +371,7 @@ def _read(path: Path, document) -> ReviewDocument:
         raise ReviewError(f"{path}: no table in the document (expected ID | English | target | Notes)")
     anchored: set[str] = set()
     result = []
+    seen = visibility(document)  # what the reviewer's Word shows: hidden text is no part of a target or a mark
     table_rows = _table_rows(table)
     if table_rows:
         meta["columns"] = [cell_text(tc).strip() for tc in _cells(table_rows[0])]
@@ -364,11 +381,14 @@ def _read(path: Path, document) -> ReviewDocument:
         tcs = _cells(tr)
         if kind == KIND_BILINGUAL:
             tcs = [None, *tcs]  # no ID column: rows are paragraphs p01, p02, ...
-        paragraphs = [cell_paragraphs(tc) if tc is not None else [] for tc in tcs]
+        hidden: dict[int, list[str]] = {2: [], 4: []}  # target and OK? columns: hidden text read apart
+        paragraphs = [cell_paragraphs(tc, *((seen, hidden[k]) if k in hidden else ())) if tc is not None else []
+                      for k, tc in enumerate(tcs)]
         paragraphs += [[] for _ in range(5 - len(paragraphs))]
         texts = ["\n".join(ps) for ps in paragraphs]
         row_id = texts[0].strip() if kind == KIND_REVIEW else f"p{len(result) + 1:02d}"
-        row = ReviewRow(row_id, texts[1], texts[2], texts[3], number, target_paragraphs=paragraphs[2], mark=texts[4].strip())
+        row = ReviewRow(row_id, texts[1], texts[2], texts[3], number, target_paragraphs=paragraphs[2], mark=texts[4].strip(),
+                        hidden_target="".join(hidden[2]).strip(), hidden_mark="".join(hidden[4]).strip())
         if len(tcs) > 2 and tcs[2] is not None:
             row.tracked, row.authors = _tracked_authors(tcs[2])
             if kind == KIND_REVIEW:
