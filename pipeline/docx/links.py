@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from lxml import etree
 
-from pipeline.docx.stories import R, RT_HYPERLINK, W, notes_root
+from pipeline.docx.stories import R, RT_HYPERLINK, W, field_target, notes_root
 
 __all__ = ["drop_unsafe_links", "field_target", "hyperlink_urls"]
-
-_TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
-_SWITCHES_WITH_ARGUMENT = {"\\o", "\\t"}  # \o "tooltip", \t "target frame"
 
 
 def _parts(document) -> list:
@@ -27,26 +23,6 @@ def _parts(document) -> list:
 def _root(part):
     element = getattr(part, "element", None)
     return element if element is not None else notes_root(part)
-
-
-def field_target(instruction: str) -> str | None:
-    """The URL of a HYPERLINK field instruction (`HYPERLINK "https://…" \\o "tip"`), or None. A quoted target is
-    read whole, tabs and spaces inside it included, as Word reads it."""
-    tokens = [quoted if quoted is not None and bare == "" else bare for quoted, bare in _TOKEN.findall(instruction)]
-    if not tokens or tokens[0].upper() != "HYPERLINK":
-        return None
-    switch_argument = False
-    for token in tokens[1:]:
-        if token == "\\l":
-            return None  # a bookmark inside the document
-        if token.startswith("\\"):
-            switch_argument = token in _SWITCHES_WITH_ARGUMENT
-            continue
-        if switch_argument:
-            switch_argument = False
-            continue
-        return token or None
-    return None
 
 
 def hyperlink_urls(document) -> set[str]:
