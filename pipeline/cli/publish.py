@@ -97,6 +97,8 @@ def publish(
             counts[segment.how] = counts.get(segment.how, 0) + 1
         summary = ", ".join(f"{n} {how}" for how, n in counts.items())
         click.echo(f"{lang}: {', '.join(str(path) for path in written.values())} ({summary})")
+        for note in result.notes.get(lang, []):
+            click.echo(f"  note: {note}")
         warned = [s for s in result.segments[lang] if s.warnings]
         for segment in warned[:10]:
             click.echo(f"  warning {segment.id}: {'; '.join(segment.warnings)}")

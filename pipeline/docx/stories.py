@@ -31,6 +31,7 @@ the link's look (the Hyperlink style), not a mark. Marks are trimmed of surround
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,8 @@ from pipeline.core.release import Mark
 from pipeline.docx.hidden import visibility
 from pipeline.docx.xml_entities import run_text
 
+_TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
+_SWITCHES_WITH_ARGUMENT = {"\\o", "\\t"}  # \o "tooltip", \t "target frame"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -217,7 +220,7 @@ class StoryReader:
                     elif kind == "separate" and fields:
                         f = fields[-1]
                         f["phase"] = "result"
-                        f["href"] = _field_href(f["instr"])
+                        f["href"] = field_target(f["instr"])
                         if _field_name(f["instr"]) in DYNAMIC_FIELDS:
                             state["dynamic"] = True
                     elif kind == "end" and fields:
@@ -276,7 +279,7 @@ class StoryReader:
                     if _field_name(instr) in DYNAMIC_FIELDS:
                         state["dynamic"] = True
                         continue
-                    visit(child, _field_href(instr) or link)
+                    visit(child, field_target(instr) or link)
                 elif tag == MC + "AlternateContent" or tag in DRAWINGS:
                     if not any(True for _ in child.iter(W + "txbxContent")):
                         stories.images += 1
@@ -381,15 +384,23 @@ def _field_name(instr: str) -> str:
     return words[0].upper() if words else ""
 
 
-def _field_href(instr: str) -> str | None:
-    words = instr.split()
-    if not words or words[0].upper() != "HYPERLINK":
+def field_target(instruction: str) -> str | None:
+    """The URL of a HYPERLINK field instruction (`HYPERLINK "https://…" \\o "tip"`), or None. A quoted target is
+    read whole, tabs and spaces inside it included, as Word reads it."""
+    tokens = [quoted if quoted is not None and bare == "" else bare for quoted, bare in _TOKEN.findall(instruction)]
+    if not tokens or tokens[0].upper() != "HYPERLINK":
         return None
-    for word in words[1:]:
-        if not word.startswith("\\"):
-            return word.strip('"') or None
-        if word in ("\\l",):
-            return None  # a link to a bookmark inside the document
+    switch_argument = False
+    for token in tokens[1:]:
+        if token == "\\l":
+            return None  # a bookmark inside the document
+        if token.startswith("\\"):
+            switch_argument = token in _SWITCHES_WITH_ARGUMENT
+            continue
+        if switch_argument:
+            switch_argument = False
+            continue
+        return token or None
     return None
 
 

@@ -3,7 +3,9 @@
 A segment whose English holds a hyperlink its published text does not carry refuses its language in the publish
 gate (`link_refusals`, exit 6, the row, URL and English words named); and every URL of the English must then be
 in each built document (`check_links`), or nothing is written. Where a published segment's marks come from:
-plan.py.
+plan.py. A link whose URL may not be published (`javascript:`…, pipeline/core/web_safety.py) is not asked for: it
+was flagged `link-unsafe` on its row at run time, and every output leaves it out, its text kept. URLs are compared
+as the outputs write them (`safe_url`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.core.errors import ReviewError
+from pipeline.core.web_safety import safe_url
 from pipeline.docx.links import hyperlink_urls
 from pipeline.publish.gate import Refusal
 from pipeline.publish.plan import PublishedSegment, marks_from_json
@@ -19,12 +22,14 @@ __all__ = ["check_links", "link_refusals", "source_links"]
 
 
 def source_links(manifest: dict) -> list[tuple[str, str, str]]:
-    """(url, segment id, linked English text) of every hyperlink of the English, in order."""
+    """(url, segment id, linked English text) of every hyperlink of the English that may be published, in order
+    (the URL as the outputs write it)."""
     found = []
     for segment in manifest.get("segments", []):
         for mark in marks_from_json(segment.get("marks")):
-            if mark.kind == "a" and mark.href:
-                found.append((mark.href, segment.get("id", ""), segment.get("source", "")[mark.start : mark.end]))
+            url = safe_url(mark.href) if mark.kind == "a" else None
+            if url:
+                found.append((url, segment.get("id", ""), segment.get("source", "")[mark.start : mark.end]))
     return found
 
 
@@ -35,8 +40,9 @@ def link_refusals(manifest: dict, lang: str, planned: list[PublishedSegment]) ->
     rows = {s.get("id"): k + 2 for k, s in enumerate(manifest.get("segments", []))}
     refusals = []
     for ps in planned:
-        wanted = [(m.href, ps.source[m.start : m.end]) for m in ps.source_marks if m.kind == "a" and m.href]
-        have = {m.href for m in ps.marks if m.kind == "a"}
+        wanted = [(safe_url(m.href), ps.source[m.start : m.end]) for m in ps.source_marks if m.kind == "a"]
+        wanted = [(url, words) for url, words in wanted if url]
+        have = {safe_url(m.href) for m in ps.marks if m.kind == "a"}
         lost = [f"link-lost: {url} (on “{words}”) is not in the translation; select the translated words and add "
                 "the link (Insert → Link)" for url, words in wanted if url not in have]
         if lost:
@@ -53,7 +59,7 @@ def check_links(manifest_path: Path, manifest: dict, documents: dict) -> None:
         return
     problems = []
     for lang, document in documents.items():
-        present = hyperlink_urls(document)
+        present = {safe_url(url) for url in hyperlink_urls(document)}
         for url, segment_id, text in links:
             if url not in present:
                 problems.append(f"{lang}: {url} (segment {segment_id}, “{text}”)")

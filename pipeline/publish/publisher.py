@@ -47,6 +47,7 @@ class PublishResult:
     unreviewed: dict[str, list[PublishedSegment]] = field(default_factory=dict)
     # lang → format name → the file it wrote, in the registry's order (formats.DOCUMENT first)
     paths: dict[str, dict[str, Path]] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # lang → what a format left out (formats/base.py)
 
 
 def resolve_manifest(target: Path) -> Path:
@@ -100,7 +101,7 @@ def publish_release(
     plans = [LanguagePlan(manifest, lang, result.segments[lang]) for lang in langs if lang not in refused]
     with release_lock(ReleasePaths(release.folder, release.name)):
         render_json(reviewed_path(manifest_path))  # its copy, if a crash or a full disk left it behind the record
-        result.paths = write_formats(release, PublishOptions(formats), plans)
+        result.paths = write_formats(release, PublishOptions(formats), plans, result.notes)
     if refusals:
         documents = {lang: paths[DOCUMENT] for lang, paths in result.paths.items()}
         raise ReviewError(describe(refusals, result.segments, documents, release.folder))
@@ -121,10 +122,11 @@ def requested_languages(manifest_path: Path, manifest: dict[str, Any], langs: li
 
 
 def write_formats(
-    release: ReleaseFiles, options: PublishOptions, plans: list[LanguagePlan]
+    release: ReleaseFiles, options: PublishOptions, plans: list[LanguagePlan], notes: dict[str, list[str]] | None = None
 ) -> dict[str, dict[str, Path]]:
     """Every format of the registry that applies, for each language: all built in memory and their links checked,
-    then written. Returns lang → format name → path. The caller holds the release's lock."""
+    then written. Returns lang → format name → path; what the formats left out goes to `notes` (lang → lines).
+    The caller holds the release's lock."""
     formats = [f for f in REGISTRY if f.applies(release, options)]
     if len({f.name for f in formats}) != len(formats):
         raise RuntimeError(f"two publish formats with one name apply: {[f.name for f in formats]}")
@@ -135,4 +137,7 @@ def write_formats(
                 publication.built[publish_format.name] = publish_format.build(publication)
     documents = {lang: publication.built[DOCUMENT] for lang, publication in publications.items()}
     check_links(release.manifest_path, release.manifest, documents)  # before anything is written
-    return {lang: {f.name: f.write(publication) for f in formats} for lang, publication in publications.items()}
+    written = {lang: {f.name: f.write(publication) for f in formats} for lang, publication in publications.items()}
+    if notes is not None:
+        notes.update({lang: p.notes for lang, p in publications.items() if p.notes})
+    return written

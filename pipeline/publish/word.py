@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from pipeline.core.release import Mark
+from pipeline.core.web_safety import publishable_marks
 from pipeline.docx.fonts import apply_east_asian_fonts
 from pipeline.language import find_language
 from pipeline.docx.ooxml import RPR_ORDER, child, set_fonts, set_lang
@@ -129,7 +130,9 @@ def make_run(text: str, base, kinds, east_asia, lang_tag, *, highlight: bool, st
 
 
 def marked_runs(part, text: str, marks: list[Mark], highlights, base, styles: set[str], east_asia, lang_tag) -> list:
-    """Runs for `text` with `marks`; consecutive pieces under one link go into one w:hyperlink."""
+    """Runs for `text` with `marks`; consecutive pieces under one link go into one w:hyperlink (a link whose URL
+    may not be published, pipeline/core/web_safety.py, is left out: its text stays)."""
+    marks = publishable_marks(marks)
     cleaned = clean_text(text)[0]
     if len(cleaned) != len(text):
         marks, highlights = remap_marks(text, cleaned, marks), [(0, len(cleaned))] if highlights else []

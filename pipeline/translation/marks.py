@@ -11,11 +11,16 @@ token), the row is flagged `formatting-not-transferred` with the English spans (
 never a silent loss. Tag text the model rewrote past reading (`<作1>`, `‹訳1>`, a lost half: `inline_tags.residue_spans`)
 is taken out of the output first, so the marks are placed on the cleaned text and no tag is published as letters.
 Marks covering the whole segment cover the whole translation, without tags.
+
+A link of the English whose URL may not be published (`javascript:`, `data:`…: pipeline/core/web_safety.py) is
+flagged `link-unsafe` on its row, naming the words and the URL, and is not in the translation's marks: no output
+carries it; its words are translated and published as text.
 """
 
 from __future__ import annotations
 
 from pipeline.core.release import Flag
+from pipeline.core.web_safety import safe_url, unsafe_links
 from pipeline.translation.inline_tags import (
     describe_marks,
     insert_tags,
@@ -135,3 +140,21 @@ def memory_marks(translation, segment) -> None:
                 + describe_marks(segment.source, inner),
             )
         )
+
+
+def flag_unsafe_links(translation, segment) -> None:
+    """A translation of `segment` without the links whose URL may not be published, flagged `link-unsafe`."""
+    unsafe = unsafe_links(segment.marks)
+    if not unsafe:
+        return
+    translation.marks = [m for m in translation.marks if m.kind != "a" or safe_url(m.href) is not None]
+    if any(f.code == "link-unsafe" for f in translation.flags):
+        return
+    described = "; ".join(f"“{segment.source[m.start : m.end]}” → {m.href!r}" for m in unsafe)
+    translation.flags.append(
+        Flag(
+            "link-unsafe",
+            f"Link not published: {described} is not a web (http, https) or e-mail (mailto) address, so no output "
+            "carries it; the words are published as text. If it should be a link, give it a web address.",
+        )
+    )

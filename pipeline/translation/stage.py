@@ -27,7 +27,14 @@ from pipeline.source.detect import script_of
 from pipeline.source.segment import split_long_segment
 from pipeline.translation.engine.base import Engine
 from pipeline.translation.inline_tags import split_whole
-from pipeline.translation.marks import memory_marks, place_tag_marks, recover_marks, tagged_input, untag_output
+from pipeline.translation.marks import (
+    flag_unsafe_links,
+    memory_marks,
+    place_tag_marks,
+    recover_marks,
+    tagged_input,
+    untag_output,
+)
 from pipeline.translation.placeholders import styles_for, usable
 from pipeline.translation.protect import STYLES, Protected, Shield, protect, restore
 
@@ -378,4 +385,6 @@ def translate_segments(
             translation.suggestion = hint.text
             translation.flags.extend(hint.flags)
         translations[item.segment.id] = translation
+    for segment in segments:
+        flag_unsafe_links(translations[segment.id], segment)
     return [translations[s.id] for s in segments]

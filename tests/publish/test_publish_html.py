@@ -12,6 +12,7 @@ import pytest
 
 from support import formatted_release as fr
 from support.scripted_runs import run_and_review
+from support.web_allowlist import check_fragment, check_images
 
 NS = "{http://www.w3.org/1999/xhtml}"
 
@@ -58,6 +59,7 @@ def test_the_fragment_is_valid_html_with_the_release_structure(published, lang, 
     assert (published / img.get("src")).read_bytes() == fr.png()  # the image, copied beside the page
     assert text(figure.find(NS + "figcaption")).startswith("譯 1.") or text(figure.find(NS + "figcaption")).startswith("譯1")
     raw = path.read_text(encoding="utf-8")
+    assert len(check_images(path, check_fragment(raw))) == 1  # the allow-list: elements, attributes, URLs, files
     assert "EMBARGOED" not in raw and "<style" not in raw and "<script" not in raw
     assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", raw)  # CJK typography: no space between CJK
 

@@ -79,6 +79,7 @@ class Publication:
     release: ReleaseFiles
     options: PublishOptions
     built: dict[str, Any] = field(default_factory=dict)  # format name → what its `build` made (in memory)
+    notes: list[str] = field(default_factory=list)  # what a format left out and why (an image refused): printed
 
     @property
     def lang(self) -> str:

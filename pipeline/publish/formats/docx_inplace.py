@@ -18,6 +18,11 @@ New runs take the run properties of the paragraph's first text run (font size, c
 that was inline (bold, italic, ... come back from the translation's marks, as runs) and with the East Asian font
 and language of the target; a hyperlink mark becomes a `w:hyperlink` to the same URL (the document's Hyperlink
 character style when it has one). Complex fields whose result was read (a caption's SEQ number) become text.
+
+The copy is opened from its XML parts only (pipeline/docx/bounded.py) and saved with its images streamed from it
+(pipeline/publish/media.py): an image is never held in memory, whatever its size. Every hyperlink left in the
+document whose URL may not be published (a header's, a field's, a drawing's: pipeline/core/web_safety.py) is
+taken out, its text kept.
 """
 
 from __future__ import annotations
@@ -26,17 +31,20 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import docx
 from docx.oxml import OxmlElement
 from lxml import etree
 
 from pipeline.core.errors import ReviewError
 from pipeline.core.release import normalize
+from pipeline.core.web_safety import safe_url
+from pipeline.docx.bounded import DocxRefused, open_docx
 from pipeline.docx.fonts import apply_east_asian_fonts
+from pipeline.docx.links import drop_unsafe_links
 from pipeline.docx.ooxml import RPR_ORDER, child
 from pipeline.docx.stories import DRAWINGS, MC, W, WordParagraph, is_deleted_row, walk_document
 from pipeline.language.typography import typeset
 from pipeline.publish.formats.base import DOCUMENT, Publication, PublishFormat, PublishOptions, ReleaseFiles
+from pipeline.publish.media import save_with_media
 from pipeline.publish.plan import EMPTY_LINE, LanguagePlan
 from pipeline.publish.word import (
     DOCUMENT_CATEGORY,
@@ -45,7 +53,6 @@ from pipeline.publish.word import (
     apply_kinds,
     make_run,
     marked_runs,
-    save_document,
     set_core_properties,
     style_ids,
 )
@@ -67,7 +74,10 @@ def build_inplace(source: Path, plan: LanguagePlan):
     """The published document of `plan.lang`, written on a copy of the source .docx (see the module docstring)."""
     manifest, lang = plan.manifest, plan.lang
     east_asia, lang_tag = language_style(lang).east_asia_font, docx_lang_tag(lang)
-    document = docx.Document(str(source))
+    try:
+        document = open_docx(source)  # the XML parts only: images stay in `source` (save_with_media)
+    except DocxRefused as exc:
+        raise ReviewError(f"{source}: the kept copy of the source document {exc}; run the translation again.") from exc
     # The document becomes a `lang` document: its defaults, theme language and font table say so (fonts.py), so
     # text an editor types into it later, and text in styles without a run font, get the language's glyph forms.
     apply_east_asian_fonts(document, east_asian_fonts_of(lang))
@@ -102,6 +112,7 @@ def build_inplace(source: Path, plan: LanguagePlan):
     _sync_fallbacks(changed_boxes)
     _remove_tracked_deletions(document, stories)
     _write_back_parsed_parts(stories)
+    drop_unsafe_links(document, lambda url: safe_url(url) is not None)
     banners = plan.banners()
     if banners:
         _banners(document, banners, east_asia)
@@ -315,7 +326,9 @@ def build(publication: Publication):
 
 
 def write(publication: Publication) -> Path:
-    return save_document(publication.built[DOCUMENT], publication.release.output(publication.lang, ".docx"))
+    source = publication.release.kept(".docx")
+    assert source is not None  # applies() said so
+    return save_with_media(publication.built[DOCUMENT], source, publication.release.output(publication.lang, ".docx"))
 
 
 FORMAT = PublishFormat(DOCUMENT, applies, write, build)

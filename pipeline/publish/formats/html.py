@@ -5,7 +5,13 @@ structure: the title and headings (`h1`…`h6`), paragraphs, bulleted and number
 figures (`figure` with the image and its caption as `figcaption`), text boxes (`aside`), and inside the text
 `strong`, `em`, `u`, `sup`, `sub` and links (`a href`, the English URL). No style sheet, script or class beyond
 `press-release` and the warning banners: the site's own style applies. Images are copied beside it, into
-`<release>.<lang>.files/`, and referenced relatively. The text is the published document's, so it carries the
+`<release>.<lang>.files/`, and referenced relatively.
+
+What the fragment may hold is an allow-list (docs/robustness.md, "The web page"): the elements above and no other,
+the attributes `lang`, `class`, `role`, `href`, `src`, `alt`, `width`, `height`; a link or image URL only when it
+is http, https, mailto or relative (pipeline/core/web_safety.py: any other link is dropped, its text kept); an image
+beside it only as a PNG, JPEG, GIF or WebP file whose bytes say so, named by that type, of bounded size, streamed
+from the release (pipeline/publish/media.py); an image refused is named in a note publish prints. The text is the published document's, so it carries the
 CJK typography publish applies (full-width punctuation, 「」 quotes, no spaces between CJK characters).
 
 It is written from the published .docx in memory (for a .docx release, the source document translated in
@@ -22,11 +28,13 @@ import re
 from pathlib import Path
 
 from pipeline.core.release import Mark
+from pipeline.core.web_safety import publishable_marks
 from pipeline.docx.stories import MC, W, Stories, StoryReader, chars_to_lines, uniform_kinds
-from pipeline.files.atomic import atomic_write_bytes, atomic_write_text
+from pipeline.files.atomic import atomic_write_text
 from pipeline.language import find_language
 from pipeline.publish.formats.base import DOCUMENT, Publication, PublishFormat, PublishOptions, ReleaseFiles
 from pipeline.publish.formats.markdown import IMAGE, copy_image, kept_markdown, markdown_blocks, markdown_source
+from pipeline.publish.media import WebImages
 
 __all__ = ["FORMAT", "html_lang", "markdown_html", "render_inline", "write_html"]
 
@@ -46,12 +54,11 @@ def html_lang(lang: str) -> str:
 
 
 class _Builder:
-    def __init__(self, document, files_dir: Path, files_url: str, banners: list[str]):
+    def __init__(self, document, web: WebImages, package: Path | None, banners: list[str]):
         self.document = document
         self.reader = StoryReader(document, Stories())
-        self.files_dir = files_dir
-        self.files_url = files_url
-        self.images: dict[str, str] = {}  # part name → file name
+        self.web = web
+        self.package = package  # the .docx the document was opened from (its images are read there), or None
         self.banners = set(banners)
         self.style_names = _style_names(document)
         self.out: list[str] = []
@@ -161,13 +168,9 @@ class _Builder:
             image = part.related_parts.get(rid) if rid else None
             if image is None:
                 continue
-            name = self.images.get(str(image.partname))
-            if name is None:
-                suffix = Path(str(image.partname)).suffix.lower() or ".png"
-                name = f"image{len(self.images) + 1}{suffix}"
-                self.images[str(image.partname)] = name
-                self.files_dir.mkdir(parents=True, exist_ok=True)
-                atomic_write_bytes(self.files_dir / name, image.blob)
+            url = self.web.from_package(self.package, str(image.partname), None if self.package else image.blob)
+            if url is None:
+                continue  # refused (not a raster image, too large): named in the web images' notes
             doc_pr = next(drawing.iter(WP + "docPr"), None)
             alt = (doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else ""
             extent = next(drawing.iter(WP + "extent"), None)
@@ -179,13 +182,15 @@ class _Builder:
                     size = f' width="{width}" height="{height}"'
                 except (TypeError, ValueError):
                     size = ""
-            src = html.escape(f"{self.files_url}/{name}", quote=True)
+            src = html.escape(url, quote=True)
             found.append(f'<img src="{src}" alt="{html.escape(alt, quote=True)}"{size}>')
         return found
 
 
 def render_inline(text: str, marks: list[Mark]) -> str:
-    """`text` as HTML with `marks` (laminar) as nested elements; everything escaped."""
+    """`text` as HTML with `marks` (laminar) as nested elements; everything escaped; a link only with a URL that
+    may be published (its text kept otherwise)."""
+    marks = publishable_marks(marks)
     if not marks:
         return html.escape(text, quote=False)
     ordered = sorted(marks, key=lambda m: (m.start, -m.end))
@@ -251,23 +256,28 @@ def _kind(style: str, p) -> str:
     return "p"
 
 
-def write_html(document, path: Path, lang: str, banners: list[str]) -> Path:
-    """Write the HTML fragment of a published document (and its images beside it); returns the path."""
+def write_html(document, path: Path, lang: str, banners: list[str], *, package: Path | None = None,
+               notes: list[str] | None = None) -> Path:
+    """Write the HTML fragment of a published document (and its images beside it); returns the path. `package`:
+    the .docx the document was opened from, where its images are streamed from; what was refused goes to `notes`."""
     path = Path(path)
-    files_dir = path.parent / f"{path.stem}.files"
-    builder = _Builder(document, files_dir, files_dir.name, banners)
+    web = WebImages(path.parent / f"{path.stem}.files")
+    builder = _Builder(document, web, package, banners)
     builder.block(document.element.body, document.part)
     builder.close_list()
     body = "\n".join(builder.out)
     fragment = f'<article class="press-release" lang="{html.escape(html_lang(lang), quote=True)}">\n{body}\n</article>\n'
     atomic_write_text(path, fragment)
+    if notes is not None:
+        notes.extend(web.notes)
     return path
 
 
 def markdown_html(source_text: str, layout: list[dict], published: dict, lang: str, banners: list[str], *,
-                  source_dir, files_dir: Path) -> str:
+                  source_dir, web: WebImages) -> str:
     """The web fragment of a Markdown release (the format of `write_html`). `published`: paragraph number →
-    (text, marks)."""
+    (text, marks). Its images are copied by `web`; one refused or with a URL that may not be published is left
+    out (named in `web.notes`)."""
     lines = source_text.splitlines()
     blocks = markdown_blocks(layout)
     out = [f'<p class="translate-warning" role="alert"><strong>{html.escape(b)}</strong></p>' for b in banners]
@@ -312,8 +322,10 @@ def markdown_html(source_text: str, layout: list[dict], published: dict, lang: s
                 out.append(f"<p>{inline}</p>")
             continue
         for match in IMAGE.finditer(lines[k]):
+            src = copy_image(match.group(2), source_dir, web)
+            if src is None:
+                continue
             close()
-            src = copy_image(match.group(2), source_dir, files_dir)
             out.append(
                 f'<figure><img src="{html.escape(src, quote=True)}" alt="{html.escape(match.group(1), quote=True)}"></figure>'
             )
@@ -333,11 +345,14 @@ def write(publication: Publication) -> Path:
     banners = publication.plan.banners()
     kept = kept_markdown(publication.release)
     if kept is None:
-        return write_html(publication.built[DOCUMENT], path, publication.lang, banners)
+        return write_html(publication.built[DOCUMENT], path, publication.lang, banners,
+                          package=publication.release.kept(".docx"), notes=publication.notes)
     source = markdown_source(publication, kept)
+    web = WebImages(source.files_dir)
     page = markdown_html(source.text, source.layout, source.published, publication.lang, banners,
-                         source_dir=source.source_dir, files_dir=source.files_dir)
+                         source_dir=source.source_dir, web=web)
     atomic_write_text(path, page)
+    publication.notes.extend(note for note in web.notes if note not in publication.notes)
     return path
 
 

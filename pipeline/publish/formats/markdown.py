@@ -6,7 +6,10 @@ each paragraph's lines replaced by the marker (`## `, `- `, `1. `, `> `) and the
 formatting written back (`**strong**`, `*emphasis*`, `[text](URL)`; where CJK punctuation next to the
 delimiters would stop CommonMark from seeing emphasis, `<strong>`/`<em>` is written instead); every other line
 (images, rules, blank lines, code) stays. Local images are copied into `<release>.<lang>.files/` and their
-references rewritten, so the published file can move with its folder.
+references rewritten, so the published file can move with its folder. Links and images follow the web page's
+rules (pipeline/core/web_safety.py): a link whose URL may not be published is left out (its text stays), an image
+with such a URL is replaced by its description, a local image is copied only as a PNG, JPEG, GIF or WebP file of
+bounded size, named by its type (pipeline/publish/media.py).
 
 Its web page (`--format html`) is built from the same structure: html.py, `markdown_html`.
 """
@@ -14,14 +17,15 @@ Its web page (`--format html`) is built from the same structure: html.py, `markd
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.release import Mark
+from pipeline.core.web_safety import publishable_marks, safe_url
 from pipeline.files.atomic import atomic_write_text
 from pipeline.publish.formats.base import Publication, PublishFormat, PublishOptions, ReleaseFiles
+from pipeline.publish.media import WebImages
 from pipeline.publish.plan import PublishedLine
 from pipeline.source.ingest import decode_text
 
@@ -49,7 +53,8 @@ def _flanks(before: str, inner: str, after: str) -> bool:
 
 
 def render_markdown(text: str, marks: list[Mark]) -> str:
-    """`text` with `marks` as Markdown inline syntax (escaped)."""
+    """`text` with `marks` as Markdown inline syntax (escaped); a link only with a URL that may be published."""
+    marks = publishable_marks(marks)
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     ordered = sorted(marks, key=lambda m: (m.start, -m.end))
     out: list[str] = []
@@ -61,7 +66,7 @@ def render_markdown(text: str, marks: list[Mark]) -> str:
             if m.start != a:
                 continue
             if m.kind == "a":
-                opening, closing = "[", f"]({m.href})"
+                opening, closing = "[", f"]({_destination(m.href or '')})"
             elif m.kind in ("b", "i"):
                 delimiter = "**" if m.kind == "b" else "*"
                 if _flanks(text[m.start - 1 : m.start], text[m.start : m.end], text[m.end : m.end + 1]):
@@ -80,20 +85,31 @@ def render_markdown(text: str, marks: list[Mark]) -> str:
     return "".join(out)
 
 
-def copy_image(src: str, source_dir: Path | None, files_dir: Path) -> str:
-    """A local image copied beside the published file; its new relative reference (or `src` unchanged)."""
-    if source_dir is None or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE) or src.startswith("/"):
-        return src
-    image = (source_dir / src).resolve()
+def _destination(url: str) -> str:
+    """`url` as a link destination CommonMark reads back as the same address: no space, control character or angle bracket
+    (percent-encoded), parentheses and backslashes escaped, so no URL can end the link early or start another."""
+    encoded = "".join(f"%{ord(ch):02X}" if ord(ch) <= 0x20 or ch in "<>\x7f" else ch for ch in url)
+    return re.sub(r"([()\\])", r"\\\1", encoded)
+
+
+def copy_image(src: str, source_dir: Path | None, web: WebImages) -> str | None:
+    """An image reference of the release: a local image copied beside the published file (its new relative
+    reference), a web or relative reference as it is, or None: a URL that may not be published, or an image
+    refused (named in `web.notes`)."""
+    url = safe_url(src)
+    if url is None:
+        web.notes.append(f"image {src!r} is left out: only http, https or relative image addresses are published")
+        return None
+    if source_dir is None or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) or url.startswith("/"):
+        return url
+    image = (source_dir / url).resolve()
     try:
         image.relative_to(source_dir.resolve())
     except ValueError:
-        return src  # outside the release's folder: not copied
+        return url  # outside the release's folder: not copied
     if not image.is_file():
-        return src
-    files_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(image, files_dir / image.name)
-    return f"{files_dir.name}/{image.name}"
+        return url
+    return web.from_file(image, url)
 
 
 def markdown_blocks(layout: list[dict]) -> dict[int, tuple[int, int, str, str, int]]:
@@ -105,8 +121,13 @@ def markdown_blocks(layout: list[dict]) -> dict[int, tuple[int, int, str, str, i
     return blocks
 
 
-def build_markdown(source_text: str, layout: list[dict], published: dict, *, source_dir, files_dir: Path) -> str:
+def build_markdown(source_text: str, layout: list[dict], published: dict, *, source_dir, web: WebImages) -> str:
     """The published Markdown (see the module docstring). `published`: paragraph number → (text, marks)."""
+
+    def image(match: re.Match) -> str:
+        src = copy_image(match.group(2), source_dir, web)
+        return f"![{match.group(1)}]({_destination(src)})" if src is not None else _ESCAPE.sub(r"\\\1", match.group(1))
+
     lines = source_text.splitlines()
     blocks = markdown_blocks(layout)
     out: list[str] = []
@@ -122,7 +143,7 @@ def build_markdown(source_text: str, layout: list[dict], published: dict, *, sou
                     out.append(lines[end - 1])
             k = max(end, k + 1)
             continue
-        out.append(IMAGE.sub(lambda m: f"![{m.group(1)}]({copy_image(m.group(2), source_dir, files_dir)})", lines[k]))
+        out.append(IMAGE.sub(image, lines[k]))
         k += 1
     return "\n".join(out) + "\n"
 
@@ -166,8 +187,10 @@ def write(publication: Publication) -> Path:
     source = markdown_source(publication, kept)
     path = publication.release.output(publication.lang, ".md")
     warning = "".join(f"> **{line}**\n>\n" for line in publication.plan.banners())
+    web = WebImages(source.files_dir)
     published_md = build_markdown(source.text, source.layout, source.published, source_dir=source.source_dir,
-                                  files_dir=source.files_dir)
+                                  web=web)
+    publication.notes.extend(note for note in web.notes if note not in publication.notes)
     atomic_write_text(path, (warning.rstrip(">\n") + "\n\n" if warning else "") + published_md)
     return path
 
