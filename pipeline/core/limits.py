@@ -19,6 +19,7 @@ from pathlib import Path
 
 __all__ = [
     "GLOSSARY_MAX_BYTES",
+    "GLOSSARY_TERM_MAX_CHARS",
     "JSON_MAX_BYTES",
     "LimitExceeded",
     "METADATA_MAX_BYTES",
@@ -36,6 +37,10 @@ RELEASE_TEXT_MAX_BYTES = 16 * MiB  # .txt/.md release: a long release is 20 kB; 
 RELEASE_DOCX_MAX_BYTES = 256 * MiB  # .docx release: photos make the file large; only its XML parts are read
 REVIEW_DOCX_MAX_BYTES = 256 * MiB  # a reviewed .docx: same
 GLOSSARY_MAX_BYTES = 64 * MiB  # one glossary file: 100,000 entries are about 15 MB of YAML
+# One English form or target of a glossary entry. The longest real names are under 150 characters (`Ministry of
+# Health, Labour and Welfare`: 39; a long programme's name: ~120). The matcher's automaton is a trie as deep as its
+# longest form, and pyahocorasick frees it recursively: a 1 MB form overflowed the C stack (SIGSEGV, exit 139).
+GLOSSARY_TERM_MAX_CHARS = 500
 JSON_MAX_BYTES = 256 * MiB  # a manifest or reviewed.json (a 10 MB release's manifest is about 40 MB)
 METADATA_MAX_BYTES = 1 * MiB  # an Argos package's metadata.json: real ones are under 2 kB
 

@@ -113,6 +113,7 @@ def merge_into_yaml(path: Path, entries: list[Entry], *, update_existing: bool =
     if not isinstance(data, dict) or not isinstance(data.get("entries", CommentedSeq()), list):
         raise GlossaryError(f"{path}: not a glossary file (a mapping with an 'entries:' list); nothing was changed")
     items = data.setdefault("entries", CommentedSeq())
+    _refuse_duplicate_ids(path, items)
     by_id = {item.get("id"): item for item in items if isinstance(item, dict)}
     report = MergeReport()
     # Comments after the last entry (the next section's heading) belong to that entry in ruamel's model: they are
@@ -158,6 +159,22 @@ def merge_into_yaml(path: Path, entries: list[Entry], *, update_existing: bool =
     report.backup = _backup(path)
     atomic_write_bytes(path, new_text.encode("utf-8"))
     return report
+
+
+def _refuse_duplicate_ids(path: Path, items: list) -> None:
+    """Stop before anything is written when the file holds one id twice: merging would update one of them and leave
+    the other, and which one the reviewer meant is not ours to guess."""
+    lines: dict[str, list[int]] = {}
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            lines.setdefault(item["id"], []).append(item.lc.line + 1 if hasattr(item, "lc") else 0)
+    twice = {entry_id: where for entry_id, where in lines.items() if len(where) > 1}
+    if twice:
+        named = "; ".join(f"{entry_id!r} at lines {', '.join(map(str, where))}" for entry_id, where in twice.items())
+        raise GlossaryError(
+            f"{path}:{next(iter(twice.values()))[1]}: the file already uses an id twice ({named}); give each entry its "
+            "own id or merge them (`translate glossary check` names them), then import again — nothing was changed"
+        )
 
 
 def _plain(node: Any) -> Any:

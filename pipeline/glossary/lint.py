@@ -12,6 +12,8 @@
     simplified-in-ja      Chinese Simplified forms in a Japanese form (门 for 門)
     whitespace            leading, trailing, double or odd whitespace in any field
     mixed-parentheses     half-width and full-width parentheses in one form
+    short-form            an English form with fewer than 2 letters or digits (`a`): never matched
+    common-word           an English form that is a common word (`the`, `of`), not an acronym: never matched
 
 Person entries and the titles table are checked by `pipeline.glossary.people.names.lint_people`; translations
 against the glossary by `pipeline.glossary.terms.check_against_segment` (per segment) and `pipeline.publish.against`.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pipeline.glossary.match import fold, lower
+from pipeline.glossary.match import fold, lower, unmatchable
 from pipeline.glossary.model import Entry, Problem
 from pipeline.glossary.scripts import old_forms_in_ja, simplified_in_ja, simplified_in_zh_tw
 from pipeline.language import DEFAULT_TARGETS
@@ -102,6 +104,27 @@ def _mixed_parentheses(entry: Entry) -> list[Problem]:
                     key,
                 )
             )
+    return problems
+
+
+def _unmatchable(entry: Entry) -> list[Problem]:
+    """English forms the matcher skips because they would replace ordinary words (match.unmatchable)."""
+    problems = []
+    for form, kind in entry.forms():
+        found = unmatchable(form, entry.form_is_case_sensitive(form))
+        if found is None:
+            continue
+        code, reason = found
+        problems.append(
+            _problem(
+                code,
+                f"English {kind} {form!r} {reason}: it would replace ordinary words in every release, so it is never "
+                "matched; write the whole name (or the acronym in capitals)",
+                entry,
+                _form_key(entry, form, kind),
+                term=form,
+            )
+        )
     return problems
 
 
@@ -272,5 +295,6 @@ def lint(entries: list[Entry], required_langs: tuple[str, ...] = DEFAULT_REQUIRE
         problems += _scripts(entry)
         problems += _whitespace(entry)
         problems += _mixed_parentheses(entry)
+        problems += _unmatchable(entry)
     problems.sort(key=lambda p: (p.file or "", p.line or 0))
     return problems

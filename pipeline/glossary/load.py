@@ -107,7 +107,7 @@ def read_entries(path: Path, *, cache: bool = True) -> tuple[list[Entry], list[P
 # the next run with the same file skips the parser. Any change to the file changes the key. Set
 # TRANSLATE_CACHE_DIR to move the cache, or to an empty string to switch it off.
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: forms over GLOSSARY_TERM_MAX_CHARS refused (a file cached before must be checked again)
 CACHE_MIN_BYTES = 256 * 1024  # small files parse in milliseconds: no cache
 
 

@@ -9,7 +9,11 @@ Rules (docs/glossary.md, "Matching"):
 * typography does not matter: curly and straight apostrophes and quotes, the dashes (‐ ‑ – — −) and the hyphen,
   and the kinds of space (no-break, thin, line break) match each other;
 * a name followed by its own abbreviation in parentheses, `Kaohsiung Medical University (KMU)`, is one match
-  ("name+abbreviation") whose target is `高雄醫學大學（高醫）`; likewise `EMI (English-Medium Instruction)`.
+  ("name+abbreviation") whose target is `高雄醫學大學（高醫）`; likewise `EMI (English-Medium Instruction)`;
+* invisible format characters (zero-width joiner and space, word joiner, soft hyphen, ...: `invisible.py`) do not
+  count: the text is matched without them and a match covers those inside it;
+* a form that would match ordinary words (`unmatchable`: fewer than 2 letters or digits, or a common word such as
+  `the` or `of` that is not an acronym written exactly) is never matched; `glossary check` reports it.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pipeline.glossary.invisible import visible, visible_copy
 from pipeline.glossary.model import Entry, Match
 
-__all__ = ["Matcher", "fold", "lower"]
+__all__ = ["COMMON_WORDS", "MIN_FORM_CHARACTERS", "Matcher", "fold", "lower", "unmatchable"]
 
 _FOLD = {}
 for _ch in "\u2018\u2019\u201a\u201b\u2032\u02bc\uff07":
@@ -60,6 +65,34 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+# Letters or digits an English form needs (`_TWO_ALNUM` looks for them): `a`, `I`, `&` would replace ordinary words.
+MIN_FORM_CHARACTERS = 2
+# Function words: as a glossary form each would replace the word in every sentence that has it. An acronym written
+# in capitals and matched exactly (`IT`, `OR`, `US`) is not one of them.
+COMMON_WORDS = frozenset(
+    "a an the and or nor but if of in on at to for by from with as into onto than then so is are was were be been "
+    "it its this that these those he she we they you his her our their not no yes all any some".split()
+)
+
+_LONGEST_COMMON_WORD = max(map(len, COMMON_WORDS))
+_TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.DOTALL)  # two letters or digits (\w without the underscore)
+
+
+def unmatchable(form: str, case_sensitive: bool) -> tuple[str, str] | None:
+    """(`glossary check` code, why) when the English form `form` is never matched because it would replace
+    ordinary words; None when it is matched. `case_sensitive`: whether the form matches only exactly as written
+    (`Entry.form_is_case_sensitive`)."""
+    shown = visible(fold(form)).strip()
+    if _TWO_ALNUM.search(shown) is None:
+        return "short-form", f"has fewer than {MIN_FORM_CHARACTERS} letters or digits"
+    if len(shown) > _LONGEST_COMMON_WORD:
+        return None
+    acronym = case_sensitive and len(shown) > 1 and shown.isupper()
+    if lower(shown) in COMMON_WORDS and not acronym:
+        return "common-word", "is a common English word"
+    return None
+
+
 _RANK = {"name": 0, "variant": 1, "abbreviation": 2}
 _OPEN = re.compile(r"\s*[(（]\s*$")
 _CLOSE = re.compile(r"\s*[)）]")
@@ -73,10 +106,10 @@ class Matcher:
         keys: dict[str, list[tuple]] = {}
         for index, entry in enumerate(entries):
             for form, form_kind in entry.forms():
-                folded = fold(form)
-                if not folded.strip():
-                    continue
+                folded = visible(fold(form))
                 sensitive = entry.form_is_case_sensitive(form)
+                if not folded.strip() or unmatchable(form, sensitive) is not None:
+                    continue
                 checks_start = _is_word(folded[0])
                 checks_end = _is_word(folded[-1])
                 keys.setdefault(lower(folded), []).append(
@@ -95,6 +128,20 @@ class Matcher:
     def find(self, text: str) -> list[Match]:
         if self._empty or not text:
             return []
+        shown, offsets = visible_copy(text)
+        found = self._find_visible(shown)
+        if offsets is not None:
+            # back to `text`: a match spans from its first to its last visible character, with the invisible ones
+            # between them
+            found = [
+                Match(offsets[m.start], offsets[m.end - 1] + 1, text[offsets[m.start] : offsets[m.end - 1] + 1],
+                      m.entry, m.form)
+                for m in found
+            ]  # fmt: skip
+        return _join_abbreviations(found, text)
+
+    def _find_visible(self, text: str) -> list[Match]:
+        """The matches in `text` (no format characters in it), before abbreviations are joined."""
         folded = fold(text)
         low = lower(folded)
         n = len(text)
@@ -122,7 +169,7 @@ class Matcher:
             taken[start:end] = b"\x01" * (end - start)
             chosen.append(Match(start, end, text[start:end], self.entries[index], form_kind))
         chosen.sort(key=lambda m: m.start)
-        return _join_abbreviations(chosen, text)
+        return chosen
 
 
 def _as_abbreviation(match: Match, entry: Entry) -> Match | None:
@@ -130,9 +177,9 @@ def _as_abbreviation(match: Match, entry: Entry) -> Match | None:
     abbreviations though another entry won it (the do-not-translate `MAFLD` beside `... disease (MAFLD)`)."""
     if match.entry is entry:
         return match if match.form == "abbreviation" else None
-    text = fold(match.text)
+    text = visible(fold(match.text))
     for abbreviation in entry.abbreviations:
-        folded = fold(abbreviation)
+        folded = visible(fold(abbreviation))
         same = text == folded if entry.form_is_case_sensitive(abbreviation) else lower(text) == lower(folded)
         if same:
             return Match(match.start, match.end, match.text, entry, "abbreviation")

@@ -1,6 +1,6 @@
 """The glossary's data: one `Entry` per concept, a `Match` where an entry's English form occurs in a text, and
-`Problem`s found while loading or checking. The bottom of the glossary package: it imports none of it (the loaded
-`Glossary`, with its matcher and titles table, is in `pipeline.glossary.glossary`).
+`Problem`s found while loading or checking. The bottom of the glossary package: it imports none of it but the
+stdlib-only `invisible` (the loaded `Glossary`, with its matcher and titles table, is in `pipeline.glossary.glossary`).
 
 Format-independent: the YAML, CSV and TBX readers in `pipeline.glossary.formats` all build these objects.
 See docs/glossary.md for the meaning of every field.
@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.glossary.invisible import visible
 from pipeline.language import ALL as ALL_LANGUAGES
 from pipeline.language import find_language
 
@@ -193,16 +194,18 @@ class Match:
         if self.form == "abbreviation":
             abbreviation = self._abbreviation()
             return self.entry.abbreviation_target(abbreviation, lang)
-        return self.entry.target(lang, self.text)
+        # a name kept in English is kept without the invisible characters found inside it (a zero-width joiner)
+        return self.entry.target(lang, visible(self.text))
 
     def _abbreviation(self) -> str:
-        if self.text in self.entry.abbreviations:
-            return self.text
-        folded = self.text.casefold()
+        shown = visible(self.text)
+        if shown in self.entry.abbreviations:
+            return shown
+        folded = shown.casefold()
         for abbreviation in self.entry.abbreviations:
-            if abbreviation.casefold() == folded:
+            if visible(abbreviation).casefold() == folded:
                 return abbreviation
-        return self.text
+        return shown
 
 
 @dataclass

@@ -11,6 +11,10 @@ Recovery, in order, for segments whose placeholders did not come back exactly on
 A glossary entry that has no form in the target language cannot be protected: the model renders the name as it
 likes. Every segment where such an entry occurs is flagged `glossary-no-form`, naming the term; the model's
 rendering is kept as a draft for the reviewer (`translate glossary check --require-langs` names the missing forms).
+
+Invisible format characters inside a glossary name (`Kao\u200dhsiung Medical University`) are covered by its match
+(pipeline/glossary/invisible.py) and so disappear with the protected name: the row says so, naming them
+(`invisible-characters`), never silently.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pipeline.core.release import Flag, Segment, TermUse, Translation
+from pipeline.glossary.invisible import describe, format_characters_in, visible
 from pipeline.glossary.terms import contains_target
 from pipeline.source.detect import script_of
 from pipeline.source.segment import split_long_segment
@@ -119,6 +124,22 @@ def no_form_flag(gaps: list, lang: str) -> Flag | None:
         "glossary-no-form",
         f"The glossary has no {lang} form for: {named}. The model's rendering is a draft: check it, and add the "
         f"{lang} form to the glossary",
+    )
+
+
+def invisible_flag(terms: list[TermUse]) -> Flag | None:
+    """The flag for glossary names whose match covered invisible characters (they are not in the translation)."""
+    named = []
+    for term in terms:
+        hidden = format_characters_in(term.source)
+        if hidden:
+            named.append(f"{', '.join(map(describe, hidden))} in “{visible(term.source)}” (entry {term.entry_id})")
+    if not named:
+        return None
+    return Flag(
+        "invisible-characters",
+        "Invisible characters inside glossary names were removed with the name (the glossary form is in the "
+        "translation): " + "; ".join(dict.fromkeys(named)),
     )
 
 
@@ -355,6 +376,8 @@ def translate_segments(
         item = _Work(segment, _shields(segment, terms), terms)
         if (no_form := no_form_flag(gaps, lang)) is not None:
             item.flags.append(no_form)
+        if (hidden := invisible_flag(terms)) is not None:
+            item.flags.append(hidden)
         item.inner, item.whole = split_whole(segment.source, segment.marks)
         if outdated is not None:
             item.kept = remembered

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.limits import GLOSSARY_TERM_MAX_CHARS
 from pipeline.glossary.model import DO_NOT_TRANSLATE, FIELDS, KINDS, LANG_CODE, STATUSES, Entry, Problem
 from pipeline.glossary.people.names import build_person
 from pipeline.glossary.people.titles import INSTITUTION_TYPES
@@ -141,6 +142,8 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
         if institution_type not in INSTITUTION_TYPES:
             bad("institution_type", f"institution_type {institution_type!r} is not one of: {', '.join(INSTITUTION_TYPES)}")
 
+    _too_long(english, variants, abbreviations, targets, bad)
+
     if len(problems) > before:
         return None
     return Entry(
@@ -161,6 +164,24 @@ def build_entry(record: Record, problems: list[Problem]) -> Entry | None:
         line=record.line,
         lines=dict(lines),
     )
+
+
+def _too_long(english: Any, variants: list[str], abbreviations: dict[str, dict[str, str]], targets: dict[str, str],
+              bad) -> None:
+    """Forms over GLOSSARY_TERM_MAX_CHARS: a schema problem, so that no command builds a matcher with one."""
+    forms = [("english", "'english'", english)] if _is_text(english) else []
+    forms += [(f"variants[{i}]", f"variant {i + 1}", v) for i, v in enumerate(variants)]
+    for abbreviation, own in abbreviations.items():
+        key = f"abbreviations.{abbreviation}"
+        forms.append((key, "an abbreviation", abbreviation))
+        forms += [(f"{key}.{lang}", f"the {lang} form of an abbreviation", form) for lang, form in own.items()]
+    forms += [(f"targets.{lang}", f"the {lang} target", form) for lang, form in targets.items()]
+    for key, label, form in forms:
+        if len(form) > GLOSSARY_TERM_MAX_CHARS:
+            start = one_line(form[:40])
+            bad(key, f"{label} is {len(form):,} characters long (it starts {start!r}…), over the "
+                     f"{GLOSSARY_TERM_MAX_CHARS}-character limit for a glossary term: is a whole text in that "
+                     "field? Put a name there (docs/glossary.md)")  # fmt: skip
 
 
 def _variants(values: dict[str, Any], bad) -> list[str]:
