@@ -2,6 +2,8 @@
 (a reviewer's text, the memory, machine text with --allow-unreviewed), against the CURRENT glossary and the quality
 checks (pipeline/qa); an error refuses its language (exit 6), naming each row, its problem and the next step.
 A language whose rows are all clean is published even when another is refused (docs/review.md, "The gate").
+The glossary is --glossary, else the one the run used at the absolute path its manifest records — the same from any
+folder — and every message names it, with what changed in it since the run (`GateGlossary`).
 """
 
 from __future__ import annotations
