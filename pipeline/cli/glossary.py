@@ -93,8 +93,9 @@ def _report(problems, fmt: str, summary: str) -> None:
     "against",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="A run manifest (<release>.manifest.json), a review .docx, or a folder of them; repeatable. "
-    "Every glossary term in an English segment must have its target in that segment's translation.",
+    help="A release folder (its published <release>.<lang>.docx and .bilingual.docx), an output folder (every "
+    "release folder under it), or a file: a run manifest (<release>.manifest.json), a review or published .docx; "
+    "repeatable. Every glossary term in the English must have its target in the translation.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="human", show_default=True,
@@ -116,6 +117,7 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
       translate glossary check
       translate glossary check --format github
       translate glossary check --against output/kmu-kumamoto-mou-2025/
+      translate glossary check --against output/
     """
     # lazy: the glossary readers (PyYAML, lxml) and the document readers; keeps --help fast
     from pipeline.glossary.formats.yaml_titles import read_titles  # lazy: PyYAML
@@ -141,7 +143,7 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
         problems += [p for p in duplicate_ids(entries) if (p.file, p.line) not in within]
     titles, _, title_problems = read_titles(files)
     problems += title_problems
-    documents = 0
+    documents, releases = 0, ""
     if not any(p.fatal for p in problems):
         problems += lint(entries, required)
         problems += lint_people(entries, titles, required)
@@ -149,19 +151,37 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
             from pipeline.publish.against import check_against  # lazy: the document readers, for --against only
 
             hash = glossary_hash(files) if files else ""
-            found, documents = check_against(Glossary(targets[0], entries, hash, files), list(against))
-            problems += found
+            report = check_against(Glossary(targets[0], entries, hash, files), list(against))
+            problems += report.problems
+            documents = report.documents
+            releases = _releases_line(report, problems)
     warnings = [p for p in problems if p.severity == "warning"]
     errors = [p for p in problems if p.severity != "warning"]
     exit_code = 2 if any(p.fatal for p in problems) else 1 if errors else 0
     checked = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in {len(files)} file{'s' if len(files) != 1 else ''}"
     if against:
-        checked += f", {documents} document{'s' if documents != 1 else ''}"
+        checked += f", {documents} document{'s' if documents != 1 else ''}{releases}"
     summary = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} ({checked})" if errors else f"OK: {checked}"
     if warnings:
         summary += f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''} (exit code unchanged)"
     _report(problems, fmt, summary)
     sys.exit(exit_code)
+
+
+def _releases_line(report, problems) -> str:
+    """The release folders --against checked (their published documents), those with problems, and those with
+    nothing published yet, for the summary; empty when no release folder was given."""
+    if not report.releases and not report.unpublished:
+        return ""
+    count = len(report.releases)
+    line = f" published in {count} release{'s' if count != 1 else ''}"
+    line += f" ({', '.join(report.releases)})" if report.releases else ""
+    failing = report.failing_releases(problems)
+    if failing:
+        line += f"; problems in {', '.join(failing)}"
+    if report.unpublished:
+        line += f"; not published yet: {', '.join(report.unpublished)}"
+    return line
 
 
 @glossary.command(name="export")

@@ -19,7 +19,8 @@ from pipeline.cli.options import glossary_options, memory_options
     "document properties).",
 )
 @glossary_options(
-    "Glossary the gate checks every segment against [default: the run's glossary file, else ./glossaries].",
+    "Glossary the gate checks every segment against [default: the glossary the run used, at the absolute path "
+    "its manifest records, from whatever folder publish runs in].",
     "Check only the terms the run recorded in its manifest.",
 )
 @click.option(
@@ -54,8 +55,9 @@ def publish(
     by paragraph). Text comes from the imported reviewed documents, from segments the run took from the
     translation memory, and from approved memory entries.
 
-    The gate: every segment is checked again against the current glossary and the quality checks (numbers,
-    untranslated text, script, punctuation, brackets). A language with an error, or with unreviewed segments
+    The gate: every segment is checked again against the current glossary (the one the run used, as it is now;
+    it says which, and what changed in it since the run) and the quality checks (numbers, untranslated text,
+    script, punctuation, brackets). A language with an error, or with unreviewed segments
     (unless --allow-unreviewed), is refused (exit 6): each row is named with its problem and what to do; the
     other languages are still published.
 
@@ -91,6 +93,7 @@ def publish(
     finally:
         for store in opened:
             store.close()
+    click.echo(result.glossary[:1].upper() + result.glossary[1:] + ".", err=True)
     for lang, written in result.paths.items():
         counts: dict[str, int] = {}
         for segment in result.segments[lang]:

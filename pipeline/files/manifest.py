@@ -26,6 +26,7 @@ __all__ = [
     "file_sha256",
     "manifest_path",
     "read_manifest",
+    "recorded_glossary_path",
     "segments_by_id",
     "write_manifest",
 ]
@@ -122,7 +123,8 @@ def build_manifest(
         "language_confidence": release.language_confidence,
         "notes": list(release.notes),
         "glossary": {
-            "path": None if tr.glossary_path is None else str(tr.glossary_path),
+            # absolute: publish and review import find the same glossary from whatever folder they run in
+            "path": None if tr.glossary_path is None else os.path.abspath(tr.glossary_path),
             "hash": tr.glossary_hash,
             "uncovered_names": list(tr.uncovered_names),
             **({} if tr.glossary_path is not None else {"none": "translated with --no-glossary: no names checked"}),
@@ -192,6 +194,18 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
         what = f"missing {', '.join(missing)}" if missing else "'segments' is not a list"
         raise ReviewError(f"Manifest {path} is damaged ({what}); {rerun}.")
     return manifest
+
+
+def recorded_glossary_path(manifest: dict[str, Any]) -> Path | None:
+    """The glossary the run used, as the manifest records it; None for a run without one (--no-glossary).
+
+    Manifests record it as an absolute path. One written before that (a path as given on the command line, e.g.
+    `glossaries`) is taken as before, relative to the current folder: where the run was made, that is the same
+    glossary."""
+    recorded = (manifest.get("glossary") or {}).get("path")
+    if not isinstance(recorded, str) or not recorded:
+        return None
+    return Path(recorded)
 
 
 def verbatim_spans(segment: dict[str, Any]) -> list[tuple[int, int]]:

@@ -1,9 +1,13 @@
 """`translate glossary check --against`: translations checked against the glossary, document by document.
 
 A document is a run manifest (`<release>.manifest.json`), a review or reviewed .docx (read by
-`pipeline.review.read.reader`, tracked changes accepted), or a published `<release>.<lang>.docx`; a folder stands for
-the manifests and .docx files under it. Each translated segment is checked by
-`pipeline.glossary.terms.check_against_segment` (term-missing, wrong-form, kana-in-zh, term-count).
+`pipeline.review.read.reader`, tracked changes accepted), or a published `<release>.<lang>.docx`. A release folder
+(a manifest with the release's documents beside it, as `translate run` and `publish` leave it) stands for what is
+PUBLISHED in it — `<release>.<lang>.docx` and `.bilingual.docx` of each language of the run — and an output folder
+for every release folder under it: the review documents, the manifest's machine text and the hidden copy of the
+English (`.sources/`) are not what goes out, and are not checked there (give them by name to check them). Any other
+folder stands for the manifests and .docx files under it, hidden ones left out. Each translated segment is checked
+by `pipeline.glossary.terms.check_against_segment` (term-missing, wrong-form, kana-in-zh, term-count).
 
 A published document has no English, so its paragraphs are checked against the English of the run that made it —
 the manifest next to it whose `run_id` is the document's identifier (or that run's manifest kept in `.runs/`).
@@ -14,7 +18,9 @@ the whole text is checked against the whole English, which still finds a missing
 
 from __future__ import annotations
 
+import glob
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -29,25 +35,107 @@ from pipeline.glossary.people.mentions import resolve_people
 from pipeline.glossary.terms import check_against_segment
 from pipeline.review.read.reader import KIND_PUBLISHED, read_review_rows
 
-__all__ = ["against_files", "check_against", "published_segments"]
+__all__ = ["AgainstReport", "against_files", "check_against", "published_documents", "published_segments", "release_folders"]
 
 # (segment id, English, verbatim spans in the English, language → translation)
 DocumentSegment = tuple[str, str, list[tuple[int, int]], dict[str, str]]
 
 
-def against_files(path: Path) -> list[Path]:
-    """The documents a --against path stands for: the file, or the manifests and .docx files under a folder."""
+@dataclass
+class AgainstReport:
+    """What `check_against` found, and over what."""
+
+    problems: list[Problem] = field(default_factory=list)
+    documents: int = 0  # documents read and checked
+    releases: list[str] = field(default_factory=list)  # release folders whose published documents were checked
+    unpublished: list[str] = field(default_factory=list)  # release folders given with nothing published yet
+    release_of: dict[str, str] = field(default_factory=dict)  # a published document → its release folder's name
+
+    def failing_releases(self, problems: list[Problem]) -> list[str]:
+        """The release folders with an error (not a warning) in one of their published documents."""
+        failing = {self.release_of.get(p.document or "") for p in problems if p.severity != "warning"}
+        return [release for release in self.releases if release in failing]
+
+
+def _hidden(path: Path, under: Path) -> bool:
+    """A file in a hidden folder (`.sources/`, `.runs/`) or hidden itself, or an Excel lock file (`~$…`)."""
+    return any(part.startswith((".", "~$")) for part in path.relative_to(under).parts)
+
+
+def _run_manifests(folder: Path) -> list[Path]:
+    """The manifests in `folder` that `translate run` left there: `<release>.manifest.json` with the release's
+    review or published documents beside it (manifests alone, copied or exported, are not a release folder)."""
+    found = []
+    for manifest in sorted(folder.glob("*.manifest.json")):
+        release = glob.escape(manifest.name.removesuffix(".manifest.json"))
+        if manifest.is_file() and any(folder.glob(f"{release}.*.docx")):
+            found.append(manifest)
+    return found
+
+
+def release_folders(path: Path) -> list[Path]:
+    """The release folders a folder stands for: itself when it is one (`_run_manifests`), else every folder under
+    it that is (an output folder); hidden folders (`.runs/`) are not release folders."""
+    path = Path(path)
+    if _run_manifests(path):
+        return [path]
+    found = {m.parent for m in path.rglob("*.manifest.json") if not _hidden(m, path)}
+    return sorted(folder for folder in found if _run_manifests(folder))
+
+
+def published_documents(folder: Path) -> list[Path]:
+    """What `translate publish` wrote in a release folder: `<release>.<lang>.docx` and `<release>.<lang>.bilingual.docx`
+    of each language of the run. Never the review documents, the manifest's machine text or the hidden copy of the
+    English (`.sources/`): those are not what is published."""
+    documents = []
+    for manifest in _run_manifests(folder):
+        release = manifest.name.removesuffix(".manifest.json")
+        try:
+            data = json.loads(read_bounded(manifest, JSON_MAX_BYTES, "a manifest").decode("utf-8-sig"))
+        except (LimitExceeded, OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = {}
+        langs = data.get("languages") if isinstance(data, dict) else None
+        if not isinstance(langs, list) or not langs:  # the languages the run had, else any published one
+            langs = sorted({p.name[len(release) + 1 : -len(".docx")] for p in folder.glob(f"{glob.escape(release)}.*.docx")})
+        for lang in langs:
+            for kind in ("docx", "bilingual.docx"):
+                path = folder / f"{release}.{lang}.{kind}"
+                if isinstance(lang, str) and "." not in lang and path.is_file():
+                    documents.append(path)
+    return documents
+
+
+def against_files(path: Path, report: AgainstReport | None = None) -> list[Path]:
+    """The documents a --against path stands for: a file itself; a release folder (or an output folder: every
+    release folder under it) its published documents; any other folder the manifests and .docx files under it,
+    hidden ones left out. The release folders are added to `report`."""
     path = Path(path)
     if not path.is_dir():
         return [path]
-    found = [
+    folders = release_folders(path)
+    if folders:
+        found = []
+        for folder in folders:
+            documents = published_documents(folder)
+            name = _display_release(folder, path)
+            if report is not None:
+                (report.releases if documents else report.unpublished).append(name)
+                report.release_of.update({str(document): name for document in documents})
+            found += documents
+        return found
+    return [
         p
         for p in sorted(path.rglob("*"))
         if p.is_file()
-        and not p.name.startswith((".", "~$"))
+        and not _hidden(p, path)
         and (p.name.endswith(".manifest.json") or p.suffix.lower() == ".docx")
     ]
-    return found
+
+
+def _display_release(folder: Path, given: Path) -> str:
+    """A release folder as the summary names it: its path from the folder given (`mou`), or its own name."""
+    relative = folder.relative_to(given).as_posix()
+    return folder.name if relative == "." else relative
 
 
 def _segments_from_manifest(path: Path) -> list[DocumentSegment]:
@@ -83,50 +171,59 @@ def _segments_from_docx(path: Path) -> list[DocumentSegment]:
     return [(row.id, row.english, [], {lang: row.target}) for row in rows]
 
 
-def check_against(glossary: Glossary, paths: list[Path]) -> tuple[list[Problem], int]:
-    """(problems, number of documents checked). A document that cannot be read is a `parse` problem."""
-    problems: list[Problem] = []
-    checked = 0
+def check_against(glossary: Glossary, paths: list[Path]) -> AgainstReport:
+    """Every document the paths stand for (`against_files`) checked against `glossary`. A document that cannot be
+    read is a `parse` problem; a folder with nothing to check a `usage` problem."""
+    report = AgainstReport()
     for given in paths:
-        files = against_files(Path(given))
+        files = against_files(Path(given), report)
         if not files:
-            problems.append(Problem("usage", f"{given}: no manifests or .docx files in this folder", document=str(given)))
+            report.problems.append(_nothing_in(Path(given), report))
         for path in files:
-            document = str(path)
-            if not path.exists():
-                problems.append(Problem("usage", f"{path}: no such file", document=document))
-                continue
-            try:
-                if path.suffix.lower() == ".docx":
-                    segments = _segments_from_docx(path)
-                elif path.suffix.lower() == ".json":
-                    segments = _segments_from_manifest(path)
-                else:
-                    problems.append(
-                        Problem("usage", f"{path}: give a <release>.manifest.json or a review .docx", document=document)
-                    )
-                    continue
-            except (ValueError, OSError) as exc:
-                problems.append(Problem("parse", f"{path}: {exc}", document=document))
-                continue
-            except Exception as exc:  # a damaged .docx: python-docx / zipfile / lxml errors
-                problems.append(Problem("parse", f"{path}: cannot read ({type(exc).__name__}: {exc})", document=document))
-                continue
-            checked += 1
-            people = _people(glossary, segments)  # "President Yu" must be 余校長 too (pipeline/glossary/people/mentions.py)
-            for segment_id, source, verbatim, targets in segments:
-                matches = [
-                    m for m in glossary.find(source) if not any(m.start < e and s < m.end for s, e in verbatim)
-                ]
-                for lang, text in targets.items():
-                    these = matches
-                    if people is not None and people.mentions.get(segment_id):
-                        these = [
-                            m for m in people.find_in_segment(people.segments[segment_id], lang)
-                            if not any(m.start < e and s < m.end for s, e in verbatim)
-                        ]  # fmt: skip
-                    problems += check_against_segment(document, segment_id, source, these, lang, text)
-    return problems, checked
+            report.problems += _check_document(glossary, path, report)
+    return report
+
+
+def _nothing_in(given: Path, report: AgainstReport) -> Problem:
+    if given.is_dir() and release_folders(given):
+        message = (
+            f"{given}: nothing published in it yet (no <release>.<lang>.docx beside a manifest): run `translate "
+            "publish` first, or give a manifest to check the run's machine text"
+        )
+    else:
+        message = f"{given}: no manifests or .docx files in this folder"
+    return Problem("usage", message, document=str(given))
+
+
+def _check_document(glossary: Glossary, path: Path, report: AgainstReport) -> list[Problem]:
+    document = str(path)
+    if not path.exists():
+        return [Problem("usage", f"{path}: no such file", document=document)]
+    try:
+        if path.suffix.lower() == ".docx":
+            segments = _segments_from_docx(path)
+        elif path.suffix.lower() == ".json":
+            segments = _segments_from_manifest(path)
+        else:
+            return [Problem("usage", f"{path}: give a <release>.manifest.json or a review .docx", document=document)]
+    except (ValueError, OSError) as exc:
+        return [Problem("parse", f"{path}: {exc}", document=document)]
+    except Exception as exc:  # a damaged .docx: python-docx / zipfile / lxml errors
+        return [Problem("parse", f"{path}: cannot read ({type(exc).__name__}: {exc})", document=document)]
+    report.documents += 1
+    problems: list[Problem] = []
+    people = _people(glossary, segments)  # "President Yu" must be 余校長 too (pipeline/glossary/people/mentions.py)
+    for segment_id, source, verbatim, targets in segments:
+        matches = [m for m in glossary.find(source) if not any(m.start < e and s < m.end for s, e in verbatim)]
+        for lang, text in targets.items():
+            these = matches
+            if people is not None and people.mentions.get(segment_id):
+                these = [
+                    m for m in people.find_in_segment(people.segments[segment_id], lang)
+                    if not any(m.start < e and s < m.end for s, e in verbatim)
+                ]  # fmt: skip
+            problems += check_against_segment(document, segment_id, source, these, lang, text)
+    return problems
 
 
 def _people(glossary: Glossary, segments):

@@ -42,7 +42,7 @@ class PublishResult:
     release: str
     run_id: str
     manifest: Path
-    glossary: str = ""  # what the gate checked against (gate.current_glossary)
+    glossary: str = ""  # what the gate checked against, and what changed in it since the run (GateGlossary.describe)
     segments: dict[str, list[PublishedSegment]] = field(default_factory=dict)
     unreviewed: dict[str, list[PublishedSegment]] = field(default_factory=dict)
     # lang → format name → the file it wrote, in the registry's order (formats.DOCUMENT first)
@@ -76,8 +76,8 @@ def publish_release(
 ) -> PublishResult:
     """Write the publishable documents of a release folder or manifest (see the module docstring).
 
-    The gate (gate.py) checks every segment against the current glossary (`glossary_path`, else the run's glossary
-    file, else ./glossaries) and the quality checks; the languages it refuses are not written, the others are, and
+    The gate (gate.py) checks every segment against the current glossary (`glossary_path`, else the glossary the
+    run used, at the absolute path its manifest records) and the quality checks; the languages it refuses are not written, the others are, and
     then `ReviewError` names the refused rows. `memory`: a store, or a function of the manifest's path opening one."""
     manifest_path = resolve_manifest(target)
     manifest = read_manifest(manifest_path)
@@ -86,12 +86,13 @@ def publish_release(
         memory = memory(manifest_path)
     reviewed = load_reviewed(manifest_path, manifest)
     result = PublishResult(manifest.get("release", ""), manifest["run_id"], manifest_path)
-    glossary, result.glossary = current_glossary(manifest, glossary_path, use_glossary)
+    gate_glossary = current_glossary(manifest, glossary_path, use_glossary, manifest_path)
+    result.glossary = gate_glossary.describe(langs)
     refusals: list[Refusal] = []
     for lang in langs:
         planned = plan_language(manifest, lang, reviewed.get(lang, {}), memory)
         result.segments[lang] = planned
-        refusals += check_language(manifest, lang, planned, glossary, allow_unreviewed=allow_unreviewed)
+        refusals += check_language(manifest, lang, planned, gate_glossary.glossary, allow_unreviewed=allow_unreviewed)
         refusals += link_refusals(manifest, lang, planned)
         blocking = [s for s in planned if s.how in BLOCKING]
         if blocking:
@@ -104,7 +105,7 @@ def publish_release(
         result.paths = write_formats(release, PublishOptions(formats), plans, result.notes)
     if refusals:
         documents = {lang: paths[DOCUMENT] for lang, paths in result.paths.items()}
-        raise ReviewError(describe(refusals, result.segments, documents, release.folder))
+        raise ReviewError(describe(refusals, result.segments, documents, release.folder, gate_glossary))
     return result
 
 

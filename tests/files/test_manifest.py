@@ -81,7 +81,8 @@ def test_build_manifest_content(tmp_path):
     assert m["run_id"] == "run-1" and m["release"] == "kmu-mou"
     assert m["source"]["path"] == str(tr.release.path)
     assert m["source"]["sha256"] == hashlib.sha256(tr.release.path.read_bytes()).hexdigest()
-    assert m["glossary"] == {"path": str(Path("glossaries/kmu.csv")), "hash": "g123", "uncovered_names": []}
+    # recorded absolute, so that publish finds the same glossary from any folder (issue 19)
+    assert m["glossary"] == {"path": str(Path.cwd() / "glossaries" / "kmu.csv"), "hash": "g123", "uncovered_names": []}
     assert m["models"]["zh-TW"] == {
         "lang": "zh-TW", "package": "translate-en_zh-1_9", "version": "1.9", "from_code": "en", "to_code": "zh",
         "converter": "opencc:s2twp", "demo": False,
