@@ -91,6 +91,8 @@ def publish(
     finally:
         for store in opened:
             store.close()
+    for line in result.withheld:
+        click.secho(line, fg="yellow", err=True)
     for lang, written in result.paths.items():
         counts: dict[str, int] = {}
         for segment in result.segments[lang]:

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.errors import ReviewError
+from pipeline.core.errors import InputError, ReviewError
 from pipeline.files.manifest import read_manifest
 from pipeline.files.release_folder import ReleasePaths, release_lock
 from pipeline.memory.reviews import render_json
 from pipeline.publish.formats import REGISTRY
 from pipeline.publish.formats.base import DOCUMENT, Publication, PublishOptions, ReleaseFiles
+from pipeline.publish.formats.markdown import missing_structure
 from pipeline.publish.gate import Refusal, check_language, current_glossary, describe
 from pipeline.publish.links import check_links, link_refusals
 from pipeline.publish.plan import BLOCKING, LanguagePlan, PublishedSegment, plan_language
@@ -47,6 +48,7 @@ class PublishResult:
     unreviewed: dict[str, list[PublishedSegment]] = field(default_factory=dict)
     # lang → format name → the file it wrote, in the registry's order (formats.DOCUMENT first)
     paths: dict[str, dict[str, Path]] = field(default_factory=dict)
+    withheld: list[str] = field(default_factory=list)  # outputs not written, and why (said by the command)
 
 
 def resolve_manifest(target: Path) -> Path:
@@ -97,6 +99,14 @@ def publish_release(
             result.unreviewed[lang] = blocking
     refused = {r.lang for r in refusals}
     release = ReleaseFiles.of(manifest_path, manifest)
+    unstructured = missing_structure(release)
+    if unstructured and "html" in formats:
+        raise InputError(
+            f"{manifest_path}: no web page can be made of this Markdown release: {unstructured}. Nothing was "
+            "written; publish without --format html for its .docx documents"
+        )
+    if unstructured:
+        result.withheld.append(f"no .md published: {unstructured}")
     plans = [LanguagePlan(manifest, lang, result.segments[lang]) for lang in langs if lang not in refused]
     with release_lock(ReleasePaths(release.folder, release.name)):
         render_json(reviewed_path(manifest_path))  # its copy, if a crash or a full disk left it behind the record
