@@ -129,12 +129,12 @@ class _Blocks:
     def walk(self, tokens: list[Token], offset: int) -> None:
         stack: list[str] = []
         number = ""  # an ordered list item's number, until its first text takes it
-        setext = False
+        block_end = 0  # where the block holding the next inline token ends (a setext heading: after its underline)
         for token in tokens:
             if token.type == "list_item_open" and token.markup in (".", ")"):
                 number = f"{token.info}{token.markup} "
-            elif token.type == "heading_open":
-                setext = token.markup in ("=", "-")  # its map ends after the underline
+            elif token.type in ("heading_open", "paragraph_open") and token.map:
+                block_end = token.map[1] + offset
             if token.nesting == 1:
                 stack.append(token.type[: -len("_open")])
             elif token.nesting == -1 and stack:
@@ -146,8 +146,7 @@ class _Blocks:
             first, end = token.map[0] + offset, token.map[1] + offset
             if token.type == "inline":
                 kind = "heading" if "heading" in stack else ("item" if "list_item" in stack else "paragraph")
-                number = self.inline(token, first, end - 1 if setext and kind == "heading" else end, end, kind,
-                                     number)
+                number = self.inline(token, first, end, max(end, block_end), kind, number)
             elif token.type == "fence":
                 for k, line in enumerate(token.content.split("\n")):
                     if line.strip():
