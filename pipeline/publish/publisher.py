@@ -3,7 +3,9 @@
 Per target language, next to the manifest, one file per format of the registry (formats/__init__.py) that applies:
 `<release>.<lang>.docx` (the publishable document: a Word release's source translated in place, otherwise a plain
 document typeset for the language), `<release>.<lang>.bilingual.docx` (English | target, paragraph by paragraph),
-`<release>.<lang>.md` for a Markdown release, `<release>.<lang>.html` with `--format html`.
+`<release>.<lang>.md` for a Markdown release, `<release>.<lang>.html` with `--format html`. A Markdown release whose
+structure the run could not read (or whose kept source is gone) gets no .md (`PublishResult.withheld` says why) and
+no web page: `--format html` is refused before anything is written (formats/markdown.py, `missing_structure`).
 
 What each segment publishes, and the paragraphs every format writes: plan.py.
 
