@@ -93,6 +93,8 @@ def publish(
     finally:
         for store in opened:
             store.close()
+    for line in result.withheld:
+        click.secho(line, fg="yellow", err=True)
     click.echo(result.glossary[:1].upper() + result.glossary[1:] + ".", err=True)
     for lang, written in result.paths.items():
         counts: dict[str, int] = {}

@@ -3,7 +3,9 @@
 Per target language, next to the manifest, one file per format of the registry (formats/__init__.py) that applies:
 `<release>.<lang>.docx` (the publishable document: a Word release's source translated in place, otherwise a plain
 document typeset for the language), `<release>.<lang>.bilingual.docx` (English | target, paragraph by paragraph),
-`<release>.<lang>.md` for a Markdown release, `<release>.<lang>.html` with `--format html`.
+`<release>.<lang>.md` for a Markdown release, `<release>.<lang>.html` with `--format html`. A Markdown release whose
+structure the run could not read (or whose kept source is gone) gets no .md (`PublishResult.withheld` says why) and
+no web page: `--format html` is refused before anything is written (formats/markdown.py, `missing_structure`).
 
 What each segment publishes, and the paragraphs every format writes: plan.py.
 
@@ -23,12 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.errors import ReviewError
+from pipeline.core.errors import InputError, ReviewError
 from pipeline.files.manifest import read_manifest
 from pipeline.files.release_folder import ReleasePaths, release_lock
 from pipeline.memory.reviews import render_json
 from pipeline.publish.formats import REGISTRY
 from pipeline.publish.formats.base import DOCUMENT, Publication, PublishOptions, ReleaseFiles
+from pipeline.publish.formats.markdown import missing_structure
 from pipeline.publish.gate import Refusal, check_language, current_glossary, describe
 from pipeline.publish.links import check_links, link_refusals
 from pipeline.publish.plan import BLOCKING, LanguagePlan, PublishedSegment, plan_language
@@ -48,6 +51,7 @@ class PublishResult:
     # lang → format name → the file it wrote, in the registry's order (formats.DOCUMENT first)
     paths: dict[str, dict[str, Path]] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)  # lang → what a format left out (formats/base.py)
+    withheld: list[str] = field(default_factory=list)  # outputs not written, and why (said by the command)
 
 
 def resolve_manifest(target: Path) -> Path:
@@ -99,6 +103,14 @@ def publish_release(
             result.unreviewed[lang] = blocking
     refused = {r.lang for r in refusals}
     release = ReleaseFiles.of(manifest_path, manifest)
+    unstructured = missing_structure(release)
+    if unstructured and "html" in formats:
+        raise InputError(
+            f"{manifest_path}: no web page can be made of this Markdown release: {unstructured}. Nothing was "
+            "written; publish without --format html for its .docx documents"
+        )
+    if unstructured:
+        result.withheld.append(f"no .md published: {unstructured}")
     plans = [LanguagePlan(manifest, lang, result.segments[lang]) for lang in langs if lang not in refused]
     with release_lock(ReleasePaths(release.folder, release.name)):
         render_json(reviewed_path(manifest_path))  # its copy, if a crash or a full disk left it behind the record

@@ -3,11 +3,12 @@
 Formats, chosen by the file's extension:
 
 * `.txt` (and `.text`): every non-empty line is a paragraph.
-* `.md` (and `.markdown`): heading markers, list bullets, block-quote markers, emphasis (`*`, `**`, `_`, `__`),
-  inline-code backticks and link syntax are removed, their text kept; images are dropped (noted). Paragraphs are
-  Markdown's: blocks separated by blank lines, soft-wrapped lines joined with one space; a heading, a list item
-  and a block-quote line are paragraphs of their own. A file with no blank line at all is read like `.txt`
-  (one paragraph per line): that is how a release pasted into a `.md` file looks.
+* `.md` (and `.markdown`): parsed as CommonMark (markdown-it-py, pipeline/source/markdown.py): the paragraphs
+  are its headings, paragraphs, list items and block-quote paragraphs, their markers, emphasis and link syntax
+  removed and their text kept (soft-wrapped lines joined with one space, a hard line break starts a paragraph);
+  images and HTML are skipped (noted). Each paragraph's marks (bold, italic, links with their URL) and its place
+  in the file come from the same parse. A file with no blank line at all is read one paragraph per line: that
+  is how a release pasted into a `.md` file looks.
 * `.docx`: paragraphs in document order, including the paragraphs inside tables (row by row, cell by cell,
   nested tables in place) and content controls; tracked insertions are read as accepted, deletions as
   accepted (dropped); a manual line break inside a Word paragraph starts a new paragraph, as a new line does in
@@ -29,7 +30,6 @@ message naming the file and what to do.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -46,7 +46,7 @@ from pipeline.core.release import Release
 from pipeline.docx.bounded import DocxRefused, open_docx
 from pipeline.docx.stories import walk_document
 from pipeline.source.detect import HAN, HANGUL, KANA, script_of
-from pipeline.source.markdown import locate
+from pipeline.source.markdown import read_markdown
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -89,7 +89,10 @@ def read_release(path: Path) -> Release:
     elif suffix in TEXT_SUFFIXES or suffix in MARKDOWN_SUFFIXES:
         text = decode_text(path, data, notes)
         if suffix in MARKDOWN_SUFFIXES:
-            paragraphs = _markdown_paragraphs(text, notes)
+            read = read_markdown(text, notes)  # text and structure from one parse: they agree
+            paragraphs = read.paragraphs
+            if read.origins:
+                located = list(zip(read.paragraphs, read.marks, read.origins))
         else:
             paragraphs = [line.strip() for line in text.splitlines()]
     elif suffix == ".doc":
@@ -102,10 +105,6 @@ def read_release(path: Path) -> Release:
     if not paragraphs:
         raise InputError(f"{path} is empty (no text in it); give the release's text")
     release = Release(path=path, paragraphs_text=paragraphs, notes=notes, hidden_runs=hidden_runs)
-    if suffix in MARKDOWN_SUFFIXES:
-        found = locate(text, paragraphs)
-        if found is not None:
-            located = [(p, marks, origin) for p, marks, origin in zip(paragraphs, *found)]
     if located:
         release.paragraph_marks = [marks for _, marks, _ in located]
         release.origins = [origin for _, _, origin in located]
@@ -265,98 +264,6 @@ def _guess_legacy(path: Path, data: bytes, error: UnicodeDecodeError) -> tuple[s
         )
     names = " or ".join(name for _, name, _ in plausible)
     raise InputError(f"{path} is not UTF-8 (invalid at {where}) and could be {names}; {_SAVE_AS_UTF8}")
-
-
-# --- Markdown ------------------------------------------------------------------------------------------------
-
-_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
-_MD_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
-_MD_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_MD_BULLET = re.compile(r"^[ \t]*[-*+][ \t]+")
-_MD_ORDERED = re.compile(r"^[ \t]*\d{1,9}[.)][ \t]+")
-_MD_QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+")
-_MD_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_MD_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
-_MD_EM_UNDER = re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
-_MD_CODE = re.compile(r"`([^`]+)`")
-
-
-def _md_inline(text: str, notes: list[str]) -> str:
-    images = len(_MD_IMAGE.findall(text))
-    if images:
-        notes.append(f"{images} image(s) in the Markdown were skipped (not translated).")
-        text = _MD_IMAGE.sub("", text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_CODE.sub(r"\1", text)
-    text = _MD_STRONG.sub(r"\2", text)
-    text = _MD_EM_STAR.sub(r"\1", text)
-    text = _MD_EM_UNDER.sub(r"\1", text)
-    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>])", r"\1", text)  # backslash escapes
-    text = re.sub(r"(?: {2,}|\\)$", "", text)  # hard line break markers
-    return text.strip()
-
-
-def _markdown_paragraphs(text: str, notes: list[str]) -> list[str]:
-    lines = text.splitlines()
-    filled = [i for i, ln in enumerate(lines) if ln.strip()]
-    one_per_line = bool(filled) and all(ln.strip() for ln in lines[filled[0] : filled[-1] + 1])
-    paragraphs: list[str] = []
-    current: list[str] = []
-
-    def flush() -> None:
-        if current:
-            paragraphs.append(" ".join(current))
-            current.clear()
-
-    in_fence = False
-    for raw in lines:
-        if _MD_FENCE.match(raw):
-            in_fence = not in_fence
-            flush()
-            continue
-        if in_fence:
-            if raw.strip():
-                paragraphs.append(raw.strip())
-            continue
-        if not raw.strip():
-            flush()
-            continue
-        if _MD_RULE.match(raw):
-            flush()
-            continue
-        if _MD_SETEXT.match(raw) and current:
-            flush()  # the underline of a "Title\n=====" heading
-            continue
-        heading = _MD_HEADING.match(raw)
-        quote = _MD_QUOTE.match(raw)
-        line = raw
-        own_paragraph = False
-        if heading:
-            line, own_paragraph = heading.group(2), True
-        else:
-            if quote:
-                line, own_paragraph = line[quote.end() :], True
-            bullet = _MD_BULLET.match(line)
-            if bullet:
-                line, own_paragraph = line[bullet.end() :], True
-            elif _MD_ORDERED.match(line):
-                own_paragraph = True  # the number is text ("1. ..."): kept
-        hard_break = raw.endswith("  ") or raw.rstrip("\r").endswith("\\")
-        line = _md_inline(line, notes)
-        if not line:
-            continue
-        if own_paragraph or one_per_line:
-            flush()
-            paragraphs.append(line)
-        else:
-            current.append(line)
-            if hard_break:
-                flush()
-    flush()
-    return paragraphs
 
 
 # --- Word ----------------------------------------------------------------------------------------------------

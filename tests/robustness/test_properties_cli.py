@@ -22,6 +22,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from support import formatted_release
+from support.bounded_cli import run_capped
 from support.paths import GLOSSARY, SAMPLE
 from pipeline.cli import main
 
@@ -145,6 +147,56 @@ def test_run_and_suggest_never_give_a_traceback(env, seeds, kind, raw, mutations
         release.write_bytes(data)
         check(invoke("run", release, "--out", Path(work) / "out", "--no-glossary", "--quiet"))
         check(invoke("glossary", "suggest", release, "--glossary", GLOSSARY))
+
+
+# --- Markdown releases: `run`, then `publish --format html` (the web page) ------------------------------------
+
+MARKDOWN_SNIPPETS = st.sampled_from([
+    "*", "**", "_", "__", "[", "]", "](", ")", "(", "![x](", "<b>", "</div>", "<div>\n", "\n", "\n\n", "> ", "- ",
+    "1. ", "```", "    ", "&amp;", "&#0;", "\\", "`", "# ", "\n===\n", "[a]: http://x\n", "> " * 30, "- " * 30,
+    "[wiki](https://en.wikipedia.org/wiki/Kumamoto_(city))", "javascript:alert(1)", "*a **b " * 50, "\u2028",
+])  # fmt: skip
+
+
+@SETTINGS
+@given(snippets=st.lists(st.tuples(st.floats(0, 1), MARKDOWN_SNIPPETS), max_size=10), mutations=MUTATIONS,
+       mutated=st.booleans(), raw=st.text(max_size=1500), use_seed=st.booleans())
+def test_markdown_release_and_its_web_page_never_give_a_traceback(env, snippets, mutations, mutated, raw, use_seed):
+    text = formatted_release.MARKDOWN if use_seed else raw
+    for where, snippet in snippets:
+        at = int(where * len(text))
+        text = text[:at] + snippet + text[at:]
+    data = mutate(text.encode("utf-8"), mutations) if mutated else text.encode("utf-8")
+    with tempfile.TemporaryDirectory() as work:
+        release = Path(work) / "release.md"
+        release.write_bytes(data)
+        (Path(work) / "ceremony.png").write_bytes(formatted_release.png())
+        ran = invoke("run", release, "--out", Path(work) / "out", "--no-glossary", "--quiet")
+        check(ran)
+        if ran.exit_code == 0:
+            for formats in (["--format", "html"], []):
+                check(invoke("publish", Path(work) / "out" / "release", "--allow-unreviewed", "--no-memory", *formats))
+
+
+@pytest.mark.parametrize("text", [
+    "> " * 40 + "Deep text.\n\n" + "- " * 40 + "deep item\n",
+    "*a **b " * 20_000,
+    "[" * 30_000 + "Kumamoto" + "](" * 30_000,
+    formatted_release.MARKDOWN.replace("https://www.kumamoto-u.ac.jp/", "https://en.wikipedia.org/wiki/Kumamoto_(city)"),
+], ids=["deep-nesting", "emphasis-bomb", "brackets", "parentheses-url"])
+def test_hostile_markdown_never_dies_by_a_signal(env, tmp_path, text):
+    """In a subprocess: a crash in C (the stack, the allocator) would show as a negative return code, not an
+    exception."""
+    release = tmp_path / "release.md"
+    release.write_text(text, encoding="utf-8")
+    ran = run_capped(["run", release, "--out", tmp_path / "out", "--no-glossary", "--quiet"], timeout=300)
+    assert ran.returncode in EXIT_CODES and "Traceback" not in ran.stderr, (ran.returncode, ran.stderr[-3000:])
+    if ran.returncode == 0:
+        for formats in (["--format", "html"], []):
+            published = run_capped(["publish", tmp_path / "out" / "release", "--allow-unreviewed", "--no-memory",
+                                    *formats], timeout=300)
+            assert published.returncode in EXIT_CODES and "Traceback" not in published.stderr, (
+                published.returncode, published.stderr[-3000:])
 
 
 # --- glossaries: `glossary check`, `glossary import`, `run --glossary` -----------------------------------------

@@ -28,9 +28,10 @@ from pipeline.publish.formats.base import Publication, PublishFormat, PublishOpt
 from pipeline.publish.media import WebImages
 from pipeline.publish.plan import PublishedLine
 from pipeline.source.ingest import decode_text
+from pipeline.source.markdown import UNSTRUCTURED
 
 __all__ = ["FORMAT", "IMAGE", "MarkdownSource", "build_markdown", "copy_image", "kept_markdown", "markdown_blocks",
-           "markdown_source"]
+           "markdown_source", "missing_structure"]
 
 NAME = "markdown"
 SUFFIXES = (".md", ".markdown")
@@ -138,7 +139,7 @@ def build_markdown(source_text: str, layout: list[dict], published: dict, *, sou
             text, marks = published.get(number, ("", []))[:2]
             setext = kind == "heading" and "#" not in prefix
             if text:
-                out.append(prefix + render_markdown(text, marks))
+                out.append(prefix + (text if kind == "code" else render_markdown(text, marks)))  # code: as it is
                 if setext and end - 1 > k:
                     out.append(lines[end - 1])
             k = max(end, k + 1)
@@ -174,6 +175,21 @@ def markdown_source(publication: Publication, source: Path) -> MarkdownSource:
 def kept_markdown(release: ReleaseFiles) -> Path | None:
     """The kept copy of a Markdown release's source (None for another release)."""
     return release.kept(*SUFFIXES)
+
+
+def missing_structure(release: ReleaseFiles) -> str | None:
+    """Why a Markdown release cannot be published with its structure (None: it can, or it is no Markdown release).
+
+    Its .md and its web page are built from the run's layout and its copy of the source; without them they would
+    be flat text without the links, lists, images and emphasis of the release, so they are refused, never
+    written so or left out without a word (the publisher says so)."""
+    if release.source_suffix not in SUFFIXES or release.kept_source is not None:
+        return None
+    if not release.manifest.get("layout"):
+        said = [n for n in release.manifest.get("notes") or [] if str(n).startswith(UNSTRUCTURED)]
+        return str(said[0]).split(". Its text")[0] if said else \
+            "the run recorded no Markdown structure for it (run `translate run` on the release again)"
+    return "the run's copy of its source (.sources/ in the release folder) is missing: run `translate run` again"
 
 
 def applies(release: ReleaseFiles, options: PublishOptions) -> bool:
