@@ -78,13 +78,21 @@ def import_files(files: tuple[Path, ...], fmt: str | None, memory_path: Path | N
 @memory.command()
 @memory_option(MEMORY_HELP)
 def stats(memory_path: Path | None) -> None:
-    """Entries per language and status."""
+    """Entries per language and status: the current translation of each sentence (the lines add up to the first
+    number); earlier translations a later review replaced are counted apart."""
     from pipeline.memory import MemoryStore  # lazy: sqlite3; keeps --help fast
 
     path = _path(memory_path)
     with MemoryStore(path, readonly=True) as store:
         figures = store.stats()
         total = store.count()
-    click.echo(f"{path}: {total} entr{'y' if total == 1 else 'ies'} in all")
+    current = sum(n for by_status in figures.values() for n in by_status.values())
+    # The per-language lines count each sentence's current translation; the memory also keeps the translations a
+    # later review replaced (`memory export --all`): said apart, so that the lines add up to the first number.
+    earlier = total - current
+    click.echo(
+        f"{path}: {current} entr{'y' if current == 1 else 'ies'} (the current translation of each sentence and language)"
+        + (f"; also {earlier} earlier translation(s) a later review replaced, kept as history (memory export --all)" if earlier else "")
+    )
     for lang, by_status in sorted(figures.items()):
         click.echo(f"  {lang}: " + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())))

@@ -97,11 +97,8 @@ def publish(
         click.secho(line, fg="yellow", err=True)
     click.echo(result.glossary[:1].upper() + result.glossary[1:] + ".", err=True)
     for lang, written in result.paths.items():
-        counts: dict[str, int] = {}
-        for segment in result.segments[lang]:
-            counts[segment.how] = counts.get(segment.how, 0) + 1
-        summary = ", ".join(f"{n} {how}" for how, n in counts.items())
-        click.echo(f"{lang}: {', '.join(str(path) for path in written.values())} ({summary})")
+        summary = published_counts(result.segments[lang]).line()
+        click.echo(f"{lang}: {', '.join(str(path) for path in written.values())} — {summary}")
         for note in result.notes.get(lang, []):
             click.echo(f"  note: {note}")
         warned = [s for s in result.segments[lang] if s.warnings]
@@ -115,3 +112,21 @@ def publish(
                 fg="yellow",
                 err=True,
             )
+
+
+def published_counts(segments: list):
+    """A published language's rows in the vocabulary and order of `review import` (pipeline/review/status.py), so
+    that both say "6 edited, 3 marked OK, 11 from memory" of the same rows. `segments`: publish/plan.py's
+    PublishedSegment, after the gate."""
+    from pipeline.publish.plan import EMPTIED, MEMORY, REVIEWED, VERBATIM  # lazy: python-docx, lxml
+    from pipeline.review.status import count_rows, row_status  # lazy: with the plan
+
+    rows = []
+    for segment in segments:
+        origin = {MEMORY: "memory", VERBATIM: "verbatim"}.get(segment.how, "machine")
+        approval = (segment.approval or "edited") if segment.how in (REVIEWED, EMPTIED) else None
+        status = row_status(
+            origin=origin, approval=approval, emptied=segment.how == EMPTIED, glossary=False, errors=bool(segment.problems)
+        )
+        rows.append((segment.id, status))
+    return count_rows(rows)

@@ -112,13 +112,10 @@ def _release_reporter(bar, quiet: bool):
         if quiet:
             return
         release = result.translated.release
-        translations = [t for ts in result.translated.translations.values() for t in ts]
-        flagged = sum(1 for t in translations if t.flags and t.origin not in ("verbatim", "memory"))
-        remembered = sum(1 for t in translations if t.origin == "memory")
         bar.write(
-            f"{release.path}: {len(release.segments)} segments, {flagged} flagged"
-            + (f", {remembered} from memory" if remembered else "")
-            + (f", {release.hidden_runs} hidden run(s) kept hidden, not translated" if release.hidden_runs else "")
+            f"{release.path}: {len(release.segments)} segments; "
+            + "; ".join(language_line(lang, ts) for lang, ts in result.translated.translations.items())
+            + (f"; {release.hidden_runs} hidden run(s) kept hidden, not translated" if release.hidden_runs else "")
             + " → "
             + ", ".join(str(p) for p in result.documents.values()),
             file=sys.stderr,
@@ -130,6 +127,18 @@ def _release_reporter(bar, quiet: bool):
             bar.write(f"  not in the glossary: {names} (listed in the review documents)", file=sys.stderr)
 
     return report
+
+
+def language_line(lang: str, translations: list) -> str:
+    """One language of a release (languages are never added together): its rows in the words of `review import`
+    and `publish` (pipeline/review/status.py: from the memory = approved; a glossary or check error; the rest
+    drafts) and the rows that need attention as the review document's worklist counts them."""
+    from pipeline.review.status import count_rows, run_row_status  # lazy: the review package loads python-docx
+    from pipeline.review.write.worklist import worklist  # lazy: with the status
+
+    counts = count_rows((t.segment_id, run_row_status(t.origin, [(f.code, f.severity) for f in t.flags])) for t in translations)
+    attention = worklist((t.origin, [f.code for f in t.flags]) for t in translations).rows_attention
+    return f"{lang}: {counts.line()}, {attention} need attention"
 
 
 def _attach_progress(engines: dict, quiet: bool):

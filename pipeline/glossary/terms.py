@@ -35,14 +35,17 @@ def _comparable_cached(text: str, lang: str) -> str:
 
 
 def _comparable_of(text: str, lang: str) -> str:
-    text = fold(unicodedata.normalize("NFKC", text))
+    # A tab is published as typed (language/typography.py, rule 0), so a term with one inside ("K\tMU") is broken,
+    # unlike one with a space the typesetting removes: tabs are kept apart from the spaces that are folded away.
+    pieces = [fold(unicodedata.normalize("NFKC", piece)) for piece in text.split("\t")]
     if written_in_cjk_script(lang):
-        return re.sub(r"\s+", "", text)
-    return re.sub(r"\s+", " ", text)
+        return "\t".join(re.sub(r"\s+", "", piece) for piece in pieces)
+    return "\t".join(re.sub(r"\s+", " ", piece) for piece in pieces)
 
 
 def contains_target(translation: str, expected: str, lang: str) -> bool:
-    """Whether `translation` holds `expected`, ignoring width (（ vs (), typography and, for CJK, spaces."""
+    """Whether `translation` holds `expected`, ignoring width (（ vs (), typography and, for CJK, spaces; a tab is
+    never ignored (a term split by one, "K\tMU", is not there)."""
     return _comparable(expected, lang) in _comparable(translation, lang)
 
 

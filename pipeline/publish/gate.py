@@ -16,7 +16,16 @@ from typing import Any
 from pipeline.core.errors import ReviewError
 from pipeline.files.manifest import recorded_glossary_path, verbatim_spans
 from pipeline.glossary import Glossary, load_glossary
-from pipeline.publish.plan import EMPTIED, MEMORY, NEEDS_GLOSSARY, REVIEWED, UNREVIEWED, VERBATIM, PublishedSegment
+from pipeline.publish.plan import (
+    BLOCKING,
+    CHECK_ERROR,
+    EMPTIED,
+    MEMORY,
+    NEEDS_GLOSSARY,
+    REVIEWED,
+    VERBATIM,
+    PublishedSegment,
+)
 from pipeline.qa import check_segment, segment_terms, terms_from_manifest
 from pipeline.review.approval import STATUS_COLUMN
 
@@ -37,7 +46,7 @@ class Refusal:
 
     @property
     def unreviewed_only(self) -> bool:
-        return not self.problems and self.how in (UNREVIEWED, NEEDS_GLOSSARY)
+        return not self.problems and self.how in BLOCKING
 
 
 @dataclass(frozen=True)
@@ -159,9 +168,9 @@ def check_language(
         findings = check_segment(segment["source"], published.text, lang, terms, verbatim=verbatim_spans(segment), demo=demo)
         published.problems = [f"{f.code}: {f.message}" for f in findings if f.error]
         published.warnings = [f"{f.code}: {f.message}" for f in findings if not f.error]
-        if published.how == NEEDS_GLOSSARY and not published.problems:
+        if published.how in (NEEDS_GLOSSARY, CHECK_ERROR) and not published.problems:
             published.how = REVIEWED  # approved by the reviewer, and the current glossary and checks agree now
-        blocked = bool(published.problems) or (published.how in (UNREVIEWED, NEEDS_GLOSSARY) and not allow_unreviewed)
+        blocked = bool(published.problems) or (published.how in BLOCKING and not allow_unreviewed)
         if blocked:
             refusals.append(
                 Refusal(lang, published.id, row, published.how, published.problems, published.document or document)
@@ -171,7 +180,7 @@ def check_language(
 
 def _advice(refusal: Refusal, memory_note: str) -> str:
     where = f"row {refusal.row} of {refusal.document}"
-    if refusal.how in (REVIEWED, NEEDS_GLOSSARY):
+    if refusal.how in (REVIEWED, NEEDS_GLOSSARY, CHECK_ERROR):
         return f"fix it in {where} and import the document again"
     if refusal.how == MEMORY:
         if memory_note:  # an approved memory entry publish found (--memory): the review document shows machine text

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 from pipeline.core.release import Mark
 from pipeline.language.typography import is_cjk_char, typeset_as_cjk, typeset
+from pipeline.review.status import CHECK_ERROR, NEEDS_GLOSSARY_REVIEW
 from pipeline.translation.inline_tags import carry_marks, split_whole, through, whole_marks
 
 __all__ = [
@@ -49,8 +50,8 @@ __all__ = [
 ]
 
 REVIEWED, MEMORY, VERBATIM, EMPTIED = "reviewed", "memory", "verbatim", "emptied"
-UNREVIEWED, NEEDS_GLOSSARY = "unreviewed", "needs-glossary-review"
-BLOCKING = (UNREVIEWED, NEEDS_GLOSSARY)
+UNREVIEWED, NEEDS_GLOSSARY = "unreviewed", NEEDS_GLOSSARY_REVIEW
+BLOCKING = (UNREVIEWED, NEEDS_GLOSSARY, CHECK_ERROR)
 
 
 @dataclass
@@ -61,9 +62,10 @@ class PublishedSegment:
     source: str
     trailing: str
     text: str  # before typesetting
-    how: str  # reviewed, memory, verbatim, emptied, unreviewed, needs-glossary-review
+    how: str  # reviewed, memory, verbatim, emptied, unreviewed, needs-glossary-review, check-error
     note: str = ""
-    document: str = ""  # the review document the text was imported from (reviewed, needs-glossary-review)
+    document: str = ""  # the path of the review document imported for this row, where it is fixed
+    approval: str = ""  # how a reviewed row was approved (review/approval.py: edited, marked, approve-all)
     problems: list[str] = field(default_factory=list)  # the gate's errors (gate.py): they refuse the language
     warnings: list[str] = field(default_factory=list)  # the gate's warnings: shown, never refuse
     marks: list[Mark] = field(default_factory=list)  # inline formatting of `text`
@@ -79,29 +81,31 @@ def plan_language(manifest: dict[str, Any], lang: str, reviewed: dict[str, dict]
     for segment in manifest["segments"]:
         target = (segment.get("targets") or {}).get(lang) or {}
         entry = reviewed.get(segment["id"])
+        imported = isinstance(entry, dict)
         common = dict(
             id=segment["id"],
             kind=segment.get("kind", "sentence"),
             paragraph=segment.get("paragraph", 0),
             source=segment["source"],
             trailing=segment.get("trailing", ""),
+            # the copy that was imported, by the path given to `review import` (where the reviewer fixes the row)
+            document=str(entry.get("document_path") or entry.get("document") or "") if imported else "",
         )
         if (
-            isinstance(entry, dict)
+            imported
             and entry.get("source_hash") in (None, "", segment.get("hash"))
             and entry.get("approval", "legacy") is not None  # a row nobody approved is a draft: as if not imported
         ):
-            document = str(entry.get("document") or "")
             if entry.get("status") == EMPTIED:
-                result.append(PublishedSegment(**common, text="", how=EMPTIED, document=document))
+                result.append(PublishedSegment(**common, text="", how=EMPTIED, approval=entry.get("approval") or ""))
             elif entry.get("approved", True):
-                result.append(PublishedSegment(**common, text=entry.get("text", ""), how=REVIEWED, document=document))
+                approval = entry.get("approval") or ""
+                result.append(PublishedSegment(**common, text=entry.get("text", ""), how=REVIEWED, approval=approval))
             else:
                 problems = [f"{f.get('code')}: {f.get('message')}" for f in entry.get("qa") or [] if f.get("severity") == "error"]
                 note = "; ".join((entry.get("glossary") or []) + problems)
-                result.append(
-                    PublishedSegment(**common, text=entry.get("text", ""), how=NEEDS_GLOSSARY, note=note, document=document)
-                )
+                how = NEEDS_GLOSSARY if entry.get("glossary") else CHECK_ERROR  # a number error is no glossary matter
+                result.append(PublishedSegment(**common, text=entry.get("text", ""), how=how, note=note))
             continue
         origin = target.get("origin")
         if origin in (MEMORY, VERBATIM):

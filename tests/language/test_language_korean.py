@@ -196,7 +196,7 @@ def test_a_reviewed_korean_release_is_published_as_korean_documents_and_web_page
     published = CliRunner().invoke(main, ["publish", str(folder), "--format", "html", "--glossary", str(glossary), "--no-memory"])
     # Kumamoto University's rows kept the model's rendering (no ko form, flagged); the reviewer approved them
     assert published.exit_code == 0, published.output
-    assert "(4 reviewed)" in published.output
+    assert "— 4 approved (4 by --approve-all)" in published.output
     stem = path.name.split(".")[0]
     page = folder / f"{stem}.ko.html"
     docx = folder / f"{stem}.ko.docx"

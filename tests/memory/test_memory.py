@@ -394,3 +394,21 @@ def test_a_version_1_memory_is_upgraded_in_place_keeping_every_row(tmp_path):
         assert upgraded.count() == 2
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_memory_stats_lines_add_up_to_the_number_it_says(tmp_path, cli):
+    """The per-language lines count each sentence's current translation; the translations a later review replaced
+    are kept as history and counted apart, never in the first number."""
+    path = tmp_path / "memory.sqlite"
+    with MemoryStore(path) as memory:
+        memory.add(ENTRIES)
+        memory.add([NewEntry(ENTRIES[0].source, ENTRIES[0].lang, ENTRIES[0].target + "（改）")])  # a later review
+        history = memory.count() - len(memory.entries())
+    assert history == 1
+    result = cli("memory", "stats", "--memory", path)
+    assert result.exit_code == 0, result.output
+    first, *lines = result.output.strip().splitlines()
+    said = int(first.split(": ", 1)[1].split()[0])
+    per_language = sum(int(part.split()[0]) for line in lines for part in line.split(": ", 1)[1].split(", "))
+    assert said == per_language == len(ENTRIES)
+    assert f"also {history} earlier translation(s)" in first and "--all" in first

@@ -64,7 +64,7 @@ def test_a_glossary_change_after_review_is_caught_by_publish_and_by_check_agains
     assert result.exit_code == 6, result.output
     row = 2 + [s["id"] for s in run.manifest["segments"]].index(SID)
     assert f"zh-TW row {row} ({SID}, reviewed): term-missing: {NEW} must be rendered {NEW_FORM}" in result.output
-    assert f"fix it in row {row} of {run.review('zh-TW').name} and import the document again" in result.output
+    assert f"fix it in row {row} of {run.review('zh-TW')} and import the document again" in result.output
     assert "were not reviewed" not in result.output
     assert not published.exists() and (run.folder / f"{SAMPLE.stem}.ja.docx").exists()
     assert "published: ja" in result.output
@@ -98,7 +98,7 @@ def test_the_issues_sequence_rerun_keeps_the_reviewers_text_and_publish_names_th
     assert result.exit_code == 6, result.output
     row = 2 + [s["id"] for s in again.manifest["segments"]].index(SID)
     assert f"zh-TW row {row} ({SID}" in result.output and NEW_FORM in result.output
-    assert f"row {row} of {again.review('zh-TW').name}" in result.output
+    assert f"row {row} of {again.review('zh-TW')}" in result.output  # the copy imported, by its path
     assert (again.folder / f"{SAMPLE.stem}.ja.docx").exists()
     assert not (again.folder / f"{SAMPLE.stem}.zh-TW.docx").exists()
 

@@ -118,3 +118,17 @@ def test_characters_taiwan_writes_are_not_simplified():
     """OpenCC's s2t turns 床 into 牀 and 峰 into 峯; Taiwan writes 床 and 峰 (s2tw keeps them)."""
     assert codes("Clinical research summit.", "臨床研究峰會與秘書群組。") == set()
     assert ("simplified-in-zh-TW", ERROR) in codes("Clinical research.", "临床研究。")
+
+
+@pytest.mark.parametrize("lang, broken", [("zh-TW", "高\t醫"), ("ja", "高雄\t医学大学"), ("zh-TW", "K\tMU")])
+def test_a_tab_inside_a_term_fails_the_term_check(lang, broken):
+    """A tab is published as typed (typography rule 0), so a term split by one is broken like any other break; a
+    space the typesetting removes between CJK characters, and a tab beside the term, are not."""
+    from pipeline.glossary.terms import contains_target
+
+    term = Term("KMU", broken.replace("\t", ""))
+    sentence = f"本校{broken}與熊本大學簽約。"
+    assert not contains_target(sentence, term.target, lang)
+    assert ("term-missing", ERROR) in codes("KMU signed.", sentence, lang, [term])
+    for fine in (broken.replace("\t", " "), broken.replace("\t", "") + "\t"):
+        assert ("term-missing", ERROR) not in codes("KMU signed.", f"本校{fine}與熊本大學簽約。", lang, [term])

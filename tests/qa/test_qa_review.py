@@ -33,7 +33,9 @@ def test_typed_errors_are_caught_per_row_and_in_the_summary_and_not_approved(run
     path = reviewed_copy(run, tmp_path / "back" / "zh.docx", edits=edits, marks=[ENGLISH])  # approved in English
     result = cli("review", "import", path, "--manifest", run.folder)
     assert result.exit_code == 0, result.output
-    assert "checks: " in result.output and "number-missing" in result.output
+    assert "check findings on the reviewed text — errors: " in result.output and "number-missing" in result.output
+    named = result.output.split(" check-error (")[1].split(")")[0].split(", ")  # listed among the rows not approved
+    assert {NUMBER, YEAR, ENGLISH} <= set(named)
     segments = block(run)["segments"]
 
     def codes(sid):

@@ -46,8 +46,8 @@ def test_untouched_rows_are_drafts_unless_marked(run, cli, tmp_path):
     assert segments[A]["approval"] == "edited" and segments[B]["approval"] == "marked" and segments[B]["mark"] == "OK"
     drafts = [sid for sid, s in segments.items() if s["approval"] is None and s["origin"] != "verbatim"]
     assert C in drafts and len(drafts) == len(segments) - 3  # the verbatim dateline needs no approval
-    assert "approved: 1 edited, 1 marked OK" in result.output
-    assert f"{len(drafts)} row(s) not approved" in result.output and "--approve-all" in result.output
+    assert "2 approved (1 edited, 1 marked OK)" in result.output
+    assert f"{len(drafts)} not approved" in result.output and "--approve-all" in result.output
     # The memory: the edit and the marked row approved; the drafts stored as drafts, never reused.
     assert current(run, A).approved and current(run, B).approved and current(run, B).target == run.machine(B)
     assert current(run, C).status == "draft"

@@ -30,7 +30,7 @@ def test_tracked_changes_comments_and_split_cells_are_read_and_stored(run, cli):
     total = len(run.manifest["segments"])
     assert f"{total} segments: {total - 7} unchanged, 6 edited, 1 emptied" in result.output, result.output
     assert "chrF" in result.output and "TER" in result.output and "TER on characters" in result.output
-    assert "1 segment(s) changed a glossary term" in result.output
+    assert f"1 needs-glossary-review ({TERM})" in result.output
 
     # The memory holds exactly the reviewed pairs; the glossary change is kept but NOT approved.
     rows = {(source, lang): (target, status, comment, reviewer) for source, lang, target, status, comment, reviewer in memory_rows(run.memory)}

@@ -104,9 +104,11 @@ def merge(documents: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for sid in ids:
         entries = [(name, record, record["segments"][sid]) for name, record in ordered if sid in record.get("segments", {})]
         edits = [item for item in entries if is_edit(item[2])]
-        name, _, entry = _winner(sid, entries, edits)
+        name, record, entry = _winner(sid, entries, edits)
         result = dict(entry)
         result["document"] = name
+        if record.get("path"):  # where that copy was imported from: refusals name it there
+            result["document_path"] = record["path"]
         result["comments"] = list(dict.fromkeys(c for _, _, e in entries for c in e.get("comments") or []))
         result["reviewer_notes"] = list(dict.fromkeys(n for _, _, e in entries for n in e.get("reviewer_notes") or []))
         others = [
@@ -178,6 +180,7 @@ def add_document(
         raise refuse_merge(result, name, disagreements, undone)
     record = {
         "sha256": sha256,
+        "path": str(result.path.resolve()),  # the copy imported, by its path: what publish's refusals name
         "imported_at": now_iso(),
         "order": order,
         "chrf": result.chrf,

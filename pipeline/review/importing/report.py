@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.language import find_language
-from pipeline.review.approval import APPROVE_ALL, EDITED, MARKED, STATUS_COLUMN
+from pipeline.review.approval import STATUS_COLUMN
 from pipeline.review.importing.results import UNCHANGED, DocumentImport, SegmentReview
+from pipeline.review.write.worklist import after_import
 
 WARNING = "yellow"
-IDS_SHOWN = 15  # drafts listed by id, then "…"
+IDS_SHOWN = 15  # rows listed by id, then "…"
 UNNAMED_SHOWN = 5
 
 
@@ -29,11 +30,6 @@ def report_lines(result: DocumentImport, quiet: bool) -> list[Line]:
     kept = [s for s in result.segments if s.used]
     if kept and quiet:
         lines.append(Line(f"  {len(kept)} segment(s) keep another document's edit"))
-    flagged = result.glossary_flagged
-    if flagged:
-        lines.append(Line(
-            f"  {len(flagged)} segment(s) changed a glossary term: stored as needs-glossary-review, not approved", WARNING
-        ))  # fmt: skip
     lines += approval_lines(result) + check_lines(result)
     if quiet:
         return lines
@@ -83,23 +79,23 @@ def summary_lines(result: DocumentImport) -> list[Line]:
 
 
 def approval_lines(result: DocumentImport) -> list[Line]:
-    """The worklist as the document opened, how rows were approved, the drafts, marks not understood."""
+    """The worklist as the document opened, the rows by status (pipeline/review/status.py: the words and numbers
+    run and publish use too), what to do about the rows not approved, marks not understood, formatting lost."""
     lines = [Line(f"  worklist (as the document opens): {result.worklist}")] if result.worklist else []
-    rows = [s for s in result.segments if s.origin != "verbatim"]
-    by = {how: sum(1 for s in rows if s.approval == how) for how in (EDITED, MARKED, APPROVE_ALL)}
-    parts = [f"{by[EDITED]} edited", f"{by[MARKED]} marked OK"] + ([f"{by[APPROVE_ALL]} by --approve-all"] if by[APPROVE_ALL] else [])
-    lines.append(Line(f"  approved: {', '.join(parts)}"))
-    drafts = result.unapproved
-    if drafts:
-        ids = ", ".join(s.id for s in drafts[:IDS_SHOWN]) + (" …" if len(drafts) > IDS_SHOWN else "")
+    counts = result.status_counts()
+    lines.append(Line(f"  rows: {counts.line()}"))
+    lines.append(Line(f"  worklist now: {after_import(result.attention()).line()}"))
+    lines += [Line(f"  {advice}", WARNING) for advice in counts.advice_lines()]
+    for segment in [s for s in result.segments if "mark-not-understood" in s.flags]:
+        lines.append(Line(f"  {segment.id}: {STATUS_COLUMN} holds “{segment.mark}”, not an approval mark (type OK)", WARNING))
+    lost = [s for s in result.segments if s.formatting_lost]
+    if lost:
         lines.append(Line(
-            f"  {len(drafts)} row(s) not approved (kept as drafts, not published): {ids} — type OK in their "
-            f"{STATUS_COLUMN} column (or edit them) and import again, or import with --approve-all",
+            f"  {len(lost)} row(s) lost formatting of the machine translation ({', '.join(s.id for s in lost[:IDS_SHOWN])}"
+            f"{' …' if len(lost) > IDS_SHOWN else ''}): put it back in Word if it belongs (a lost link refuses publish)",
             WARNING,
         ))  # fmt: skip
-    for segment in [s for s in rows if "mark-not-understood" in s.flags]:
-        lines.append(Line(f"  {segment.id}: {STATUS_COLUMN} holds “{segment.mark}”, not an approval mark (type OK)", WARNING))
-    for segment in [s for s in rows if "mark-hidden" in s.flags]:
+    for segment in [s for s in result.segments if "mark-hidden" in s.flags]:
         lines.append(Line(f"  {segment.id}: {STATUS_COLUMN} holds “{segment.hidden_mark}” as hidden text, not an approval "
                           "mark (unhide it in Word, or type OK)", WARNING))
     for segment in [s for s in result.segments if "hidden-text" in s.flags]:
@@ -110,20 +106,14 @@ def approval_lines(result: DocumentImport) -> list[Line]:
 
 
 def check_lines(result: DocumentImport) -> list[Line]:
-    """The quality checks' findings on the reviewed texts, counted by kind."""
-    checked = result.qa_flagged
-    if not checked:
-        return []
-    errors = [s for s in checked if s.qa_errors]
-    kinds: dict[str, int] = {}
-    for segment in checked:
+    """The quality checks' findings on the reviewed texts, counted by kind (the rows are counted by status above)."""
+    by_severity: dict[str, dict[str, int]] = {"error": {}, "warning": {}}
+    for segment in result.segments:
         for finding in segment.qa:
+            kinds = by_severity.setdefault(finding.get("severity", "warning"), {})
             kinds[finding["code"]] = kinds.get(finding["code"], 0) + 1
-    return [Line(
-        f"  checks: {len(errors)} row(s) with errors (not approved: fix them and import again), "
-        f"{len(checked) - len(errors)} with warnings only — " + ", ".join(f"{n} {code}" for code, n in kinds.items()),
-        WARNING,
-    )]  # fmt: skip
+    parts = [f"{severity}s: " + ", ".join(f"{n} {code}" for code, n in kinds.items()) for severity, kinds in by_severity.items() if kinds]
+    return [Line("  check findings on the reviewed text — " + "; ".join(parts), WARNING)] if parts else []
 
 
 def segment_lines(segment: SegmentReview) -> list[Line]:
@@ -140,6 +130,7 @@ def segment_lines(segment: SegmentReview) -> list[Line]:
     if segment.glossary:
         extra.append("glossary: " + "; ".join(segment.glossary))
     extra += [f"{f['severity']} [{f['code']}] {f['message']}" for f in segment.qa]
+    extra += [f"warning [formatting-lost] {lost} is not in the reviewed text" for lost in segment.formatting_lost]
     extra += [f"comment {c}" for c in segment.comments]
     extra += [f"note {n}" for n in segment.reviewer_notes]
     if segment.used:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.review.scores import METRIC_NOTE
+from pipeline.review.status import DRAFT, ERROR, RowStatus, StatusCounts, count_rows, row_status
 
 UNCHANGED, EDITED, EMPTIED = "unchanged", "edited", "emptied"
 GLOSSARY_FLAGS = frozenset({"glossary-changed", "glossary-missing"})
@@ -23,7 +24,8 @@ class SegmentReview:
     machine: str
     text: str  # the reviewed text
     status: str  # unchanged, edited, emptied
-    # glossary-changed, glossary-missing, split-cell, tracked-changes, mark-not-understood, mark-hidden, hidden-text
+    # glossary-changed, glossary-missing, split-cell, tracked-changes, formatting-lost, mark-not-understood,
+    # mark-hidden, hidden-text
     flags: list[str] = field(default_factory=list)
     glossary: list[str] = field(default_factory=list)  # what the glossary flags are about
     comments: list[str] = field(default_factory=list)  # "Author: text"
@@ -40,10 +42,22 @@ class SegmentReview:
     marks: list[dict] | None = None  # inline formatting of `text` read from the target cell (review/marks.py)
     hidden_text: str = ""  # text formatted as hidden in the target cell: not read, not published (flag hidden-text)
     hidden_mark: str = ""  # text formatted as hidden in the OK? cell: not an approval (flag mark-hidden)
+    formatting_lost: list[str] = field(default_factory=list)  # the machine text's bold, italic, links not in the cell
 
     @property
     def qa_errors(self) -> list[dict[str, str]]:
         return [f for f in self.qa if f.get("severity") == "error"]
+
+    @property
+    def row_status(self) -> RowStatus:
+        """Where the row stands in the one vocabulary of pipeline/review/status.py."""
+        return row_status(
+            origin=self.origin,
+            approval=self.approval,
+            emptied=self.status == EMPTIED,
+            glossary=bool(GLOSSARY_FLAGS & set(self.flags)),
+            errors=bool(self.qa_errors),
+        )
 
     @property
     def approved(self) -> bool:
@@ -81,21 +95,23 @@ class DocumentImport:
     def count(self, status: str) -> int:
         return sum(1 for s in self.segments if s.status == status)
 
-    @property
-    def glossary_flagged(self) -> list[SegmentReview]:
-        return [s for s in self.segments if GLOSSARY_FLAGS & set(s.flags)]
+    def status_counts(self) -> StatusCounts:
+        """The rows by status (pipeline/review/status.py): what run, import and publish count alike."""
+        return count_rows((s.id, s.row_status) for s in self.segments)
 
-    @property
-    def unapproved(self) -> list[SegmentReview]:
-        """Rows nobody approved (not edited, no OK mark, no --approve-all): drafts."""
-        return [s for s in self.segments if s.approval is None and s.origin != "verbatim"]
-
-    @property
-    def qa_flagged(self) -> list[SegmentReview]:
-        """Rows whose reviewed text has quality-check errors (not approved) or warnings."""
-        return [s for s in self.segments if s.qa]
+    def attention(self) -> list[tuple[str, list[str]]]:
+        """(id, what still needs the reviewer) per row: its error kind or draft (status.py), formatting lost."""
+        rows = []
+        for segment in self.segments:
+            status = segment.row_status
+            kinds = [status.detail] if status.status == ERROR else [DRAFT] if status.status == DRAFT else []
+            if segment.formatting_lost:
+                kinds.append("formatting-lost")
+            rows.append((segment.id, kinds))
+        return rows
 
     def to_dict(self) -> dict[str, Any]:
+        counts = self.status_counts()
         return {
             "document": str(self.path),
             "lang": self.lang,
@@ -104,7 +120,8 @@ class DocumentImport:
             "manifest": str(self.manifest),
             "reviewed": str(self.reviewed_file),
             "counts": {k: self.count(k) for k in (UNCHANGED, EDITED, EMPTIED)},
-            "unapproved": [s.id for s in self.unapproved],
+            "unapproved": counts.not_approved,  # error rows and drafts (status.py)
+            "status": {"approved": counts.approved, "errors": counts.errors, "drafts": counts.drafts, "verbatim": counts.verbatim},
             "chrf": self.chrf,
             "ter": self.ter,
             "metrics": METRIC_NOTE,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.release import Flag, Segment, Span, TermUse, Translation, normalize
+from pipeline.core.release import Flag, Mark, Segment, Span, TermUse, Translation, normalize
 from pipeline.files.manifest import verbatim_spans
 from pipeline.glossary import load_glossary
 from pipeline.glossary.terms import contains_target
@@ -33,6 +33,7 @@ from pipeline.review.importing.results import EDITED, EMPTIED, UNCHANGED, Segmen
 from pipeline.review.importing.text import (
     as_compared,
     as_written,
+    clip,
     reviewed_text,
     same_text,
     unnamed_author,
@@ -47,6 +48,10 @@ from pipeline.review.write.writer import (
     segment_notes,
 )
 from pipeline.translation.inline_tags import remap_marks
+
+
+FORMATTING_LOST = "formatting-lost"
+LOSABLE = {"b": "bold", "i": "italic", "a": "link"}  # the formatting a lost copy of is reported
 
 
 @dataclass
@@ -108,6 +113,10 @@ def review_row(row, segment: dict, lang: str, *, approve_all: bool, last_author:
         status=status,
     )
     review.marks = review_marks(row, segment, target, text)
+    if status != EMPTIED and origin != "verbatim":
+        review.formatting_lost = lost_formatting(target, review.marks)
+        if review.formatting_lost:
+            review.flags.append(FORMATTING_LOST)
     if len([p for p in row.target_paragraphs if p.strip()]) > 1 or re.search(r"[\r\n]", row.target.strip()):
         review.flags.append("split-cell")
         review.paragraphs = list(row.target_paragraphs)
@@ -127,7 +136,7 @@ def review_row(row, segment: dict, lang: str, *, approve_all: bool, last_author:
     review.comments = [f"{c.author}: {c.text}" if c.author else c.text for c in row.comments if c.text]
     lines = [line for line in row.notes.split("\n") if line.strip()]
     generated = generated_notes(segment, lang) if lines else set()  # rebuilt only where there is a line to tell
-    review.reviewer_notes = [line.strip() for line in lines if normalize(line) not in generated]
+    review.reviewer_notes = [typed for typed in (reviewer_part(line, generated) for line in lines) if typed]
     reviewers = [a for a in row.authors if not unnamed_author(a)] + [c.author for c in row.comments if c.author]
     if not reviewers and status != UNCHANGED and last_author:
         reviewers.append(last_author)
@@ -183,11 +192,50 @@ def review_marks(row, segment: dict, target: dict, text: str) -> list[dict] | No
     return [m.to_json() for m in remap_marks(raw, text, marks)]
 
 
+def lost_formatting(target: dict, marks: list[dict] | None) -> list[str]:
+    """The machine text's bold, italic and links (each link by its URL) that the reviewed cell no longer has
+    anywhere, each once with the machine's words under it: a reviewer who retyped a bold lead-in as plain text or
+    lost a link. Compared per kind, not per place: an edit may move formatting. A warning at import (a lost link of
+    the English is refused again at publish)."""
+    if marks is None:  # a document of a run before formatting was carried: nothing to compare
+        return []
+    machine_text = target.get("text", "")
+    kept = {(m.get("kind"), m.get("href") if m.get("kind") == "a" else None) for m in marks}
+    lost: dict[tuple, str] = {}
+    for item in target.get("marks") or []:
+        try:
+            mark = Mark.from_json(item)
+        except (KeyError, TypeError, ValueError):
+            continue
+        key = (mark.kind, mark.href if mark.kind == "a" else None)
+        if mark.kind not in LOSABLE or key in kept or key in lost:
+            continue
+        what = LOSABLE[mark.kind] + (f" {mark.href}" if mark.kind == "a" else "")
+        lost[key] = f"{what} (on “{clip(machine_text[mark.start : mark.end], 40)}”)"
+    return list(lost.values())
+
+
 def quality(segment: dict, lang: str, text: str, terms, demo: bool) -> list[dict[str, str]]:
     """The quality checks (pipeline/qa) on a reviewed text, given the segment's terms (`qa.segment_terms`);
     approved glossary terms are the glossary flags' job."""
     findings = check_segment(segment["source"], text, lang, terms, verbatim=verbatim_spans(segment), demo=demo)
     return [f.to_dict() for f in findings if f.code != "term-missing"]
+
+
+def reviewer_part(line: str, generated: set[str]) -> str:
+    """What the reviewer typed on a Notes line, as typed: "" for a line the run wrote; the rest of a line that
+    begins (or ends) with one of the run's notes, typed at its end without pressing Enter (it would otherwise read
+    as the reviewer's line, the machine's note glued to it); else the whole line."""
+    compared = normalize(line)
+    if compared in generated:
+        return ""
+    for note in sorted((g for g in generated if g and g in compared), key=len, reverse=True):
+        for cut in range(len(line) + 1):
+            if compared.startswith(note) and normalize(line[:cut]) == note:
+                return line[cut:].strip()
+            if compared.endswith(note) and normalize(line[cut:]) == note:
+                return line[:cut].strip()
+    return line.strip()
 
 
 def generated_notes(segment: dict, lang: str) -> set[str]:

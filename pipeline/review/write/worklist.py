@@ -50,6 +50,20 @@ def worklist(rows: Iterable[tuple[str, Iterable[str]]], uncovered: Iterable[str]
     return result
 
 
+def after_import(rows: Iterable[tuple[str, Iterable[str]]]) -> Worklist:
+    """What still needs the reviewer after an import: `rows` is (id, kinds) per row, the kinds being the row's
+    status where it is not approved (pipeline/review/status.py: needs-glossary-review, check error, draft) and
+    `formatting-lost` (bold, italic or a link of the machine text gone from the reviewed cell)."""
+    result = Worklist()
+    for _, kinds in rows:
+        needing = sorted(set(kinds))
+        if needing:
+            result.rows_attention += 1
+            for kind in needing:
+                result.attention[kind] = result.attention.get(kind, 0) + 1
+    return result
+
+
 def from_manifest(manifest: dict, lang: str) -> Worklist:
     rows = []
     for segment in manifest.get("segments") or []:
