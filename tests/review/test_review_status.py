@@ -148,7 +148,8 @@ def test_run_import_and_publish_say_the_same_counts_per_language(tmp_path, gloss
 
     published = cli("publish", folder, "--to", "zh-TW", "--memory", memory_path)
     assert published.exit_code == 0, published.output
-    assert published.output.splitlines()[0].endswith(f"— {rows_line(result.output)}"), published.output
+    summary = next(line for line in published.output.splitlines() if line.startswith("zh-TW: "))
+    assert summary.endswith(f"— {rows_line(result.output)}"), published.output
 
 
 def reviewed(folder: Path, edits: dict[str, str], path: Path, change=None) -> Path:
