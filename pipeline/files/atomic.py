@@ -194,16 +194,32 @@ def _rename_all(pending: list[tuple[Path, Path]], what: str) -> None:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Block SIGINT and SIGTERM (POSIX, main thread) for the block; one that arrives is delivered at its end."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
-        yield
+    """SIGINT and SIGTERM that arrive during the block are handled (by the handlers they had) at its end.
+
+    The handlers are swapped, not the signal mask: a process-directed signal goes to any thread that does not
+    block it (CTranslate2's, a warm-up thread), and Python runs its handler in the main thread all the same.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set, and only run, in the main thread
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    arrived: list[tuple[int, object]] = []
+    previous = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[number] = signal.signal(number, lambda signum, frame: arrived.append((signum, frame)))
+        except (ValueError, OSError):
+            pass
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for signum, frame in arrived[:1]:
+            handler = previous.get(signum)
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

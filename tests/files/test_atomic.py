@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import threading
 
 import pytest
 
@@ -74,6 +75,10 @@ def test_sigterm_during_the_renames_takes_effect_after_the_last(tmp_path, monkey
     def terminated(signum, frame):
         raise Stopped(list(seen))
 
+    # another thread, as CTranslate2 or a warm-up leaves: the kernel may hand it a process-directed signal
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, daemon=True)
+    other.start()
     previous = signal.signal(signal.SIGTERM, terminated)
     try:
         monkeypatch.setattr(atomic.os, "replace", replace)
@@ -82,6 +87,7 @@ def test_sigterm_during_the_renames_takes_effect_after_the_last(tmp_path, monkey
                 atomic_write_text(path, "new " + path.name)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        release.set()
     assert stopped.value.args[0] == [p.name for p in _three(tmp_path)]  # delivered once all three were renamed
     assert _contents(tmp_path) == {p.name: "new " + p.name for p in _three(tmp_path)}
 
