@@ -6,7 +6,13 @@ goes wrong before the rename, including Ctrl-C, the temporary file is removed an
 if any, is left exactly as it was.
 
 Operating-system failures (no permission, disk full, read-only file system, the file open in Word on Windows)
-become `OutputError` with a one-line message that names the path and says what to do.
+become `OutputError` with a one-line message that names the path and says what to do: the destination, never the
+hidden temporary file (also when a writer writes into another writer's temporary file).
+
+`one_unit()` makes several files one unit (a language's published documents): inside it every `atomic_output`
+stays in its temporary file; when the block ends without error they are all renamed into place together, with
+Ctrl-C and SIGTERM held off for those few renames, and on any error, Ctrl-C or SIGTERM before then all are removed
+and every destination is left as it was.
 """
 
 from __future__ import annotations
@@ -15,12 +21,20 @@ import contextlib
 import errno
 import os
 import secrets
+import signal
+import threading
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from pipeline.core.errors import OutputError
 
-__all__ = ["atomic_output", "atomic_write_bytes", "atomic_write_text", "output_error"]
+__all__ = ["atomic_output", "atomic_write_bytes", "atomic_write_text", "one_unit", "output_error"]
+
+# temporary file → the file it becomes: a failure is reported on the destination, not on a hidden `.*.tmp`
+_DESTINATIONS: dict[Path, Path] = {}
+# inside `one_unit()`: the (temporary, destination) pairs waiting to be renamed together
+_UNIT: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("atomic_unit", default=None)
 
 
 def output_error(path: Path, exc: OSError) -> OutputError:
@@ -99,23 +113,113 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
     """
     dest = Path(path)
     folder = dest.parent
+    shown = _destination(dest)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = _create_temp(folder, dest.name)
     except OSError as exc:
-        raise output_error(dest, exc) from exc
+        raise output_error(shown, exc) from exc
 
+    unit = _UNIT.get() if dest not in _DESTINATIONS else None  # a write into a temporary file is renamed at once
+    _DESTINATIONS[tmp] = shown
     try:
         yield tmp
         _fsync_file(tmp)
+        if unit is not None:
+            unit.append((tmp, dest))  # renamed, or removed, when the unit ends
+            return
         os.replace(tmp, dest)
     except OSError as exc:
         _remove_quietly(tmp)
-        raise output_error(dest, exc) from exc
+        raise output_error(shown, exc) from exc
     except BaseException:
         _remove_quietly(tmp)
         raise
+    finally:
+        _DESTINATIONS.pop(tmp, None)
     _fsync_dir(folder)
+
+
+def _destination(path: Path) -> Path:
+    """The file a temporary file of ours becomes (the path itself for any other file)."""
+    while path in _DESTINATIONS:
+        path = _DESTINATIONS[path]
+    return path
+
+
+@contextlib.contextmanager
+def one_unit(what: str = "output") -> Iterator[None]:
+    """Every `atomic_output` inside the block is renamed into place only when the whole block succeeded, all
+    together; an error (a full disk), Ctrl-C or SIGTERM inside the block removes them all and changes nothing.
+
+    Ctrl-C and SIGTERM are held off while the renames run (they take effect just after), so a stopped command
+    never leaves one file of the unit new and another old. A rename that fails (rare: the temporary files are
+    already complete in the destination's folder) says which files were replaced and which were not.
+    """
+    if _UNIT.get() is not None:
+        yield  # already inside a unit: part of it
+        return
+    pending: list[tuple[Path, Path]] = []
+    token = _UNIT.set(pending)
+    try:
+        yield
+        _UNIT.reset(token)
+        token = None
+        with _signals_held():
+            _rename_all(pending, what)
+    finally:
+        if token is not None:
+            _UNIT.reset(token)
+        for tmp, _ in pending:
+            _remove_quietly(tmp)  # those of a failed unit; a renamed one is no longer there
+    for folder in dict.fromkeys(dest.parent for _, dest in pending):
+        _fsync_dir(folder)
+
+
+def _rename_all(pending: list[tuple[Path, Path]], what: str) -> None:
+    for number, (tmp, dest) in enumerate(pending):
+        try:
+            os.replace(tmp, dest)
+        except OSError as exc:
+            error = output_error(dest, exc)
+            done = [d.name for _, d in pending[:number]]
+            if not done:
+                raise error from exc
+            left = ", ".join(d.name for _, d in pending[number:])
+            raise OutputError(
+                f"{error.format_message().rstrip('.')}. The {what} is incomplete: {', '.join(done)} "
+                f"{'was' if len(done) == 1 else 'were'} replaced, {left} not; run the command again."
+            ) from exc
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM that arrive during the block are handled (by the handlers they had) at its end.
+
+    The handlers are swapped, not the signal mask: a process-directed signal goes to any thread that does not
+    block it (CTranslate2's, a warm-up thread), and Python runs its handler in the main thread all the same.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set, and only run, in the main thread
+        return
+    arrived: list[tuple[int, object]] = []
+    previous = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[number] = signal.signal(number, lambda signum, frame: arrived.append((signum, frame)))
+        except (ValueError, OSError):
+            pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for signum, frame in arrived[:1]:
+            handler = previous.get(signum)
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

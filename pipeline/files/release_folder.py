@@ -180,7 +180,10 @@ def _take_lock(paths: ReleasePaths):
     """
     for _ in range(20):
         try:
-            handle = open(paths.lock, "a+", encoding="utf-8")
+            # Unbuffered: our pid goes straight to the file, so a full disk fails that one write, and closing the
+            # handle never writes (and fails) again. A buffered handle kept the bytes and its close() raised a
+            # second "No space left on device" over the one-line message (issue 22).
+            handle = open(paths.lock, "a+b", buffering=0)
         except OSError as exc:
             raise _lock_error(paths, exc) from exc
         try:
@@ -201,16 +204,25 @@ def _take_lock(paths: ReleasePaths):
             try:
                 handle.seek(0)
                 handle.truncate()
-                handle.write(_lock_content())
-                handle.flush()
+                content = _lock_content().encode("utf-8")
+                if handle.write(content) != len(content):
+                    raise OSError(errno.ENOSPC, "No space left on device")  # a short write: the disk filled up
             except OSError as exc:
                 paths.lock.unlink(missing_ok=True)  # never leave an empty or half-written lock behind
                 raise _lock_error(paths, exc) from exc
             return handle
         except BaseException:
-            handle.close()
+            _close_quietly(handle)
             raise
     raise OutputError(f"{paths.folder}: another `translate` run keeps taking this release's lock; try again")
+
+
+def _close_quietly(handle) -> None:
+    """Close a lock we give up on; an error closing it must not replace the one that made us give up."""
+    try:
+        handle.close()
+    except OSError:
+        pass
 
 
 def _lock_error(paths: ReleasePaths, exc: OSError) -> OutputError:
@@ -243,10 +255,13 @@ def _same_file(handle, path: Path) -> bool:
         return False
 
 
+LOCK_READ_MAX = 4096  # a pid, a time and a start time: a `.lock` longer than this is not ours
+
+
 def _read_lock(handle) -> str:
     try:
         handle.seek(0)
-        return handle.read()
+        return handle.read(LOCK_READ_MAX).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
 

@@ -10,6 +10,10 @@ them) are not text: they are removed and the text between them kept (`<hi>` keep
 by a removed code become one, and the import notes each unit that had them. The memory holds plain text (our
 review documents and exports carry no inline markup), so keeping the codes would put literal `<b>` into
 translations.
+An XML entity reference in a `<seg>` (`&co;`, declared in the file's DOCTYPE or in an external DTD never read) is
+replaced by its declared text when that is short plain text (the rule of pipeline/docx/xml_entities.py), else
+kept as written (`&co;`) and the unit noted: never silently dropped (before, "The &co; signed" was stored as
+"The  signed").
 
 XLIFF 2.0 (`translate.storage.xliff2`; translate-toolkit 3.20 reads and writes 2.0): one target language per
 file (`trgLang`), so `--lang` picks it when the memory holds several. The toolkit puts `xml:space` and `<notes>`
@@ -178,6 +182,48 @@ def _strip_inline_codes(tuv) -> list[str]:
     return sorted(set(removed))
 
 
+def _declared_entities(element) -> dict[str, str]:
+    """Entities the file's own DOCTYPE declares as short plain text (`SHORT` characters at most, no markup)."""
+    from pipeline.docx.xml_entities import SHORT  # lazy: one constant, the rule docx parts follow too
+
+    dtd = element.getroottree().docinfo.internalDTD
+    found = {}
+    for entity in dtd.iterentities() if dtd is not None else ():
+        content = entity.content
+        if isinstance(content, str) and len(content) <= SHORT and "&" not in content and "<" not in content:
+            found[entity.name] = content
+    return found
+
+
+def _seg_text(tuv, kept: set[str]) -> str:
+    """The text of a `<tuv>`'s `<seg>` (that of its `<hi>` too), entity references resolved or kept as written
+    (their names added to `kept`); whitespace normalized where xml:space="default" says so, as translate-toolkit does."""
+    from lxml import etree
+
+    seg = next(tuv.iter("{*}seg", "seg"), None)
+    if seg is None:
+        return ""
+    declared = _declared_entities(seg) if any(isinstance(e, etree._Entity) for e in seg.iter()) else {}
+
+    def text_of(element) -> str:
+        parts = [element.text or ""]
+        for child in element:
+            if isinstance(child, etree._Entity):
+                if child.name in declared:
+                    parts.append(declared[child.name])
+                else:
+                    kept.add(child.name)
+                    parts.append(f"&{child.name};")
+            elif isinstance(child.tag, str):
+                parts.append(text_of(child))
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    text = text_of(seg)
+    space = [v for v in seg.xpath("ancestor-or-self::*/@xml:space")]
+    return " ".join(text.split()) if space and space[-1] == "default" else text
+
+
 def _tidy_after_codes(text: str) -> str:
     """Spaces that stood on both sides of a removed code become one; ends trimmed."""
     return re.sub(r"[ \t]{2,}", " ", text).strip()
@@ -220,16 +266,20 @@ def read_tmx_notes(path: Path) -> tuple[list[NewEntry], list[str], list[str]]:
         props = {p.get("type"): (p.text or "") for p in element.iter("prop")}
         texts = []
         codes: set[str] = set()
+        kept: set[str] = set()
         for node in unit.getlanguageNodes():
             lang = node.get(f"{{{XML_NS}}}lang") or node.get("lang")
             removed = _strip_inline_codes(node)
-            text = unit.getNodeText(node) or ""
+            text = _seg_text(node, kept)
             if removed:
                 codes.update(removed)
                 text = _tidy_after_codes(text)
             texts.append((lang, text))
         if codes:
             notes.append(f"tu {number}: inline codes removed ({', '.join(sorted(codes))}), the text between them kept")
+        if kept:
+            names = ", ".join(f"&{name};" for name in sorted(kept))
+            notes.append(f"tu {number}: entity reference {names} kept as written (the file does not declare it as short text)")
         unit_source_lang = element.get("srclang") or source_lang
         sources = [t for lang, t in texts if _is_english(lang)]
         if not _is_english(unit_source_lang) and unit_source_lang != "*all*" or not sources:

@@ -64,7 +64,16 @@ def load(reviewed_json: Path) -> dict[str, Any]:
         data = _load_record(path)
         if data is not None:
             return data
+    elif path.exists():
+        raise ReviewError(_not_a_file(path))
     return _load_json(Path(reviewed_json))
+
+
+def _not_a_file(path: Path) -> str:
+    return (
+        f"{path} (the record of the reviews imported for this release) is a folder, not the record file; move it "
+        f"away and run the command again (the next import rebuilds the record from {path.with_suffix('.json').name})."
+    )
 
 
 def _load_record(path: Path) -> dict[str, Any] | None:
@@ -175,6 +184,8 @@ def commit(
     record, in ONE transaction; then render reviewed.json from the record (`render=False`: the caller renders it
     once after several commits, `render_json`). Returns the memory's AddResult (None without a memory)."""
     path = record_path(reviewed_json)
+    if path.exists() and not path.is_file():
+        raise OutputError(_not_a_file(path))  # else SQLite's "unable to open" would be reported as the memory's
     added = None
     if memory is not None:
         added = memory.add(entries or [], record=(path, writer(data)) if data is not None else None)

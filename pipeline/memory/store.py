@@ -210,16 +210,43 @@ class MemoryStore:
                 raise OutputError(f"Cannot create the folder of translation memory {self.path}: {exc.strerror}.") from None
             target, uri = str(self.path), False
         with self._guard():
-            conn = sqlite3.connect(target, uri=uri, timeout=self.timeout, isolation_level=None)
             try:
-                conn.execute("PRAGMA foreign_keys = ON")
-                if not self.readonly:
-                    conn.execute("PRAGMA synchronous = FULL")
-                self._check_schema(conn)
-            except BaseException:
-                conn.close()
-                raise
+                return self._open(target, uri)
+            except sqlite3.OperationalError as exc:
+                if not (self.readonly and _interrupted_write(exc, self.path)):
+                    raise
+            self._roll_back_interrupted_write()
+            return self._open(target, uri)
+
+    def _open(self, target: str, uri: bool) -> sqlite3.Connection:
+        conn = sqlite3.connect(target, uri=uri, timeout=self.timeout, isolation_level=None)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not self.readonly:
+                conn.execute("PRAGMA synchronous = FULL")
+            self._check_schema(conn)
+        except BaseException:
+            conn.close()
+            raise
         return conn
+
+    def _roll_back_interrupted_write(self) -> None:
+        """A write killed mid-transaction (kill -9, a crash) left a hot journal, which a read-only connection
+        cannot roll back ("attempt to write a readonly database"): a read-write connection's first read rolls it
+        back (SQLite's own recovery; the memory is then as it was before that write), and reading goes on."""
+        journal = self.path.with_name(self.path.name + "-journal")
+        try:
+            conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=rw", uri=True, timeout=self.timeout, isolation_level=None)
+            try:
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise OutputError(
+                f"Translation memory {self.path} was left mid-write by a command that was stopped, and its journal "
+                f"{journal.name} cannot be rolled back here ({exc}): make {self.path.parent} and the file writable "
+                f"and run the command again (SQLite rolls the write back on opening); never delete {journal.name}."
+            ) from None
 
     def _check_schema(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -506,6 +533,15 @@ def rollback_quietly(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+
+
+def _interrupted_write(exc: sqlite3.OperationalError, path: Path) -> bool:
+    """A read-only open that failed on a hot journal (a write killed mid-transaction), not on a read-only file."""
+    name = getattr(exc, "sqlite_errorname", None)  # Python 3.11+
+    if name is not None:
+        return name == "SQLITE_READONLY_ROLLBACK"
+    journal = path.with_name(path.name + "-journal")
+    return "readonly" in str(exc) and journal.is_file() and journal.stat().st_size > 0
 
 
 def sqlite_failure(

@@ -15,18 +15,15 @@ the web page, written from the same source, name each image alike. Every image r
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.core.limits import LimitExceeded, check_file, human_size
 from pipeline.core.web_safety import IMAGE_MAX_BYTES, IMAGE_TYPES, SNIFF_BYTES, image_type
-from pipeline.files.atomic import atomic_output, output_error
+from pipeline.files.atomic import atomic_output
 
 __all__ = ["CHUNK", "WebImages", "save_with_media"]
 
@@ -127,35 +124,21 @@ class WebImages:
             svg = " (SVG can carry script; save it as PNG)" if shown.lower().endswith((".svg", ".svgz")) else ""
             self.notes.append(f"image {shown} was not copied beside the web page: it is not a {_KINDS} image{svg}")
             return None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".image-", dir=self.folder)
-        except OSError as exc:
-            raise output_error(self.folder, exc) from exc
+        name = self._name(shown, kind.suffix)
         written = len(head)
         try:
-            with os.fdopen(handle, "wb") as out:
+            # atomic_output: inside a publication (atomic.one_unit) the image is renamed with the page, not before it
+            with atomic_output(self.folder / name) as temporary, open(temporary, "wb") as out:
                 out.write(head)
                 while chunk := stream.read(CHUNK):
                     written += len(chunk)
                     if written > self.limit:
                         raise _TooLarge
                     out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            name = self._name(shown, kind.suffix)
-            os.replace(temporary, self.folder / name)
         except _TooLarge:
-            _remove(temporary)
             self.notes.append(f"image {shown} was not copied beside the web page: it is over the "
                               f"{human_size(self.limit)} limit for an image on the web page")
             return None
-        except OSError as exc:
-            _remove(temporary)
-            raise output_error(self.folder / shown, exc) from exc
-        except BaseException:
-            _remove(temporary)
-            raise
         self._names.add(name)
         return name
 
@@ -166,8 +149,3 @@ class WebImages:
             number += 1
             name = f"{stem}-{number}{suffix}"
         return name
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)

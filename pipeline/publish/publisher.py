@@ -16,7 +16,10 @@ languages are; then `ReviewError` (exit 6) names each refused row, its problem a
 `allow_unreviewed` the documents say so in a red banner at the top, the unreviewed sentences are highlighted, and
 the core properties carry it (content status "contains unreviewed machine translation", keywords, comments). A
 demo-model run gets a banner too. Every file is written to a temporary file and renamed (pipeline.files.atomic),
-under the release's lock, after every document of every language was built and its links checked.
+under the release's lock, after every document of every language was built and its links checked. All the files of
+one `publish` are one unit (`atomic.one_unit`): every temporary file is complete before any is renamed, so a full
+disk, Ctrl-C or SIGTERM while writing leaves every earlier publication as it was (never ja.docx new and ja.html
+old), and the renames themselves are not interrupted.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.errors import InputError, ReviewError
+from pipeline.files.atomic import one_unit
 from pipeline.files.manifest import read_manifest
 from pipeline.files.release_folder import ReleasePaths, release_lock
 from pipeline.memory.reviews import render_json
@@ -150,7 +154,8 @@ def write_formats(
                 publication.built[publish_format.name] = publish_format.build(publication)
     documents = {lang: publication.built[DOCUMENT] for lang, publication in publications.items()}
     check_links(release.manifest_path, release.manifest, documents)  # before anything is written
-    written = {lang: {f.name: f.write(publication) for f in formats} for lang, publication in publications.items()}
+    with one_unit("publication"):
+        written = {lang: {f.name: f.write(publication) for f in formats} for lang, publication in publications.items()}
     if notes is not None:
         notes.update({lang: p.notes for lang, p in publications.items() if p.notes})
     return written

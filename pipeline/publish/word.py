@@ -6,6 +6,7 @@ the core properties, and saving.
 from __future__ import annotations
 
 import copy
+import io
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -239,8 +240,13 @@ def set_core_properties(doc, plan: LanguagePlan, title: str, category: str) -> N
 
 
 def save_document(doc, path: Path) -> Path:
-    with atomic_output(path) as temporary:
-        doc.save(str(temporary))
+    # Saved in memory, then written: python-docx never closes its ZipFile when a write fails, so on a full disk
+    # that ZipFile's finalizer tried the write again at exit ("Exception ignored in: ZipFile.__del__ … OSError"
+    # after the one-line message, issue 22). A package in memory cannot fail that way; our own write can.
+    package = io.BytesIO()
+    doc.save(package)
+    with atomic_output(path) as temporary, open(temporary, "wb") as handle:
+        handle.write(package.getbuffer())
     return path
 
 
