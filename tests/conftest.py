@@ -22,6 +22,21 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")
+def office_folder(tmp_path_factory) -> Path:
+    """A folder laid out as the office's: `glossaries/` holds the tests' frozen copy of the office glossary."""
+    folder = tmp_path_factory.mktemp("office")
+    shutil.copytree(GLOSSARY, folder / "glossaries")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _in_the_office_folder(office_folder, monkeypatch):
+    """Every test runs in an office folder of its own making, so a command that looks for ./glossaries finds the
+    tests' copy, never the repository's glossaries/ (the office's data: an office edit must not turn tests red)."""
+    monkeypatch.chdir(office_folder)
+
+
+@pytest.fixture(scope="session")
 def identity_packages(tmp_path_factory) -> dict[str, Path]:
     """.argosmodel files for en→zt and en→ja whose models copy their input exactly."""
     from pipeline.translation.engine.demo_model import build_identity_package

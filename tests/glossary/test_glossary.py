@@ -14,7 +14,7 @@ from pipeline.glossary.formats import FORMATS
 from pipeline.glossary.load import glossary_hash
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / "glossaries"
+SHIPPED = ROOT / "tests" / "fixtures" / "office-glossary"  # the frozen copy (support/paths.py)
 SAMPLE = ROOT / "samples" / "kmu-kumamoto-mou-2025.txt"
 FIXTURES = ROOT / "tests" / "fixtures" / "glossary"
 

@@ -11,7 +11,7 @@ from pipeline.glossary import Entry, load_glossary
 from pipeline.glossary.formats import FORMATS
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / "glossaries"
+SHIPPED = ROOT / "tests" / "fixtures" / "office-glossary"  # the frozen copy (support/paths.py)
 RETROVIRUS = "Joint Research Center for Human Retrovirus Infection"
 
 SPLIT = Entry(

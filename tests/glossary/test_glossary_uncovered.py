@@ -9,7 +9,7 @@ import pytest
 from pipeline.glossary import find_uncovered_names, load_glossary
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / "glossaries"
+SHIPPED = ROOT / "tests" / "fixtures" / "office-glossary"  # the frozen copy (support/paths.py)
 SAMPLE = ROOT / "samples" / "kmu-kumamoto-mou-2025.txt"
 
 

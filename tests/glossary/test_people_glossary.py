@@ -15,7 +15,7 @@ from pipeline.glossary import load_glossary
 from pipeline.glossary.people.names import person_of
 from pipeline.glossary.people.titles import institution_type_of
 
-SHIPPED = Path(__file__).resolve().parents[2] / "glossaries"
+SHIPPED = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "office-glossary"  # the frozen copy (support/paths.py)
 
 HEAD = """version: 1
 entries:

@@ -17,7 +17,7 @@ from pipeline.run import StageTimes, translate_release
 from pipeline.source.segment import segment_release
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / "glossaries" / "kmu.yaml"
+SHIPPED = ROOT / "tests" / "fixtures" / "office-glossary" / "kmu.yaml"  # the frozen copy (support/paths.py)
 SAMPLE = ROOT / "samples" / "kmu-kumamoto-mou-2025.txt"
 
 EXTRA = """

@@ -16,7 +16,7 @@ from pipeline.glossary.formats import FORMATS
 from pipeline.glossary.people.suggest import find_people
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / "glossaries"
+SHIPPED = ROOT / "tests" / "fixtures" / "office-glossary"  # the frozen copy (support/paths.py)
 
 RELEASE = """KMU Welcomes Nursing Delegation
 KAOHSIUNG, Taiwan, March 12, 2026 — KMU President Ming-Lung Yu welcomed Dean Chen-Hsiung Lin of the College of Nursing and Prof. Mei-Hua Lu on Tuesday.

@@ -1,4 +1,5 @@
-"""Where the repository's sample release and shipped glossary lie."""
+"""Where the repository's sample release lies, and the glossary the tests use: a frozen copy of the office's
+(tests/fixtures/office-glossary/), never glossaries/ itself, which is the office's data to edit."""
 
 from __future__ import annotations
 
@@ -6,4 +7,5 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "kmu-kumamoto-mou-2025.txt"
-GLOSSARY = ROOT / "glossaries"
+GLOSSARY = ROOT / "tests" / "fixtures" / "office-glossary"
+SHIPPED_GLOSSARY = ROOT / "glossaries"  # only for tests that hold for any valid glossary
