@@ -59,8 +59,16 @@ class PublishResult:
 
 
 def resolve_manifest(target: Path) -> Path:
-    """A release folder (holding one `<release>.manifest.json`) or the manifest itself."""
+    """A release folder (holding one `<release>.manifest.json`) or the manifest itself. A path that does not exist,
+    or a file that is not a manifest (a .docx, the release itself), is bad input (exit 3) saying what to give."""
     target = Path(target)
+    if not target.exists():
+        raise InputError(f"{target} does not exist; give the release's output folder (output/NAME)")
+    if not target.is_dir() and not target.name.endswith(".manifest.json"):
+        raise InputError(
+            f"{target} is not a release's output folder; give the release's output folder (output/NAME), "
+            "the one `translate run` wrote its review documents and manifest into"
+        )
     if target.is_dir():
         found = sorted(target.glob("*.manifest.json"))
         if len(found) != 1:

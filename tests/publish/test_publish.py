@@ -267,3 +267,17 @@ def test_bilingual_rows_are_built_without_python_docx_per_row_table_api(tmp_path
     assert rows[2].cells[0].text == "Sentence 2. Tab\there."
     assert rows[2].cells[1].text == "第2句。"  # an emptied sentence is left out
     assert rows[2]._tr.find(qn("w:trPr")) is None  # body rows may break across pages, as before
+
+
+def test_a_wrong_argument_says_to_give_the_release_folder(tmp_path, cli):
+    """`publish release.docx` or a folder that is not there: bad input (exit 3), saying what to give."""
+    release = tmp_path / "release.docx"
+    release.write_bytes(b"PK\x03\x04 not really")
+    result = cli("publish", release)
+    assert result.exit_code == 3, result.output
+    assert f"{release} is not a release's output folder; give the release's output folder (output/NAME)" in result.output
+    assert "damaged" not in result.output and "Traceback" not in result.output
+    missing = cli("publish", tmp_path / "output" / "nowhere")
+    assert missing.exit_code == 3, missing.output
+    assert "does not exist; give the release's output folder (output/NAME)" in missing.output
+    assert not (tmp_path / "output").exists()  # nothing written
