@@ -95,6 +95,8 @@ def publish(
             store.close()
     for line in result.withheld:
         click.secho(line, fg="yellow", err=True)
+    for withdrawal in result.withdrawn:
+        click.secho(withdrawal.line(), fg="yellow", err=True)
     click.echo(result.glossary[:1].upper() + result.glossary[1:] + ".", err=True)
     for lang, written in result.paths.items():
         summary = published_counts(result.segments[lang]).line()
