@@ -105,8 +105,9 @@ def publish_release(
     gate_glossary = current_glossary(manifest, glossary_path, use_glossary, manifest_path)
     result.glossary = gate_glossary.describe(langs)
     refusals: list[Refusal] = []
+    keep_typed = gate_glossary.glossary is not None and gate_glossary.glossary.house_style.typography == "keep"
     for lang in langs:
-        planned = plan_language(manifest, lang, reviewed.get(lang, {}), memory)
+        planned = plan_language(manifest, lang, reviewed.get(lang, {}), memory, keep_typed=keep_typed)
         result.segments[lang] = planned
         refusals += check_language(manifest, lang, planned, gate_glossary.glossary, allow_unreviewed=allow_unreviewed)
         refusals += link_refusals(manifest, lang, planned)
