@@ -59,7 +59,11 @@ def publish(
     it says which, and what changed in it since the run) and the quality checks (numbers, untranslated text,
     script, punctuation, brackets). A language with an error, or with unreviewed segments
     (unless --allow-unreviewed), is refused (exit 6): each row is named with its problem and what to do; the
-    other languages are still published.
+    other languages are still published. Earlier published files this publication does not replace (a refused
+    language's, a web page not asked for again) are moved into <release>/.withdrawn/<time>/ and named.
+
+    A reviewer's edit is typeset too unless the glossary's house style says `typography: keep` (then it is
+    published as typed); `review import` lists what typesetting changes in it.
 
     \b
     Examples:
@@ -95,6 +99,8 @@ def publish(
             store.close()
     for line in result.withheld:
         click.secho(line, fg="yellow", err=True)
+    for withdrawal in result.withdrawn:
+        click.secho(withdrawal.line(), fg="yellow", err=True)
     click.echo(result.glossary[:1].upper() + result.glossary[1:] + ".", err=True)
     for lang, written in result.paths.items():
         summary = published_counts(result.segments[lang]).line()

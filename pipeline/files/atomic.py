@@ -12,7 +12,9 @@ hidden temporary file (also when a writer writes into another writer's temporary
 `one_unit()` makes several files one unit (a language's published documents): inside it every `atomic_output`
 stays in its temporary file; when the block ends without error they are all renamed into place together, with
 Ctrl-C and SIGTERM held off for those few renames, and on any error, Ctrl-C or SIGTERM before then all are removed
-and every destination is left as it was.
+and every destination is left as it was. `move_aside()` inside it moves an existing file (or folder) away as part of
+the same unit: before the renames, only when the whole block succeeded (publish withdrawing an earlier publication
+that the current one does not replace).
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ from pathlib import Path
 
 from pipeline.core.errors import OutputError
 
-__all__ = ["atomic_output", "atomic_write_bytes", "atomic_write_text", "one_unit", "output_error"]
+__all__ = ["atomic_output", "atomic_write_bytes", "atomic_write_text", "move_aside", "one_unit", "output_error"]
 
 # temporary file → the file it becomes: a failure is reported on the destination, not on a hidden `.*.tmp`
 _DESTINATIONS: dict[Path, Path] = {}
 # inside `one_unit()`: the (temporary, destination) pairs waiting to be renamed together
 _UNIT: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("atomic_unit", default=None)
+# inside `one_unit()`: the (existing path, where it goes) pairs to move aside before those renames
+_MOVES: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("atomic_moves", default=None)
 
 
 def output_error(path: Path, exc: OSError) -> OutputError:
@@ -151,44 +155,85 @@ def _destination(path: Path) -> Path:
 def one_unit(what: str = "output") -> Iterator[None]:
     """Every `atomic_output` inside the block is renamed into place only when the whole block succeeded, all
     together; an error (a full disk), Ctrl-C or SIGTERM inside the block removes them all and changes nothing.
+    Every `move_aside` inside it is done then too, just before the renames (and not at all on an error).
 
-    Ctrl-C and SIGTERM are held off while the renames run (they take effect just after), so a stopped command
-    never leaves one file of the unit new and another old. A rename that fails (rare: the temporary files are
-    already complete in the destination's folder) says which files were replaced and which were not.
+    Ctrl-C and SIGTERM are held off while the moves and renames run (they take effect just after), so a stopped
+    command never leaves one file of the unit new and another old. A rename that fails (rare: the temporary files
+    are already complete in the destination's folder) says which files were replaced and which were not.
     """
     if _UNIT.get() is not None:
         yield  # already inside a unit: part of it
         return
     pending: list[tuple[Path, Path]] = []
+    moves: list[tuple[Path, Path]] = []
     token = _UNIT.set(pending)
+    moves_token = _MOVES.set(moves)
     try:
         yield
         _UNIT.reset(token)
-        token = None
+        _MOVES.reset(moves_token)
+        token = moves_token = None
         with _signals_held():
-            _rename_all(pending, what)
+            _move_all(moves, what)
+            _rename_all(pending, what, [f"{source.name} was moved aside" for source, _ in moves])
     finally:
         if token is not None:
             _UNIT.reset(token)
+        if moves_token is not None:
+            _MOVES.reset(moves_token)
         for tmp, _ in pending:
             _remove_quietly(tmp)  # those of a failed unit; a renamed one is no longer there
-    for folder in dict.fromkeys(dest.parent for _, dest in pending):
+    for folder in dict.fromkeys([dest.parent for _, dest in pending] + [p.parent for move in moves for p in move]):
         _fsync_dir(folder)
 
 
-def _rename_all(pending: list[tuple[Path, Path]], what: str) -> None:
+def move_aside(path: Path, target: Path) -> None:
+    """Move the existing file or folder `path` to `target` (its folder created): inside `one_unit()` when the unit
+    succeeds, before its renames; else at once. Never over an existing `target`."""
+    moves = _MOVES.get()
+    if moves is not None:
+        moves.append((Path(path), Path(target)))
+        return
+    _move_all([(Path(path), Path(target))], "move")
+
+
+def _move_all(moves: list[tuple[Path, Path]], what: str) -> None:
+    for number, (source, target) in enumerate(moves):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                raise FileExistsError(errno.EEXIST, "already exists", str(target))
+            os.rename(source, target)
+        except OSError as exc:
+            error = output_error(target, exc)
+            done = [s.name for s, _ in moves[:number]]
+            if not done:
+                raise error from exc
+            left = ", ".join(s.name for s, _ in moves[number:])
+            raise OutputError(
+                f"{error.format_message().rstrip('.')}. The {what} is incomplete: {', '.join(done)} "
+                f"{'was' if len(done) == 1 else 'were'} moved aside, {left} not, and nothing was replaced; run the "
+                "command again."
+            ) from exc
+
+
+def _rename_all(pending: list[tuple[Path, Path]], what: str, moved: list[str] | None = None) -> None:
+    """`moved`: what the unit already moved aside, said too when a rename fails."""
     for number, (tmp, dest) in enumerate(pending):
         try:
             os.replace(tmp, dest)
         except OSError as exc:
             error = output_error(dest, exc)
             done = [d.name for _, d in pending[:number]]
-            if not done:
+            if not done and not moved:
                 raise error from exc
+            said = list(moved or [])
+            if done:
+                said.append(f"{', '.join(done)} {'was' if len(done) == 1 else 'were'} replaced")
             left = ", ".join(d.name for _, d in pending[number:])
             raise OutputError(
-                f"{error.format_message().rstrip('.')}. The {what} is incomplete: {', '.join(done)} "
-                f"{'was' if len(done) == 1 else 'were'} replaced, {left} not; run the command again."
+                f"{error.format_message().rstrip('.')}. The {what} is incomplete: {', '.join(said)}, {left} not; "
+                "run the command again."
             ) from exc
 
 

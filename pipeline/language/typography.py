@@ -21,18 +21,22 @@
 5. runs of ASCII spaces collapsed, ASCII spaces at the ends trimmed.
 
 `typeset` is idempotent: typesetting typeset text changes nothing (tested with hypothesis).
+`typeset_changes(text, lang)` says what `typeset` changes in a text, as "before → after" pieces: what `review
+import` shows of a reviewer's text (the house style's `typography: apply`; with `keep` a reviewer's text is
+published as typed, pipeline/publish/plan.py).
 `join_pieces` joins segments (or the paragraphs of a split cell) the way the language writes them: nothing
 between CJK text, one space between Latin words.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from pipeline.language import find_language
 from pipeline.language.script import char_class, is_cjk_char
 
-__all__ = ["is_cjk_char", "typeset_as_cjk", "join_pieces", "typeset"]
+__all__ = ["is_cjk_char", "typeset_as_cjk", "join_pieces", "typeset", "typeset_changes"]
 
 FULL_WIDTH_PUNCTUATION = "，、。：；！？（）「」『』《》〈〉【】〔〕…—～·・"
 _SPACE = " \t\u3000\u00a0"
@@ -198,6 +202,35 @@ def typeset(text: str, lang: str) -> str:
             break
         text = done
     return text
+
+
+_MERGE_GAP = 3  # changes this close together are shown as one piece: “任期” → 「任期」, not “ → 「 and ” → 」
+
+
+def typeset_changes(text: str, lang: str) -> list[str]:
+    """What `typeset(text, lang)` changes, each piece "before → after" in reading order (none: it changes
+    nothing). A piece that only removes or adds spaces is shown with the characters around it (`本 大 → 本大`)."""
+    after = typeset(text, lang)
+    if after == text:
+        return []
+    groups: list[list[int]] = []  # [i1, i2, j1, j2] of each shown piece
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, text, after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if groups and i1 - groups[-1][1] <= _MERGE_GAP:
+            groups[-1][1], groups[-1][3] = i2, j2
+        else:
+            groups.append([i1, i2, j1, j2])
+    pieces = []
+    for i1, i2, j1, j2 in groups:
+        before, now = text[i1:i2], after[j1:j2]
+        # a side that is empty or begins (ends) with a space would not show what changed: add the neighbour
+        if i1 > 0 and j1 > 0 and not (before[:1].strip() and now[:1].strip()):
+            i1, j1 = i1 - 1, j1 - 1
+        if i2 < len(text) and j2 < len(after) and not (before[-1:].strip() and now[-1:].strip()):
+            i2, j2 = i2 + 1, j2 + 1
+        pieces.append(f"{text[i1:i2]} → {after[j1:j2]}")
+    return list(dict.fromkeys(pieces))
 
 
 def join_pieces(pieces: list[str], lang: str) -> str:

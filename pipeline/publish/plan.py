@@ -23,7 +23,10 @@ Where a published segment's marks (inline formatting) come from, in order:
 4. a verbatim segment (copied) keeps the source's marks.
 
 The paragraphs (`LanguagePlan.paragraphs`): the source's paragraphs in order, each with its segments, their
-typeset text (`typography.typeset`) and the separator between them (a space, except between CJK characters).
+typeset text (`typography.typeset`) and the separator between them (a space, except between CJK characters). A
+reviewer's edit is typeset too, unless the house style says `typography: keep` (`plan_language(keep_typed=True)`):
+then it is published exactly as typed (`PublishedSegment.as_typed`); machine, memory and verbatim text and rows
+approved unchanged are typeset either way. With `apply` (the default), `review import` showed what changes.
 A format that follows the source's layout (in place, Markdown) writes them by paragraph number; one that lays the
 release out anew (the plain document, the bilingual table) reads `reading_paragraphs`: the dateline on its own.
 """
@@ -35,6 +38,7 @@ from typing import Any, NamedTuple
 
 from pipeline.core.release import Mark
 from pipeline.language.typography import is_cjk_char, typeset_as_cjk, typeset
+from pipeline.review.importing.results import EDITED
 from pipeline.review.status import CHECK_ERROR, NEEDS_GLOSSARY_REVIEW
 from pipeline.translation.inline_tags import carry_marks, split_whole, through, whole_marks
 
@@ -70,13 +74,17 @@ class PublishedSegment:
     warnings: list[str] = field(default_factory=list)  # the gate's warnings: shown, never refuse
     marks: list[Mark] = field(default_factory=list)  # inline formatting of `text`
     source_marks: list[Mark] = field(default_factory=list)  # inline formatting of `source`
+    as_typed: bool = False  # a reviewer's edit published exactly as typed (house style `typography: keep`)
 
 
 # --------------------------------------------------------------------------------------------- text and marks
 
 
-def plan_language(manifest: dict[str, Any], lang: str, reviewed: dict[str, dict], memory=None) -> list[PublishedSegment]:
-    """Where each segment's published text comes from (see the module docstring)."""
+def plan_language(
+    manifest: dict[str, Any], lang: str, reviewed: dict[str, dict], memory=None, *, keep_typed: bool = False
+) -> list[PublishedSegment]:
+    """Where each segment's published text comes from (see the module docstring). `keep_typed`: a reviewer's edit
+    is published as typed, not typeset (the house style's `typography: keep`)."""
     result = []
     for segment in manifest["segments"]:
         target = (segment.get("targets") or {}).get(lang) or {}
@@ -100,7 +108,10 @@ def plan_language(manifest: dict[str, Any], lang: str, reviewed: dict[str, dict]
                 result.append(PublishedSegment(**common, text="", how=EMPTIED, approval=entry.get("approval") or ""))
             elif entry.get("approved", True):
                 approval = entry.get("approval") or ""
-                result.append(PublishedSegment(**common, text=entry.get("text", ""), how=REVIEWED, approval=approval))
+                typed = keep_typed and entry.get("status") == EDITED
+                result.append(
+                    PublishedSegment(**common, text=entry.get("text", ""), how=REVIEWED, approval=approval, as_typed=typed)
+                )
             else:
                 problems = [f"{f.get('code')}: {f.get('message')}" for f in entry.get("qa") or [] if f.get("severity") == "error"]
                 note = "; ".join((entry.get("glossary") or []) + problems)
@@ -197,7 +208,9 @@ class PublishedParagraph:
         """The segments with published text, typeset, each with the separator to the next one."""
         typeset_pieces = []
         for segment in self.segments:
-            if segment.text.strip():
+            if segment.as_typed and segment.text.strip():
+                typeset_pieces.append((segment, segment.text, list(segment.marks)))
+            elif segment.text.strip():
                 text, marks = through(lambda t: typeset(t, self.lang), segment.text, list(segment.marks))
                 typeset_pieces.append((segment, text, marks))
         result = []

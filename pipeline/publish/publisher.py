@@ -20,6 +20,12 @@ under the release's lock, after every document of every language was built and i
 one `publish` are one unit (`atomic.one_unit`): every temporary file is complete before any is renamed, so a full
 disk, Ctrl-C or SIGTERM while writing leaves every earlier publication as it was (never ja.docx new and ja.html
 old), and the renames themselves are not interrupted.
+
+Withdrawing (withdraw.py): the earlier published files of a language the gate refuses now, and of a format a
+language is published without now (a web page of an earlier `--format html`, a draft's), are moved aside into
+`<release folder>/.withdrawn/<UTC time>/` in the same unit, and said one line per language
+(`PublishResult.withdrawn`; in the refusal message too): no file is left looking current that this publication
+would not write, and none is deleted.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from pipeline.publish.formats.markdown import missing_structure
 from pipeline.publish.gate import Refusal, check_language, current_glossary, describe
 from pipeline.publish.links import check_links, link_refusals
 from pipeline.publish.plan import BLOCKING, LanguagePlan, PublishedSegment, plan_language
+from pipeline.publish.withdraw import Withdrawal, withdraw_stale
 from pipeline.review.importing import load_reviewed, reviewed_path
 
 __all__ = ["PublishResult", "publish_release", "resolve_manifest"]
@@ -56,6 +63,7 @@ class PublishResult:
     paths: dict[str, dict[str, Path]] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)  # lang → what a format left out (formats/base.py)
     withheld: list[str] = field(default_factory=list)  # outputs not written, and why (said by the command)
+    withdrawn: list[Withdrawal] = field(default_factory=list)  # earlier published files moved aside (withdraw.py)
 
 
 def resolve_manifest(target: Path) -> Path:
@@ -105,8 +113,9 @@ def publish_release(
     gate_glossary = current_glossary(manifest, glossary_path, use_glossary, manifest_path)
     result.glossary = gate_glossary.describe(langs)
     refusals: list[Refusal] = []
+    keep_typed = gate_glossary.glossary is not None and gate_glossary.glossary.house_style.typography == "keep"
     for lang in langs:
-        planned = plan_language(manifest, lang, reviewed.get(lang, {}), memory)
+        planned = plan_language(manifest, lang, reviewed.get(lang, {}), memory, keep_typed=keep_typed)
         result.segments[lang] = planned
         refusals += check_language(manifest, lang, planned, gate_glossary.glossary, allow_unreviewed=allow_unreviewed)
         refusals += link_refusals(manifest, lang, planned)
@@ -126,10 +135,13 @@ def publish_release(
     plans = [LanguagePlan(manifest, lang, result.segments[lang]) for lang in langs if lang not in refused]
     with release_lock(ReleasePaths(release.folder, release.name)):
         render_json(reviewed_path(manifest_path))  # its copy, if a crash or a full disk left it behind the record
-        result.paths = write_formats(release, PublishOptions(formats), plans, result.notes)
+        with one_unit("publication"):  # the new files and the withdrawn ones: all or nothing
+            result.paths = write_formats(release, PublishOptions(formats), plans, result.notes)
+            result.withdrawn = withdraw_stale(release, langs, result.paths, refused, "html" in formats)
     if refusals:
         documents = {lang: paths[DOCUMENT] for lang, paths in result.paths.items()}
-        raise ReviewError(describe(refusals, result.segments, documents, release.folder, gate_glossary))
+        message = describe(refusals, result.segments, documents, release.folder, gate_glossary)
+        raise ReviewError("\n".join([message, *(f"  {w.line()}" for w in result.withdrawn)]))
     return result
 
 

@@ -58,17 +58,17 @@ def office(root: Path) -> Office:
     return made
 
 
-def run_in_office(made: Office, cli, *names: str) -> list[Path]:
+def run_in_office(made: Office, cli, *names: str, approve: bool = True) -> list[Path]:
     """Each name a .docx release (support.formatted_release) run from inside the office folder with the relative
     glossary path `glossaries`, as `translate run` finds it; both review documents imported with every row
-    approved. Returns the release folders."""
+    approved (`approve=False`: not imported, every row unreviewed). Returns the release folders."""
     folders = []
     with contextlib.chdir(made.root):
         for name in names:
             release = fr.build_docx(Path("releases") / f"{name}.docx")
             engines = {"zh-TW": ScriptedEngine(pseudo_translate), "ja": ScriptedEngine(pseudo_translate, to_code="ja", lang="ja")}
             run_releases([release], engines, Path("output"), glossary=load_glossary(Path("glossaries")))
-            for lang in ("zh-TW", "ja"):
+            for lang in ("zh-TW", "ja") if approve else ():
                 review = Path("output") / name / f"{name}.{lang}.review.docx"
                 result = cli("review", "import", review, "--accept-unedited", "--approve-all", "--no-memory")
                 assert result.exit_code == 0, result.output

@@ -13,7 +13,7 @@ from pipeline.core.limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
 from pipeline.glossary.formats.yaml_bounds import expansion_problem
 from pipeline.glossary.formats.yaml_format import GlossaryLoader, ShapeError, plain_data
 from pipeline.glossary.model import LANG_CODE, Problem
-from pipeline.glossary.people.titles import INSTITUTION_TYPES, HouseStyle, Title, TitleTable, default_table
+from pipeline.glossary.people.titles import INSTITUTION_TYPES, TYPOGRAPHY, HouseStyle, Title, TitleTable, default_table
 
 __all__ = ["read_titles"]
 
@@ -143,7 +143,7 @@ def _read_style(raw, lines: dict[str, int], file: str, problems: list[Problem]) 
         problems.append(Problem("schema", message, file=file, line=lines.get(key, style.line)))
 
     if not isinstance(raw, dict):
-        bad("house_style", "'house_style' must be a mapping (default_institution:, later_mentions:, patterns:)")
+        bad("house_style", "'house_style' must be a mapping (default_institution:, later_mentions:, patterns:, typography:)")
         return style
     for key, value in raw.items():
         where = f"house_style.{key}"
@@ -157,6 +157,12 @@ def _read_style(raw, lines: dict[str, int], file: str, problems: list[Problem]) 
                 bad(where, f"later_mentions {value!r} must be 'family' (余校長) or 'full' (余明隆校長)")
             else:
                 style.later_mentions = value
+        elif key == "typography":
+            if value not in TYPOGRAPHY:
+                bad(where, f"typography {value!r} must be 'apply' (publish typesets a reviewer's text too, and "
+                           "review import shows what changes) or 'keep' (a reviewer's text is published as typed)")
+            else:
+                style.typography = value
         elif key == "patterns":
             if not isinstance(value, dict):
                 bad(where, "'patterns' must map a language to {name: ..., with_institution: ...}")
@@ -176,7 +182,7 @@ def _read_style(raw, lines: dict[str, int], file: str, problems: list[Problem]) 
                     else:
                         style.patterns.setdefault(lang, {})[kind] = pattern
         else:
-            bad(where, f"unknown house_style field {key!r} (default_institution, later_mentions, patterns)")
+            bad(where, f"unknown house_style field {key!r} (default_institution, later_mentions, patterns, typography)")
     return style
 
 

@@ -26,12 +26,16 @@ __all__ = [
     "DEFAULT_TITLES",
     "INSTITUTION_TYPES",
     "HouseStyle",
+    "TYPOGRAPHY",
     "Title",
     "TitleTable",
     "TitleUse",
     "default_table",
     "institution_type_of",
 ]
+
+# What publish does to a reviewer's text (HouseStyle.typography): typeset it (said at import), or keep it as typed.
+TYPOGRAPHY = ("apply", "keep")
 
 # The kinds of institution a title's forms are given for. "default" is allowed as a key too.
 INSTITUTION_TYPES = (
@@ -175,10 +179,15 @@ class HouseStyle:
     "Title Surname" mention uses the same patterns with the family form as `{name}` (余校長), or the full name
     when `later_mentions` is "full". `default_institution` is the type whose title forms are used when a
     mention's institution is unknown (a Taiwanese medical university's releases: "university").
+
+    `typography` is what publish does to text a reviewer typed (pipeline/language/typography.py): "apply" (the
+    default) typesets it like machine text, and `review import` shows per row what will change (before → after);
+    "keep" publishes it exactly as typed. Machine text is typeset either way.
     """
 
     default_institution: str = "university"
     later_mentions: str = "family"  # "family" | "full"
+    typography: str = "apply"  # TYPOGRAPHY: "apply" | "keep"
     patterns: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str | None = None
     line: int = 0

@@ -30,7 +30,7 @@ def report_lines(result: DocumentImport, quiet: bool) -> list[Line]:
     kept = [s for s in result.segments if s.used]
     if kept and quiet:
         lines.append(Line(f"  {len(kept)} segment(s) keep another document's edit"))
-    lines += approval_lines(result) + check_lines(result)
+    lines += approval_lines(result) + check_lines(result) + typography_lines(result)
     if quiet:
         return lines
     for segment in result.segments:
@@ -102,6 +102,22 @@ def approval_lines(result: DocumentImport) -> list[Line]:
         lines.append(Line(f"  {segment.id}: the target cell holds hidden text (“{segment.hidden_text}”): not read as "
                           "the translation, never published; the row stays a draft until it is unhidden or deleted in "
                           "Word and the document imported again", WARNING))
+    return lines
+
+
+def typography_lines(result: DocumentImport) -> list[Line]:
+    """What publish will change in the reviewers' text (the house style's `typography: apply`), row by row."""
+    changed = [s for s in result.segments if s.typeset]
+    if not changed:
+        return []
+    lines = [Line(
+        f"  typography: publish will typeset the reviewer's text of {len(changed)} row(s) (house style "
+        "`typography: apply`, the default; `typography: keep` under house_style: in the glossary publishes it as typed):",
+        WARNING,
+    )]  # fmt: skip
+    lines += [Line(f"    row {s.row}: {'; '.join(s.typeset)}") for s in changed[:IDS_SHOWN]]
+    if len(changed) > IDS_SHOWN:
+        lines.append(Line(f"    … {len(changed) - IDS_SHOWN} more row(s)"))
     return lines
 
 

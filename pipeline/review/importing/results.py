@@ -43,6 +43,8 @@ class SegmentReview:
     hidden_text: str = ""  # text formatted as hidden in the target cell: not read, not published (flag hidden-text)
     hidden_mark: str = ""  # text formatted as hidden in the OK? cell: not an approval (flag mark-hidden)
     formatting_lost: list[str] = field(default_factory=list)  # the machine text's bold, italic, links not in the cell
+    # what publish will change in the reviewer's text, "before → after" (house style `typography: apply`; rows.py)
+    typeset: list[str] = field(default_factory=list)
 
     @property
     def qa_errors(self) -> list[dict[str, str]]:

@@ -11,6 +11,9 @@ checks, post-edit scores, and what the memory is to store.
   chrF and TER (pipeline/review/scores.py), per segment and in total; emptied and verbatim segments are left out.
 * Approval: approval.py (an edit, an OK mark, or `--approve-all`).
 * Comments anchored in a row, and lines a reviewer added to the Notes cell, are the segment's reviewer notes.
+* Typography: with the house style's `typography: apply` (the default; `house_style:` in the glossary), what
+  publish's typesetting (pipeline/language/typography.py) will change in a reviewer's edit, per row "before →
+  after" (`SegmentReview.typeset`, shown by the report); with `keep` nothing changes: publish keeps it as typed.
 * The memory: verbatim segments (copied, not translated) and emptied ones are not stored; nor are UNCHANGED
   segments of a DEMO-model run (their target is a copy of the English, not a translation a reviewer approved).
 """
@@ -25,7 +28,9 @@ from typing import Any
 from pipeline.core.release import Flag, Mark, Segment, Span, TermUse, Translation, normalize
 from pipeline.files.manifest import verbatim_spans
 from pipeline.glossary import load_glossary
+from pipeline.glossary.people.titles import HouseStyle
 from pipeline.glossary.terms import contains_target
+from pipeline.language.typography import typeset_changes
 from pipeline.memory import APPROVED, DRAFT, NEEDS_GLOSSARY_REVIEW, NEEDS_REVIEW
 from pipeline.qa import check_segment, segment_terms
 from pipeline.review.approval import approval_of, read_mark
@@ -79,12 +84,15 @@ def review_rows(document, manifest: dict[str, Any], lang: str, *, glossary, demo
         last_author = ""
     reviews: list[SegmentReview] = []
     unnamed_rows: list[str] = []
+    style = glossary.house_style if glossary is not None else HouseStyle()
     for row, segment in zip(document.rows, manifest["segments"]):
         review = review_row(row, segment, lang, approve_all=approve_all, last_author=last_author)
         if any(unnamed_author(a) for a in row.authors):
             unnamed_rows.append(review.id)
         if review.status != EMPTIED and review.origin != "verbatim":
             check_terms(review, segment, lang, glossary, demo)
+        if review.status == EDITED and review.origin != "verbatim" and style.typography == "apply":
+            review.typeset = typeset_changes(review.text, lang)  # published typeset: said, never silently
         reviews.append(review)
     total_chrf, total_ter = score(reviews, lang)
     for review in reviews:
