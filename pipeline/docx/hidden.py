@@ -9,6 +9,15 @@ as hidden errs on the side of never publishing it; publish then makes the run hi
 the published document hides it as the release was read.
 
 The paragraph mark's own properties (`w:pPr/w:rPr/w:vanish`) hide the mark only, not the paragraph's text.
+
+An image or a text box is hidden with the run that anchors it: a drawing (`w:drawing`, `w:pict`, `w:object`, or
+its `mc:AlternateContent`) in a hidden run, or inside a text box whose anchor is hidden, is not shown
+(`Visibility.object_hidden`); nor is one inside a tracked deletion (`w:del`, `w:moveFrom`), which the release is
+read without.
+
+`w:webHidden` hides text in Word's web layout only: it is printed and shown in Word, so it is content of a Word
+document, but not of the web page. It is resolved through styles like `w:vanish` (`Visibility.web`, read by the
+web page's reader: pipeline/publish/formats/html.py).
 """
 
 from __future__ import annotations
@@ -31,10 +40,12 @@ def toggle(element) -> bool | None:
 
 @dataclass(frozen=True)
 class Visibility:
+    prop: str = "vanish"  # the run property resolved: "vanish" (hidden text) or "webHidden" (hidden on the web)
     character: dict[str, bool] = field(default_factory=dict)  # character styleId → vanish (own or based-on)
     paragraph: dict[str, bool] = field(default_factory=dict)  # paragraph styleId → vanish (own or based-on)
     default_paragraph: str | None = None  # the styleId of the default paragraph style ("Normal")
     default: bool = False  # w:docDefaults/w:rPrDefault says vanish
+    web: Visibility | None = None  # `w:webHidden` resolved the same way (None: nothing is hidden on the web only)
 
     def paragraph_hidden(self, p) -> bool:
         """Whether paragraph `p`'s style (or the document defaults) hides the runs that do not say otherwise."""
@@ -50,9 +61,9 @@ class Visibility:
         rpr = r.find(W + "rPr")
         if rpr is None:
             return paragraph_hidden
-        if toggle(rpr.find(W + "specVanish")):
+        if self.prop == "vanish" and toggle(rpr.find(W + "specVanish")):
             return True
-        direct = toggle(rpr.find(W + "vanish"))
+        direct = toggle(rpr.find(W + self.prop))
         if direct is not None:
             return direct
         style = rpr.find(W + "rStyle")
@@ -60,16 +71,43 @@ class Visibility:
             return True
         return paragraph_hidden
 
+    def object_hidden(self, element, p) -> bool:
+        """Whether `element` (a drawing, a text box's content) inside paragraph `p` is not shown: a run holding it
+        is hidden (in `p`, or in a text box between them, each judged in its own paragraph), or a tracked deletion
+        holds it."""
+        for ancestor in element.iterancestors():
+            if ancestor is p:
+                break
+            if ancestor.tag in _DELETED:
+                return True
+            if ancestor.tag == W + "r":
+                paragraph = next(ancestor.iterancestors(W + "p"), None)
+                if self.run_hidden(ancestor, paragraph is not None and self.paragraph_hidden(paragraph)):
+                    return True
+        return False
+
+    def web_hidden(self, r, p) -> bool:
+        """Whether run `r` of paragraph `p` is hidden on the web page: hidden text, or `w:webHidden`."""
+        if self.run_hidden(r, self.paragraph_hidden(p)):
+            return True
+        return self.web is not None and self.web.run_hidden(r, self.web.paragraph_hidden(p))
+
 
 NOTHING_HIDDEN = Visibility()
+_DELETED = (W + "del", W + "moveFrom")
 
 
 def visibility(document) -> Visibility:
-    """The hidden-text styles of a python-docx `Document` (NOTHING_HIDDEN when it has no readable styles)."""
+    """The hidden-text styles of a python-docx `Document` (NOTHING_HIDDEN when it has no readable styles), with
+    the styles that hide text on the web only (`Visibility.web`)."""
     try:
         root = document.styles.element
     except Exception:  # no styles part, or a damaged one: only direct formatting hides text
-        return NOTHING_HIDDEN
+        return Visibility(web=Visibility(prop="webHidden"))
+    return _resolve(root, "vanish", web=_resolve(root, "webHidden"))
+
+
+def _resolve(root, prop: str, web: Visibility | None = None) -> Visibility:
     own: dict[str, dict[str, bool | None]] = {"character": {}, "paragraph": {}}
     based: dict[str, str] = {}
     default_paragraph = None
@@ -78,7 +116,7 @@ def visibility(document) -> Visibility:
         if kind not in own or sid is None:
             continue
         rpr = style.find(W + "rPr")
-        own[kind][sid] = None if rpr is None else _vanish(rpr)
+        own[kind][sid] = None if rpr is None else _says(rpr, prop)
         parent = style.find(W + "basedOn")
         if parent is not None and parent.get(W + "val"):
             based[sid] = parent.get(W + "val")
@@ -86,17 +124,20 @@ def visibility(document) -> Visibility:
             default_paragraph = sid
     defaults = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
     return Visibility(
+        prop=prop,
         character=_resolved(own["character"], based),
         paragraph=_resolved(own["paragraph"], based),
         default_paragraph=default_paragraph,
-        default=bool(defaults is not None and _vanish(defaults)),
+        default=bool(defaults is not None and _says(defaults, prop)),
+        web=web,
     )
 
 
-def _vanish(rpr) -> bool | None:
-    if toggle(rpr.find(W + "specVanish")):
+def _says(rpr, prop: str) -> bool | None:
+    """What run properties `rpr` say of `prop` (`w:specVanish` always hides); None when they say nothing."""
+    if prop == "vanish" and toggle(rpr.find(W + "specVanish")):
         return True
-    return toggle(rpr.find(W + "vanish"))
+    return toggle(rpr.find(W + prop))
 
 
 def _resolved(own: dict[str, bool | None], based: dict[str, str]) -> dict[str, bool]:

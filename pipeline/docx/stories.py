@@ -19,7 +19,11 @@ are not text, field results are (the "1" of a caption's `SEQ Figure` field), exc
 is False), so a footer's "Page 3 of 5" keeps counting; ingest says so in the release's notes. Images are
 counted, not read. Hidden text (`w:vanish`, `w:specVanish`: direct formatting, a character or paragraph style;
 pipeline/docx/hidden.py) is not read: its runs are listed (`WordParagraph.hidden`, `Stories.hidden_runs`) so that
-publish keeps them, hidden, where they are, and so that ingest can say how many there were.
+publish keeps them, hidden, where they are, and so that ingest can say how many there were. An image or a text box
+anchored in hidden text is hidden with it: not counted as an image, its text box not read, its run listed with the
+hidden runs (kept as it is). Text hidden on the web only (`w:webHidden`) is printed and shown in Word: it is read
+(`WordParagraph.web_text` says whether a paragraph holds some); a reader made for the web page
+(`StoryReader(..., web=True)`) reads past it, and past images and text boxes anchored in it.
 
 Inline formatting becomes `Mark`s: bold, italic, underline, superscript, subscript (direct formatting or a
 character style such as Strong or Emphasis) and hyperlinks (`w:hyperlink` with an external target, or a
@@ -60,6 +64,15 @@ _RUN_TEXT = {W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "s
 _ON = {None, "1", "true", "on"}
 
 
+@dataclass(frozen=True)
+class WebText:
+    """Whether a paragraph's text (hidden text aside) is shown on the web page, and whether some is hidden there
+    only (`w:webHidden`, pipeline/docx/hidden.py)."""
+
+    shown: bool = False
+    hidden: bool = False
+
+
 @dataclass
 class Line:
     text: str  # stripped of leading and trailing whitespace
@@ -75,6 +88,7 @@ class WordParagraph:
     readable: bool = True  # False: holds a page-number or date field; kept as it is
     uniform: set[str] = field(default_factory=set)  # formatting kinds of the whole paragraph (not marks)
     hidden: list[Any] = field(default_factory=list)  # its runs of hidden text (w:r elements): not read, kept hidden
+    web_text: WebText = field(default_factory=WebText)  # whether its text is hidden on the web page
 
 
 @dataclass
@@ -126,12 +140,24 @@ def _section_parts(document, kind: str) -> list:
 
 
 class StoryReader:
-    def __init__(self, document, stories: Stories):
+    web = False  # reading for the web page: text, images and text boxes hidden there only are not read either
+    web_text = WebText()  # of the paragraph read last
+
+    def __init__(self, document, stories: Stories, *, web: bool = False):
         self.document = document
         self.stories = stories
         self.styles = character_styles(document)
         self.visibility = visibility(document)
+        self.web = web
         stories.format_styles = {sid for sid, kinds in self.styles.items() if kinds}
+
+    def shows(self, element, p) -> bool:
+        """Whether an image or a text box's content (`element`) in paragraph `p` is shown: not anchored in hidden
+        text or a tracked deletion (hidden.py); reading for the web page, not hidden there only either."""
+        if self.visibility.object_hidden(element, p):
+            return False
+        web = self.visibility.web
+        return not (self.web and web is not None and web.object_hidden(element, p))
 
     # --- blocks ---------------------------------------------------------------------------------------------
 
@@ -159,11 +185,13 @@ class StoryReader:
         chars, readable = self._read(p, part)
         paragraph = WordParagraph(story, part, p, chars_to_lines(chars) if readable else [], readable)
         paragraph.hidden = self.stories.hidden_runs[hidden_before:]
+        paragraph.web_text = self.web_text
         paragraph.uniform = {kind for kind, _ in uniform_kinds(chars)}
         if readable or any(text.strip() for text, _ in chars):
             self.stories.paragraphs.append(paragraph)
         for box in text_boxes(p):
-            self.block(box, "text box", part)
+            if self.shows(box, p):  # a text box anchored in hidden text is hidden with it: not content
+                self.block(box, "text box", part)
 
     def notes(self, reltype: str, reference: str, kind: str) -> int:
         ids = [ref.get(W + "id") for ref in self.document.element.body.iter(W + reference)]
@@ -195,6 +223,9 @@ class StoryReader:
         state = {"dynamic": False}
         stories = self.stories
         paragraph_hidden = self.visibility.paragraph_hidden(p)
+        web = self.visibility.web
+        web_paragraph_hidden = web is not None and web.paragraph_hidden(p)
+        seen_on_web = {True: False, False: False}  # text shown on the web page / hidden there only (w:webHidden)
 
         def field_link() -> str | None:
             for f in reversed(fields):
@@ -208,32 +239,20 @@ class StoryReader:
         def run(r, link: str | None) -> None:
             fmt = self._format(r)
             hidden = self.visibility.run_hidden(r, paragraph_hidden)
-            hidden_text = False
+            on_web = web is None or not web.run_hidden(r, web_paragraph_hidden)
+            hidden = hidden or (self.web and not on_web)
+            hidden_text = hidden_object = False
             for child in r.iterchildren():
                 tag = child.tag
                 if not isinstance(tag, str):
                     continue
-                if tag == W + "fldChar":
-                    kind = child.get(W + "fldCharType")
-                    if kind == "begin":
-                        fields.append({"instr": "", "phase": "instr"})
-                    elif kind == "separate" and fields:
-                        f = fields[-1]
-                        f["phase"] = "result"
-                        f["href"] = field_target(f["instr"])
-                        if _field_name(f["instr"]) in DYNAMIC_FIELDS:
-                            state["dynamic"] = True
-                    elif kind == "end" and fields:
-                        f = fields.pop()
-                        if f["phase"] == "instr" and _field_name(f["instr"]) in DYNAMIC_FIELDS:
-                            state["dynamic"] = True
-                    continue
-                if tag == W + "instrText":
-                    if fields:
-                        fields[-1]["instr"] += child.text or ""
+                if tag in (W + "fldChar", W + "instrText"):
+                    _field_part(child, fields, state)
                     continue
                 if tag in DRAWINGS or tag == MC + "AlternateContent":
-                    if not any(True for _ in child.iter(W + "txbxContent")):
+                    if hidden:
+                        hidden_object = True  # an image or text box anchored in hidden text: hidden with it
+                    elif not any(True for _ in child.iter(W + "txbxContent")):
                         stories.images += 1
                     continue
                 if hidden_by_field():
@@ -247,6 +266,7 @@ class StoryReader:
                     f = frozenset(k for k in f if k[0] != "u")  # a link's underline is its look, not a mark
                 if tag == W + "t":
                     chars.append((element_text(child), f))
+                    seen_on_web[on_web] = seen_on_web[on_web] or bool(chars[-1][0].strip())
                 elif tag == W + "tab":
                     chars.append(("\t", f))
                 elif tag in (W + "br", W + "cr"):
@@ -255,7 +275,7 @@ class StoryReader:
                     chars.append(("\u2011", f))
                 elif tag == W + "sym":
                     chars.append((sym_char(child), f))
-            if hidden_text and r.find(W + "fldChar") is None and r.find(W + "instrText") is None:
+            if (hidden_text or hidden_object) and r.find(W + "fldChar") is None and r.find(W + "instrText") is None:
                 stories.hidden_runs.append(r)  # a field's own runs stay with the field (publish rewrites it)
 
         def visit(el, link: str | None) -> None:
@@ -287,6 +307,7 @@ class StoryReader:
                     visit(child, link)  # smartTag, sdt, sdtContent, customXml, bdo, dir, ...
 
         visit(p, None)
+        self.web_text = WebText(shown=seen_on_web[True], hidden=seen_on_web[False])
         return chars, not state["dynamic"]
 
     def _format(self, r) -> frozenset:
@@ -314,6 +335,27 @@ class StoryReader:
             elif value == "subscript":
                 kinds.add("sub")
         return frozenset((k, None) for k in kinds)
+
+
+def _field_part(child, fields: list[dict], state: dict) -> None:
+    """A complex field's character (begin, separate, end) or instruction text, in paragraph reading order."""
+    if child.tag == W + "instrText":
+        if fields:
+            fields[-1]["instr"] += child.text or ""
+        return
+    kind = child.get(W + "fldCharType")
+    if kind == "begin":
+        fields.append({"instr": "", "phase": "instr"})
+    elif kind == "separate" and fields:
+        f = fields[-1]
+        f["phase"] = "result"
+        f["href"] = field_target(f["instr"])
+        if _field_name(f["instr"]) in DYNAMIC_FIELDS:
+            state["dynamic"] = True
+    elif kind == "end" and fields:
+        f = fields.pop()
+        if f["phase"] == "instr" and _field_name(f["instr"]) in DYNAMIC_FIELDS:
+            state["dynamic"] = True
 
 
 # --- helpers shared with publish ---------------------------------------------------------------------------------

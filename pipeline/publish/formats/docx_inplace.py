@@ -10,7 +10,11 @@ not read (page-number and date fields) are untouched.
 
 Hidden text (runs that `walk_document` read past, pipeline/docx/hidden.py) is not translated: its runs stay where
 they are, each made hidden by its own run properties (`w:vanish`), so the published document hides them whatever
-its styles say. Tracked deletions (`w:del`, `w:moveFrom`) are never published: they are removed from every story,
+its styles say; so do images and text boxes anchored in hidden text (their text boxes are not read). Text hidden
+on the web only (`w:webHidden`) is printed: it is translated, and a paragraph whose text is all hidden on the web
+stays so (its translation's runs say `w:webHidden`); one that is only partly so is shown on the web page whole
+(the translation cannot tell the part apart; with `--format html`, publish's notes say so). The source's comments
+(their parts, relationships and anchors, pipeline/docx/comments.py) are taken out: never published. Tracked deletions (`w:del`, `w:moveFrom`) are never published: they are removed from every story,
 as accepting them in Word does (a table row deleted with tracking too), whether or not their paragraph was
 translated.
 
@@ -38,10 +42,11 @@ from pipeline.core.errors import ReviewError
 from pipeline.core.release import normalize
 from pipeline.core.web_safety import safe_url
 from pipeline.docx.bounded import DocxRefused, open_docx
+from pipeline.docx.comments import remove_comments
 from pipeline.docx.fonts import apply_east_asian_fonts
 from pipeline.docx.links import drop_unsafe_links
 from pipeline.docx.ooxml import RPR_ORDER, child
-from pipeline.docx.stories import DRAWINGS, MC, W, WordParagraph, is_deleted_row, walk_document
+from pipeline.docx.stories import DRAWINGS, MC, W, WebText, WordParagraph, is_deleted_row, walk_document
 from pipeline.language.typography import typeset
 from pipeline.publish.formats.base import DOCUMENT, Publication, PublishFormat, PublishOptions, ReleaseFiles
 from pipeline.publish.media import save_with_media
@@ -70,8 +75,9 @@ _TEXT_CONTAINERS = {W + "hyperlink", W + "fldSimple", W + "smartTag", W + "ins",
 _INLINE_KINDS = ("b", "bCs", "i", "iCs", "u", "vertAlign")
 
 
-def build_inplace(source: Path, plan: LanguagePlan):
-    """The published document of `plan.lang`, written on a copy of the source .docx (see the module docstring)."""
+def build_inplace(source: Path, plan: LanguagePlan, notes: list[str] | None = None):
+    """The published document of `plan.lang`, written on a copy of the source .docx (see the module docstring).
+    `notes`: where to say which paragraphs' text hidden on the web only could not be kept off the web page."""
     manifest, lang = plan.manifest, plan.lang
     east_asia, lang_tag = language_style(lang).east_asia_font, docx_lang_tag(lang)
     try:
@@ -81,6 +87,7 @@ def build_inplace(source: Path, plan: LanguagePlan):
     # The document becomes a `lang` document: its defaults, theme language and font table say so (fonts.py), so
     # text an editor types into it later, and text in styles without a run font, get the language's glyph forms.
     apply_east_asian_fonts(document, east_asian_fonts_of(lang))
+    remove_comments(document)  # the office's own talk, never published (pipeline/docx/comments.py)
     stories = walk_document(document)
     _keep_hidden(stories.hidden_runs)
     paragraphs = plan.paragraphs()
@@ -106,6 +113,9 @@ def build_inplace(source: Path, plan: LanguagePlan):
         paragraph = stories.paragraphs[index]
         content = [published.get(lines[k], EMPTY_LINE) for k in sorted(lines)]
         _rewrite(paragraph, content, stories.format_styles, styles, east_asia, lang_tag)
+        if notes is not None and paragraph.web_text.hidden and paragraph.web_text.shown:
+            notes.append(f"paragraph {lines[min(lines)]}: part of its text is hidden on the web only (w:webHidden), "
+                         "which its translation cannot tell apart: the web page shows the whole paragraph")
         box = next((a for a in paragraph.element.iterancestors(W + "txbxContent")), None)
         if box is not None:
             changed_boxes.append(box)
@@ -129,6 +139,7 @@ def _rewrite(paragraph: WordParagraph, content, format_styles: set[str], styles:
     p = paragraph.element
     hidden = set(paragraph.hidden)
     base = _base_properties(p, paragraph.uniform, format_styles, hidden)
+    _web_look(base, paragraph.web_text)
     position = _remove_text(p, hidden)
     new: list[Any] = []
     for k, (text, marks, highlights) in enumerate(content):
@@ -154,6 +165,17 @@ def _base_properties(p, uniform: set[str], format_styles: set[str], hidden: set)
         rpr.remove(el)
     apply_kinds(rpr, uniform)
     return rpr
+
+
+def _web_look(rpr, web_text: WebText) -> None:
+    """Text hidden on the web only (`w:webHidden`) stays so when it is the whole paragraph; a paragraph with text
+    shown on the web page is shown there whole, whatever the run it takes its look from or its styles say."""
+    for el in rpr.findall(W + "webHidden"):
+        rpr.remove(el)
+    if web_text.hidden:
+        web_hidden = child(rpr, "w:webHidden", RPR_ORDER)
+        if web_text.shown:
+            web_hidden.set(W + "val", "0")
 
 
 def _own_runs(p):
@@ -322,7 +344,8 @@ def applies(release: ReleaseFiles, options: PublishOptions) -> bool:
 
 
 def build(publication: Publication):
-    return build_inplace(publication.release.kept(".docx"), publication.plan)
+    web_page = publication.options.asked("html")
+    return build_inplace(publication.release.kept(".docx"), publication.plan, publication.notes if web_page else None)
 
 
 def write(publication: Publication) -> Path:

@@ -15,7 +15,9 @@ from the release (pipeline/publish/media.py); an image refused is named in a not
 CJK typography publish applies (full-width punctuation, 「」 quotes, no spaces between CJK characters).
 
 It is written from the published .docx in memory (for a .docx release, the source document translated in
-place; otherwise the plain publication), walked with pipeline/docx/stories.py's paragraph reader. Headers and
+place; otherwise the plain publication), walked with pipeline/docx/stories.py's paragraph reader made for the web
+page: hidden text, text hidden on the web only (`w:webHidden`) and the images and text boxes anchored in either
+are left out; comments are never on it (publish takes them out of the document). Headers and
 footers are page furniture, not part of the web page. A Markdown release's page is built from its Markdown
 structure instead (`markdown_html`: headings, paragraphs, lists, block quotes, figures with their caption, links,
 emphasis).
@@ -56,7 +58,7 @@ def html_lang(lang: str) -> str:
 class _Builder:
     def __init__(self, document, web: WebImages, package: Path | None, banners: list[str]):
         self.document = document
-        self.reader = StoryReader(document, Stories())
+        self.reader = StoryReader(document, Stories(), web=True)  # hidden text, and text hidden on the web, left out
         self.web = web
         self.package = package  # the .docx the document was opened from (its images are read there), or None
         self.banners = set(banners)
@@ -86,7 +88,8 @@ class _Builder:
         style = self.style_names.get(_pstyle(p), "")
         inline = self.inline(p, part)
         images = self.figures(p, part)
-        boxes = [b for b in p.iter(W + "txbxContent") if not any(a.tag == MC + "Fallback" for a in b.iterancestors())]
+        boxes = [b for b in p.iter(W + "txbxContent")
+                 if not any(a.tag == MC + "Fallback" for a in b.iterancestors()) and self.reader.shows(b, p)]
         kind = _kind(style, p)
         if kind in ("ul", "ol") and inline:
             if self.open_list != kind:
@@ -159,8 +162,8 @@ class _Builder:
     def figures(self, p, part) -> list[str]:
         found = []
         for drawing in p.iter(W + "drawing"):
-            if any(a.tag == MC + "Fallback" for a in drawing.iterancestors()):
-                continue
+            if any(a.tag == MC + "Fallback" for a in drawing.iterancestors()) or not self.reader.shows(drawing, p):
+                continue  # the legacy copy; an image anchored in hidden text, or hidden on the web
             blip = next(drawing.iter(A + "blip"), None)
             if blip is None:
                 continue
