@@ -120,7 +120,11 @@ def open_read_memory(memory_path: Path | None, no_memory: bool, workspace, out_d
 
 @click.command("init", short_help="Make a folder a workspace (translate.toml).")
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
-def init(folder: Path) -> None:
+@click.option(
+    "--models", "models", default="models", show_default=True, metavar="DIR",
+    help="The models folder, relative to FOLDER; \"\" for your Argos folder (ARGOS_PACKAGES_DIR, else Argos's own).",
+)  # fmt: skip
+def init(folder: Path, models: str) -> None:
     """Make FOLDER (default: the current folder) a workspace: write FOLDER/translate.toml naming the glossary
     folder, the memory, the output folder, the models folder and the target languages, and create those folders.
 
@@ -136,8 +140,8 @@ def init(folder: Path) -> None:
     from pipeline.files.workspace import init_workspace  # lazy: tomllib
     from pipeline.language import ALL, DEFAULT_TARGETS  # lazy: the language registry
 
-    workspace = init_workspace(folder, [record.code for record in ALL], DEFAULT_TARGETS)
+    workspace = init_workspace(folder, [record.code for record in ALL], DEFAULT_TARGETS, models=models)
     click.echo(f"Wrote {workspace.config}: glossary {workspace.glossary}, memory {workspace.memory}, "
-               f"output {workspace.output}, models {workspace.models}, languages {', '.join(workspace.languages)}")
+               f"output {workspace.output}, models {workspace.models or 'your Argos folder'}, languages {', '.join(workspace.languages)}")
     click.echo(f"Next: put the glossary files in {workspace.glossary}, then `translate models build-demo` or "
                "`translate models install FILE.argosmodel`, and `translate run RELEASE` from anywhere in the workspace.")

@@ -159,7 +159,7 @@ TEMPLATE = """\
 glossary = "glossaries"        # the office's glossary: a folder of .yaml/.csv/.tbx files (docs/glossary.md)
 memory = "memory.sqlite"       # the translation memory: reviewed translations, reused by every run
 output = "output"              # where `translate run` writes each release's folder
-models = "models"              # Argos packages; "" for your Argos folder (ARGOS_PACKAGES_DIR, else Argos's own)
+models = {models}              # Argos packages; "" for your Argos folder (ARGOS_PACKAGES_DIR, else Argos's own)
 languages = [{languages}]
 # languages: what `translate run` translates into when --to is not given (also zh-CN, ko)
 
@@ -167,13 +167,18 @@ languages = [{languages}]
 # (docs/glossary.md, "People and titles"): it travels with the glossary files.
 """
 
+def _toml_string(value: str) -> str:
+    """A TOML basic string (a path the user gave: quotes and backslashes escaped)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 GLOSSARY_README = """\
 The office's glossary: one or more .yaml (or .csv, .tbx) files in this folder, read together.
 Format and rules: docs/glossary.md of the translate project. Check it with `translate glossary check`.
 """
 
 
-def init_workspace(folder: Path, known: Collection[str], languages: Sequence[str]) -> Workspace:
+def init_workspace(folder: Path, known: Collection[str], languages: Sequence[str], models: str = "models") -> Workspace:
     """Write `folder/translate.toml` and create the folders it names; an existing one is never overwritten
     (`OutputError`, exit 5). The glossary folder is left empty with a README: the office's own glossary goes there
     (nothing is copied into it)."""
@@ -183,7 +188,7 @@ def init_workspace(folder: Path, known: Collection[str], languages: Sequence[str
         raise OutputError(f"{config} already exists: this folder is a workspace already; edit that file instead")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        text = TEMPLATE.format(languages=", ".join(f'"{code}"' for code in languages))
+        text = TEMPLATE.format(languages=", ".join(f'"{code}"' for code in languages), models=_toml_string(models))
         with open(config, "x", encoding="utf-8") as file:  # "x": never over a file that appeared meanwhile
             file.write(text)
     except FileExistsError:
