@@ -21,6 +21,15 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_workspace():
+    """The suite runs as in a folder without a workspace, even where a developer's `translate init` (or
+    scripts/demo.sh) left a translate.toml above it; the workspace tests (tests/cli/test_workspace_cli.py) lift this."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRANSLATE_NO_WORKSPACE", "1")
+        yield
+
+
 @pytest.fixture(scope="session")
 def office_folder(tmp_path_factory) -> Path:
     """A folder laid out as the office's: `glossaries/` holds the tests' frozen copy of the office glossary."""

@@ -6,6 +6,8 @@ Heavy libraries (CTranslate2, python-docx, langdetect, OpenCC) are imported insi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from pipeline import __version__
@@ -15,12 +17,14 @@ from pipeline.cli.models import models
 from pipeline.cli.publish import publish
 from pipeline.cli.review import review
 from pipeline.cli.run import run
+from pipeline.cli.workspace import init, remember_options, workspace_options
 
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="""\b
 Examples:
+  translate init                                  # make this folder a workspace (translate.toml)
   translate models build-demo                     # no real model? a labelled copy model for a demo
   translate models install translate-en_zt-1_9.argosmodel
   translate run samples/kmu-kumamoto-mou-2025.txt
@@ -34,11 +38,17 @@ Exit codes: 0 ok, 1 check violations, 2 usage or glossary parse error, 3 bad inp
 unreviewed segments, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).""",
 )
 @click.version_option(__version__, prog_name="translate")
-def main() -> None:
-    """Translate English press releases into zh-TW and ja review documents, offline."""
+@workspace_options
+@click.pass_context
+def main(ctx: click.Context, workspace_dir: Path | None, no_workspace: bool) -> None:
+    """Translate English press releases into zh-TW and ja review documents, offline.
+
+    Inside a workspace (a folder with translate.toml, made by `translate init`) every command uses its glossary,
+    memory, output and models folders, from any folder below it."""
+    remember_options(ctx, workspace_dir, no_workspace)
 
 
-for command in (run, models, glossary, review, memory, publish):
+for command in (init, run, models, glossary, review, memory, publish):
     main.add_command(command)
 
 

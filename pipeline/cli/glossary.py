@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from pipeline.cli.workspace import current_workspace, say_used
 from pipeline.core.errors import GlossaryError, InputError
 from pipeline.language import DEFAULT_TARGETS
 
@@ -22,16 +23,43 @@ FORMAT_CHOICES = ("human", "json", "github")
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 def glossary() -> None:
-    """Check, convert and extend the institutional-name glossary (./glossaries)."""
+    """Check, convert and extend the institutional-name glossary (the workspace's, else ./glossaries)."""
 
 
-def _default_paths() -> list[Path]:
+def _default_paths(against: tuple[Path, ...] = ()) -> list[Path]:
+    """The workspace's glossary (said in one line): the current folder's, else that of the first release checked
+    `against` (as its manifest records it); else ./glossaries."""
     from pipeline.glossary import default_glossary_path  # lazy: PyYAML; keeps --help fast
 
+    workspace = current_workspace()
+    for manifest in () if workspace is not None else _manifests(against):
+        workspace = current_workspace(manifest)
+        if workspace is not None:
+            break
+    if workspace is not None:
+        say_used(workspace, glossary=str(workspace.glossary), models=False)
+        return [workspace.glossary]
     path = default_glossary_path()
     if path is None:
         raise click.UsageError("no ./glossaries folder here: give the glossary files or folders to check")
     return [path]
+
+
+def _manifests(against: tuple[Path, ...]):
+    """The run manifests of the releases `--against` names (a manifest, a release folder, an output folder), lazily;
+    those that cannot be read are passed over (the check itself reports them)."""
+    import json
+
+    for target in against:
+        found = [target] if target.is_file() else sorted(target.glob("*.manifest.json")) + sorted(target.glob("*/*.manifest.json"))
+        for path in found:
+            if path.name.endswith(".manifest.json"):
+                try:
+                    manifest = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue
+                if isinstance(manifest, dict):
+                    yield manifest
 
 
 def _display(path: str | None) -> str | None:
@@ -103,12 +131,12 @@ def _report(problems, fmt: str, summary: str) -> None:
 )  # fmt: skip
 @click.option(
     "--require-langs",
-    default=",".join(DEFAULT_TARGETS),
-    show_default=True,
+    show_default=f"the workspace's languages, else {','.join(DEFAULT_TARGETS)}",
     help="Languages every entry (except do-not-translate ones) must have, comma-separated.",
 )
-def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_langs: str) -> None:
-    """Validate glossary files (default ./glossaries) and, with --against, translations.
+def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_langs: str | None) -> None:
+    """Validate glossary files (default: the workspace's glossary, else ./glossaries) and, with --against,
+    translations.
 
     \b
     Exit codes: 0 clean, 1 violations, 2 usage or parse error (warnings such
@@ -127,8 +155,11 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
     from pipeline.glossary.model import Problem  # lazy: PyYAML (pipeline.glossary's __init__)
     from pipeline.glossary.people.names import lint_people  # lazy: PyYAML
 
+    targets = list(paths) or _default_paths(against)
+    if require_langs is None:
+        workspace = current_workspace()
+        require_langs = ",".join(workspace.languages if workspace else DEFAULT_TARGETS)
     required = tuple(lang.strip() for lang in require_langs.split(",") if lang.strip())
-    targets = list(paths) or _default_paths()
     entries, problems, files = [], [], []
     for path in targets:
         got, found, read = read_entries(path, cache=False)
@@ -274,7 +305,10 @@ def _write(entries, fmt: str, output: Path) -> None:
 
 @glossary.command()
 @click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), help="Default: ./glossaries.")
+@click.option(
+    "--glossary", "glossary_path", type=click.Path(path_type=Path),
+    help="Default: the workspace's glossary, else ./glossaries.",
+)  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(("human", "json")), default="human", show_default=True)
 @click.option(
     "--write", "write", type=click.Path(path_type=Path, dir_okay=False),
@@ -295,7 +329,7 @@ def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, wr
 
     if write is not None and write.suffix.lower() not in (".yaml", ".yml"):
         raise click.UsageError(f"{write}: --write takes a .yaml file")
-    path = glossary_path or default_glossary_path()
+    path = glossary_path or (_default_paths()[0] if current_workspace() else default_glossary_path())
     loaded = load_glossary(path) if path is not None else None
     result = {}
     for release in releases:

@@ -7,14 +7,16 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import memory_option
+from pipeline.cli.workspace import current_workspace, memory_in_use, say_used
 
-MEMORY_HELP = "Translation memory file [default: $TRANSLATE_MEMORY, else output/memory.sqlite]."
+MEMORY_HELP = "Translation memory file [default: $TRANSLATE_MEMORY, else the workspace's memory, else output/memory.sqlite]."
 
 
 def _path(memory_path: Path | None) -> Path:
-    from pipeline.memory import default_memory_path  # lazy: sqlite3; keeps --help fast
-
-    return memory_path or default_memory_path()
+    workspace = current_workspace()
+    path, said = memory_in_use(memory_path, False, workspace, Path("output") / "memory.sqlite")
+    say_used(workspace, memory=said, models=False)
+    return path
 
 
 @click.group()

@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 
 from pipeline import language
+from pipeline.cli.workspace import current_workspace, say_used
 
 
 @click.group()
 def models() -> None:
-    """Manage Argos Translate packages (ARGOS_PACKAGES_DIR is honoured)."""
+    """Manage Argos Translate packages: in ARGOS_PACKAGES_DIR when set, else the workspace's models folder, else
+    Argos's own folder."""
 
 
 @models.command("list")
@@ -25,13 +27,14 @@ def list_models() -> None:
     from pipeline.translation.engine.packages import (  # lazy: ~12 ms; keeps --help fast
         TARGET_CODES,
         broken_advice,
-        packages_dir,
+        packages_dir_and_why,
         scan_packages,
     )
 
-    folder = packages_dir()
+    workspace = current_workspace()
+    folder, why = packages_dir_and_why()
     found, broken = scan_packages(folder)
-    click.echo(f"Packages folder: {folder}")
+    click.echo(f"Packages folder: {folder} ({why}" + (f", {workspace.config}" if workspace else "") + ")")
     if not found:
         click.echo("No translation packages installed. Install one with `translate models install FILE.argosmodel`.")
     serves = {code: lang for lang, options in TARGET_CODES.items() for code, _ in options}
@@ -66,6 +69,7 @@ def install(files: tuple[Path, ...], pair: tuple[str, str] | None, no_verify: bo
 
     if not files and not pair:
         raise click.UsageError("give one or more .argosmodel files, or --from-index FROM TO")
+    say_used(current_workspace())
     installed = [install_package_file(path, verify=not no_verify) for path in files]
     if pair:
         installed.append(install_from_index(*pair))
@@ -90,7 +94,10 @@ def build_demo(targets: tuple[str, ...], keep: Path | None) -> None:
     from pipeline.translation.engine.demo_model import build_identity_package  # lazy: NumPy; keeps --help fast
     from pipeline.translation.engine.install import install_package_file  # lazy: ~30 ms (engine)
 
-    targets = targets or tuple(language.language_for(code).argos_codes[0] for code in language.DEFAULT_TARGETS)
+    workspace = current_workspace()
+    say_used(workspace)
+    default = workspace.languages if workspace else language.DEFAULT_TARGETS
+    targets = targets or tuple(language.language_for(code).argos_codes[0] for code in default)
     names = {route.code: route.name for record in reversed(language.ALL) for route in record.argos}
     with tempfile.TemporaryDirectory() as scratch:
         folder = keep or Path(scratch)
@@ -98,4 +105,4 @@ def build_demo(targets: tuple[str, ...], keep: Path | None) -> None:
         for code in targets:
             built = build_identity_package(folder / f"translate-en_{code}-demo.argosmodel", to_code=code, to_name=names.get(code, code))
             package = install_package_file(built)
-            click.echo(f"Installed DEMO copy model {package.name} (en→{code}); its output is NOT a translation.")
+            click.echo(f"Installed DEMO copy model {package.name} (en→{code}) in {package.path.parent}; its output is NOT a translation.")

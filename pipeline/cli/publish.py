@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import glossary_options, memory_options
+from pipeline.cli.workspace import current_workspace, open_read_memory, say_used
 
 
 @click.command()
@@ -34,8 +35,8 @@ from pipeline.cli.options import glossary_options, memory_options
     "images in <release>.<lang>.files/), alongside the .docx documents (repeatable).",
 )
 @memory_options(
-    "Approved translations for segments not reviewed in this release [default: $TRANSLATE_MEMORY, else "
-    "memory.sqlite in the run's output folder, if it exists].",
+    "Approved translations for segments not reviewed in this release [default: $TRANSLATE_MEMORY, else the "
+    "workspace's memory, else memory.sqlite in the run's output folder, if it exists].",
     "Use only this release's reviewed documents.",
 )
 def publish(
@@ -73,13 +74,18 @@ def publish(
       translate publish output/kmu-kumamoto-mou-2025/ --format html
     """
     # lazy: publishing loads python-docx and lxml; `translate publish --help` must not
-    from pipeline.memory import open_run_memory  # lazy: sqlite3
+    from pipeline.files.manifest import read_manifest, recorded_glossary_path  # lazy: with the publisher's modules
     from pipeline.publish.publisher import publish_release  # lazy: python-docx, lxml
 
     opened = []
 
     def open_memory(manifest_path: Path):
-        store = open_run_memory(memory_path, Path(manifest_path).resolve().parent.parent, disabled=no_memory)
+        manifest = read_manifest(manifest_path)
+        workspace = current_workspace(manifest)  # the release's workspace, from any folder
+        out_dir = Path(manifest_path).resolve().parent.parent
+        store, said, _ = open_read_memory(memory_path, no_memory, workspace, out_dir)
+        gate = glossary_path or recorded_glossary_path(manifest)
+        say_used(workspace, glossary="none (--no-glossary)" if no_glossary else str(gate), memory=said, models=False)
         if store is not None:
             opened.append(store)
         return store

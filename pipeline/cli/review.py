@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import glossary_options, memory_options
+from pipeline.cli.workspace import current_workspace, memory_in_use, say_used
 from pipeline.core.errors import InputError, ReviewError
 
 
@@ -17,18 +18,22 @@ def review() -> None:
     """Bring review documents edited in Word back (tracked changes and comments welcome)."""
 
 
-def memory_opener(memory_path: Path | None, disabled: bool):
+def memory_opener(memory_path: Path | None, disabled: bool, quiet: bool = False):
     """A function manifest path → writable MemoryStore (one per file, cached), or None when disabled."""
     if disabled:
         return None, {}
     opened: dict[Path, object] = {}
 
     def open_for(manifest_path: Path):
-        from pipeline.memory import MemoryStore, default_memory_path  # lazy: sqlite3, keeps --help's imports as they were
+        from pipeline.files.manifest import read_manifest  # lazy: keeps --help's imports as they were
+        from pipeline.memory import MemoryStore  # lazy: sqlite3, keeps --help's imports as they were
 
-        path = memory_path or default_memory_path(Path(manifest_path).resolve().parent.parent)
+        workspace = current_workspace(read_manifest(manifest_path))  # the release's workspace, from any folder
+        path, said = memory_in_use(memory_path, False, workspace, Path(manifest_path).resolve().parent.parent / "memory.sqlite")
         key = Path(path).resolve()
         if key not in opened:
+            if not quiet:
+                say_used(workspace, memory=said, models=False)
             opened[key] = MemoryStore(path)
         return opened[key]
 
@@ -38,8 +43,8 @@ def memory_opener(memory_path: Path | None, disabled: bool):
 @review.command("import")
 @click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
 @memory_options(
-    "Translation memory to add the pairs to [default: $TRANSLATE_MEMORY, else memory.sqlite in the run's "
-    "output folder, e.g. output/memory.sqlite].",
+    "Translation memory to add the pairs to [default: $TRANSLATE_MEMORY, else the workspace's memory (the one the "
+    "run's manifest records), else memory.sqlite in the run's output folder, e.g. output/memory.sqlite].",
     "Do not write to the memory (the release still records the review).",
 )
 @click.option(
@@ -113,7 +118,7 @@ def import_(
         if not document.exists() or document.is_dir():
             what = "a folder, not a file" if document.is_dir() else "no such file"
             raise InputError(f"{document}: {what}; nothing was imported")
-    open_for, opened = memory_opener(memory_path, no_memory)
+    open_for, opened = memory_opener(memory_path, no_memory, quiet)
     results = []
     refused: list[tuple[Path, str]] = []
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import glossary_options, memory_options
+from pipeline.cli.workspace import current_workspace, open_read_memory, say_used
 from pipeline.core.errors import GlossaryError
 from pipeline.files.progress_lines import ProgressLines
 from pipeline.language import DEFAULT_TARGETS
@@ -15,10 +16,16 @@ from pipeline.language import DEFAULT_TARGETS
 
 @click.command()
 @click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--to", "targets", multiple=True, default=DEFAULT_TARGETS, show_default=True, help="Target language (repeatable).")
-@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option(
+    "--to", "targets", multiple=True, help="Target language (repeatable).",
+    show_default=f"the workspace's languages, else {', '.join(DEFAULT_TARGETS)}",
+)  # fmt: skip
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), help="Output folder.",
+    show_default="the workspace's output folder, else output",
+)  # fmt: skip
 @glossary_options(
-    "Glossary file or folder [default: ./glossaries; none there is an error (exit 2)].",
+    "Glossary file or folder [default: the workspace's glossary, else ./glossaries; none there is an error (exit 2)].",
     "Translate without any glossary, on purpose (the documents say so).",
 )
 @click.option("--source-lang", metavar="LANG", help="Override language detection (only `en` is translated).")
@@ -27,7 +34,8 @@ from pipeline.language import DEFAULT_TARGETS
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1, 4096), help="Segments per model batch.")
 @click.option("--force", is_flag=True, help="Overwrite review documents a reviewer edited (a backup is kept).")
 @memory_options(
-    "Translation memory to reuse approved translations from [default: $TRANSLATE_MEMORY, else OUT/memory.sqlite, if it exists].",
+    "Translation memory to reuse approved translations from [default: $TRANSLATE_MEMORY, else the workspace's "
+    "memory, else OUT/memory.sqlite, if it exists].",
     "Machine-translate every segment; ignore the translation memory.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
@@ -35,7 +43,7 @@ from pipeline.language import DEFAULT_TARGETS
 def run(
     releases: tuple[Path, ...],
     targets: tuple[str, ...],
-    out_dir: Path,
+    out_dir: Path | None,
     glossary_path: Path | None,
     no_glossary: bool,
     source_lang: str | None,
@@ -60,13 +68,16 @@ def run(
       translate run release.docx --glossary glossaries/kmu.yaml --beam-size 4
     """
     # lazy: the engines (~30 ms), the memory (sqlite3) and the stages (python-docx, lxml); keeps --help fast
-    from pipeline.memory import open_run_memory  # lazy: sqlite3
     from pipeline.run import StageTimes, collect_releases, run_releases, warmup  # lazy: the stages' modules
     from pipeline.translation.engine.argos import load_engine  # lazy: ~20 ms of engine modules
     from pipeline.translation.engine.base import DecodeOptions  # lazy: with the engine
 
     times = StageTimes()
     paths = collect_releases(list(releases))
+    workspace = current_workspace()
+    targets = targets or (workspace.languages if workspace else DEFAULT_TARGETS)
+    out_dir = out_dir or (workspace.output if workspace else Path("output"))
+    glossary_path = glossary_path or (workspace.glossary if workspace else None)
 
     glossary = None if no_glossary else load_run_glossary(glossary_path)
     # python-docx, OpenCC's tables while the models load (C++, the GIL released). Started after the glossary,
@@ -75,7 +86,9 @@ def run(
     options = DecodeOptions(beam_size=beam_size, threads=threads, max_batch_size=batch_size)
     targets = tuple(dict.fromkeys(targets))
     engines = {lang: load_engine(lang, options) for lang in targets}  # all models found before any work
-    memory = open_run_memory(memory_path, out_dir, disabled=no_memory)
+    memory, memory_said, memory_record = open_read_memory(memory_path, no_memory, workspace, out_dir)
+    if not quiet:
+        say_used(workspace, glossary="none (--no-glossary)" if glossary is None else str(glossary.path), memory=memory_said)
 
     from tqdm import tqdm
 
@@ -96,6 +109,7 @@ def run(
             on_release=_release_reporter(bar, quiet),
             times=times,
             write_progress=write_progress,
+            recorded={"workspace": workspace.record() if workspace else None, "memory": memory_record},
         )
     finally:
         bar.close()

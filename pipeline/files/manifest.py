@@ -100,11 +100,16 @@ def build_manifest(
     run_id: str,
     generated_at: str,
     documents: dict[str, dict[str, str]],
+    workspace: dict[str, Any] | None = None,
+    memory: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The manifest of one run of one release.
 
     `documents`: target language → {"path": file name relative to the manifest's folder, "sha256": hex hash of
-    the written .docx bytes} (see `file_sha256`).
+    the written .docx bytes} (see `file_sha256`). `workspace`: the workspace the run used (files/workspace.py
+    `Workspace.record`: its folder, translate.toml and that file's hash), so that `review import` and `publish`
+    given this release folder use the same one from any folder; `memory`: the memory the run read, {"path":
+    absolute, "sha256": its hash then, None when it did not exist yet}.
     """
     release = tr.release
     by_lang = {lang: {t.segment_id: t for t in ts} for lang, ts in tr.translations.items()}
@@ -129,6 +134,8 @@ def build_manifest(
             "uncovered_names": list(tr.uncovered_names),
             **({} if tr.glossary_path is not None else {"none": "translated with --no-glossary: no names checked"}),
         },
+        **({"workspace": dict(workspace)} if workspace else {}),
+        **({"memory": dict(memory)} if memory else {}),
         "languages": list(tr.translations),
         "models": {lang: asdict(model) for lang, model in tr.models.items()},
         "documents": {lang: dict(entry) for lang, entry in documents.items()},

@@ -112,9 +112,15 @@ WriteProgress = Callable[[Path], Callable[[int, int], None] | None]
 
 
 def write_release(
-    translated: TranslatedRelease, out_dir: Path, force: bool, times: StageTimes, write_progress: WriteProgress | None = None
+    translated: TranslatedRelease,
+    out_dir: Path,
+    force: bool,
+    times: StageTimes,
+    write_progress: WriteProgress | None = None,
+    used: dict | None = None,
 ) -> ReleaseResult:
-    """Review documents and manifest, each written to a temporary file and renamed: never half-written."""
+    """Review documents and manifest, each written to a temporary file and renamed: never half-written.
+    `used`: the workspace and memory the run used, for the manifest (files/manifest.py `build_manifest`)."""
     started = time.perf_counter()
     release = translated.release
     paths = ReleasePaths(out_dir / release.name, release.name)
@@ -141,7 +147,7 @@ def write_release(
                 recorded[lang] = {"path": target.name, "sha256": file_sha256(temporary)}
                 record_written(paths, target.name, recorded[lang]["sha256"])  # before the rename: see pipeline/files/release_folder.py
                 documents[lang] = target
-        manifest = build_manifest(translated, run_id=run_id, generated_at=generated_at, documents=recorded)
+        manifest = build_manifest(translated, run_id=run_id, generated_at=generated_at, documents=recorded, **(used or {}))
         keep_source_copy(paths, release.path, manifest)
         keep_earlier_manifest(paths)
         write_manifest(paths.manifest, manifest)
@@ -197,6 +203,7 @@ def run_releases(
     on_release: Callable[[ReleaseResult], None] | None = None,
     times: StageTimes | None = None,
     write_progress: WriteProgress | None = None,
+    recorded: dict | None = None,
 ) -> list[ReleaseResult]:
     """Every release is read and checked before anything is written, so a bad file stops the run cleanly."""
     times = times or StageTimes()
@@ -210,7 +217,7 @@ def run_releases(
     # several releases: the first model call of a chunk's releases merged (issue 14)
     for release, chunk_engines in batched(prepared, engines, record_release, times):
         translated = translate_release(release, chunk_engines, glossary, memory, times)
-        result = write_release(translated, out_dir, force, times, write_progress)
+        result = write_release(translated, out_dir, force, times, write_progress, recorded)
         results.append(result)
         if on_release:
             on_release(result)

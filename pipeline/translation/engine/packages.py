@@ -42,12 +42,31 @@ class InstalledPackage:
         return self.path / "sentencepiece.model"
 
 
+# The workspace's models folder (translate.toml's `models`), set by the command line for this command's duration.
+_workspace_models: Path | None = None
+
+
+def use_workspace_models(folder: Path | None) -> None:
+    """Look packages up and install them in `folder` (a workspace's models folder) unless ARGOS_PACKAGES_DIR says
+    otherwise; None: back to ARGOS_PACKAGES_DIR or Argos's own folder."""
+    global _workspace_models
+    _workspace_models = folder
+
+
 def packages_dir() -> Path:
-    """ARGOS_PACKAGES_DIR when set (read at call time, so tests and users may change it), else Argos' default."""
+    """ARGOS_PACKAGES_DIR when set (read at call time, so tests and users may change it), else the workspace's
+    models folder, else Argos' default."""
+    return packages_dir_and_why()[0]
+
+
+def packages_dir_and_why() -> tuple[Path, str]:
+    """The packages folder and what chose it, in words (`translate models list` and the workspace line say it)."""
     env = os.environ.get("ARGOS_PACKAGES_DIR")
     if env:
-        return Path(env)
-    return Path(argos_module("settings").package_data_dir)
+        return Path(env), "ARGOS_PACKAGES_DIR"
+    if _workspace_models is not None:
+        return _workspace_models, "the workspace's models folder"
+    return Path(argos_module("settings").package_data_dir), "Argos's own folder"
 
 
 def argos_module(name: str):
