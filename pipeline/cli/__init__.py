@@ -15,6 +15,7 @@ from pipeline.cli.models import models
 from pipeline.cli.publish import publish
 from pipeline.cli.review import review
 from pipeline.cli.run import run
+from pipeline.cli.status import status
 
 
 @click.group(
@@ -27,6 +28,7 @@ Examples:
   translate run releases/ --to ja --out output/
   translate review import output/kmu-kumamoto-mou-2025/*.review.docx
   translate publish output/kmu-kumamoto-mou-2025
+  translate status                                # every release under ./output: what to do next
   translate glossary check --against output/kmu-kumamoto-mou-2025/
 
 Exit codes: 0 ok, 1 check violations, 2 usage or glossary parse error, 3 bad input,
@@ -38,7 +40,7 @@ def main() -> None:
     """Translate English press releases into zh-TW and ja review documents, offline."""
 
 
-for command in (run, models, glossary, review, memory, publish):
+for command in (run, models, glossary, review, memory, publish, status):
     main.add_command(command)
 
 
