@@ -18,6 +18,7 @@ from pipeline.cli.publish import publish
 from pipeline.cli.review import review
 from pipeline.cli.run import run
 from pipeline.cli.workspace import init, remember_options, workspace_options
+from pipeline.cli.status import status
 
 
 @click.group(
@@ -31,6 +32,7 @@ Examples:
   translate run releases/ --to ja --out output/
   translate review import output/kmu-kumamoto-mou-2025/*.review.docx
   translate publish output/kmu-kumamoto-mou-2025
+  translate status                                # every release under ./output: what to do next
   translate glossary check --against output/kmu-kumamoto-mou-2025/
 
 Exit codes: 0 ok, 1 check violations, 2 usage or glossary parse error, 3 bad input,
@@ -48,7 +50,7 @@ def main(ctx: click.Context, workspace_dir: Path | None, no_workspace: bool) -> 
     remember_options(ctx, workspace_dir, no_workspace)
 
 
-for command in (init, run, models, glossary, review, memory, publish):
+for command in (init, run, models, glossary, review, memory, publish, status):
     main.add_command(command)
 
 

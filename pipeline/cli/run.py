@@ -9,7 +9,7 @@ import click
 
 from pipeline.cli.options import glossary_options, memory_options
 from pipeline.cli.workspace import current_workspace, open_read_memory, say_used
-from pipeline.core.errors import GlossaryError
+from pipeline.core.errors import GlossaryError, InputError
 from pipeline.files.progress_lines import ProgressLines
 from pipeline.language import DEFAULT_TARGETS
 
@@ -96,9 +96,15 @@ def run(
     hide = True if quiet or len(paths) < 2 else None
     bar = tqdm(total=len(paths), unit="release", file=sys.stderr, disable=hide, leave=False)
     write_progress = _attach_progress(engines, quiet)
+    refused: list[tuple[Path, Exception]] = []  # a folder run: a refused release is named, the others go on
+
+    def on_refused(path: Path, error: Exception) -> None:
+        refused.append((path, error))
+        bar.update(1)
+        bar.write(f"refused: {error.format_message()}", file=sys.stderr)
 
     try:
-        run_releases(
+        results = run_releases(
             paths,
             engines,
             out_dir,
@@ -110,12 +116,25 @@ def run(
             times=times,
             write_progress=write_progress,
             recorded={"workspace": workspace.record() if workspace else None, "memory": memory_record},
+            on_refused=on_refused if len(paths) > 1 else None,
         )
     finally:
         bar.close()
         if memory is not None:
             memory.close()
     _report_end(engines, times, quiet=quiet, timings=timings)
+    _report_releases(len(results), refused, quiet=quiet)
+
+
+def _report_releases(translated: int, refused: list[tuple[Path, Exception]], *, quiet: bool) -> None:
+    """The summary of a run of several releases; exit 3 (InputError) when any was refused."""
+    total = translated + len(refused)
+    summary = f"{total} release{'s' if total != 1 else ''}: {translated} translated, {len(refused)} refused"
+    if refused:
+        summary += f" ({', '.join(path.name for path, _ in refused)})"
+        raise InputError(f"{summary}: each is named above with why; fix it (or remove it) and run it again.")
+    if total > 1 and not quiet:
+        click.echo(summary, err=True)
 
 
 def _release_reporter(bar, quiet: bool):

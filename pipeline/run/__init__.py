@@ -204,10 +204,22 @@ def run_releases(
     times: StageTimes | None = None,
     write_progress: WriteProgress | None = None,
     recorded: dict | None = None,
+    on_refused: Callable[[Path, InputError], None] | None = None,
 ) -> list[ReleaseResult]:
-    """Every release is read and checked before anything is written, so a bad file stops the run cleanly."""
+    """Every release is read and checked before anything is written. A release that cannot be used (unreadable,
+    not English: `InputError`) stops the run cleanly before anything is written, unless `on_refused` is given: then
+    it is passed there (path, error), left out, and the others go on (a folder run, README "Exit codes")."""
     times = times or StageTimes()
-    prepared = [prepare_release(path, source_lang, times) for path in paths]
+    prepared = []
+    for path in paths:
+        try:
+            prepared.append(prepare_release(path, source_lang, times))
+        except InputError as refusal:
+            if on_refused is None:
+                raise
+            on_refused(path, refusal)
+    if not prepared:
+        return []
     check_output_paths(out_dir, [release.name for release in prepared], list(engines))  # before any model runs
     results = []
 

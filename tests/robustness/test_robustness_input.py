@@ -68,12 +68,41 @@ def test_unusable_text_is_refused_and_nothing_written(installed, tmp_path, cli, 
     assert not out.exists()
 
 
-def test_one_bad_release_stops_the_run_before_anything_is_written(installed, sample_copy, tmp_path, cli):
-    """Every release is read and checked before any document is written."""
-    bad = sample_copy.with_name("zz-binary.txt")
-    bad.write_bytes(bytes(range(256)))
+def test_a_refused_release_in_a_folder_is_named_and_the_others_are_translated(installed, sample_copy, tmp_path, cli):
+    """Issue 20 (changed on purpose: before, one bad release stopped every release of a folder run and said nothing
+    of the others): a release that is refused is named on its own line with why, the others are translated, the
+    summary counts both, and the exit code (3) says some were refused."""
+    second = sample_copy.with_name("second-release.txt")
+    second.write_text(SAMPLE_TEXT, encoding="utf-8")
+    chinese = sample_copy.with_name("zh-release.txt")
+    chinese.write_text("高雄醫學大學與日本熊本大學簽署學術合作備忘錄\n雙方將在醫學教育與研究領域加強交流與合作。\n", encoding="utf-8")
     out = tmp_path / "out"
-    _refused(_run(cli, sample_copy.parent, out), 3, "zz-binary.txt")
+    output = _refused(_run(cli, sample_copy.parent, out), 3, "zh-release.txt")
+    refused = [line for line in output.splitlines() if line.startswith("refused: ")]
+    assert len(refused) == 1 and str(chinese) in refused[0] and "not English" in refused[0], output
+    assert "3 releases: 2 translated, 1 refused (zh-release.txt)" in output
+    for release in (sample_copy, second):
+        assert _manifest(out, release.stem)["release"] == release.stem
+        assert (out / release.stem / f"{release.stem}.ja.review.docx").is_file()
+    assert not (out / chinese.stem).exists()
+
+
+def test_a_folder_run_of_good_releases_ends_with_its_summary(installed, sample_copy, tmp_path, cli):
+    sample_copy.with_name("second-release.txt").write_text(SAMPLE_TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("run", sample_copy.parent, "--out", out, "--no-glossary", "--to", "ja")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "2 releases: 2 translated, 0 refused"
+
+
+def test_every_release_of_a_folder_refused_writes_nothing(installed, tmp_path, cli):
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    (folder / "a-binary.txt").write_bytes(bytes(range(256)))
+    (folder / "b-empty.md").write_text("  \n", encoding="utf-8")
+    out = tmp_path / "out"
+    output = _refused(_run(cli, folder, out), 3, "a-binary.txt", "b-empty.md", "2 releases: 0 translated, 2 refused")
+    assert output.count("refused: ") == 2
     assert not out.exists()
 
 
