@@ -58,6 +58,9 @@ DYNAMIC_FIELDS = {
 FORMAT_KINDS = ("b", "i", "u", "sup", "sub")
 _RUN_TEXT = {W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "sym"}
 _ON = {None, "1", "true", "on"}
+_CHARACTERS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "\u2011"}
+_NOTE_REFERENCES = {W + "footnoteReference": "footnote", W + "endnoteReference": "endnote"}
+NOTE_REFERENCE = "\ufffc"  # OBJECT REPLACEMENT CHARACTER: where a note reference sits (StoryReader, note_references)
 
 
 @dataclass
@@ -126,9 +129,18 @@ def _section_parts(document, kind: str) -> list:
 
 
 class StoryReader:
-    def __init__(self, document, stories: Stories):
+    """`note_references`: a footnote or endnote reference is read as one NOTE_REFERENCE character carrying a
+    ("note", "footnote:ID") format, and `highlights`: highlighted text carries a ("mark", None) format; both only for
+    the web page (html.py), which shows them; ingest reads neither (a note's text is read as its own story)."""
+
+    note_references = False  # class defaults: a reader made with __new__ (review/marks.py) reads neither
+    highlights = False
+
+    def __init__(self, document, stories: Stories, *, note_references: bool = False, highlights: bool = False):
         self.document = document
         self.stories = stories
+        self.note_references = note_references
+        self.highlights = highlights
         self.styles = character_styles(document)
         self.visibility = visibility(document)
         stories.format_styles = {sid for sid, kinds in self.styles.items() if kinds}
@@ -247,14 +259,13 @@ class StoryReader:
                     f = frozenset(k for k in f if k[0] != "u")  # a link's underline is its look, not a mark
                 if tag == W + "t":
                     chars.append((element_text(child), f))
-                elif tag == W + "tab":
-                    chars.append(("\t", f))
-                elif tag in (W + "br", W + "cr"):
-                    chars.append(("\n", f))
-                elif tag == W + "noBreakHyphen":
-                    chars.append(("\u2011", f))
+                elif tag in _CHARACTERS:
+                    chars.append((_CHARACTERS[tag], f))
                 elif tag == W + "sym":
                     chars.append((sym_char(child), f))
+                elif tag in _NOTE_REFERENCES and self.note_references:
+                    kind = _NOTE_REFERENCES[tag]
+                    chars.append((NOTE_REFERENCE, frozenset({("note", f"{kind}:{child.get(W + 'id')}")})))
             if hidden_text and r.find(W + "fldChar") is None and r.find(W + "instrText") is None:
                 stories.hidden_runs.append(r)  # a field's own runs stay with the field (publish rewrites it)
 
@@ -313,6 +324,10 @@ class StoryReader:
                 kinds.add("sup")
             elif value == "subscript":
                 kinds.add("sub")
+        if self.highlights:
+            highlight = rpr.find(W + "highlight")
+            if highlight is not None and highlight.get(W + "val") not in (None, "none"):
+                kinds.add("mark")
         return frozenset((k, None) for k in kinds)
 
 
@@ -462,7 +477,7 @@ def chars_to_lines(chars: list[tuple[str, frozenset]]) -> list[Line]:
 
 def uniform_kinds(chars: list[tuple[str, frozenset]]) -> set:
     """Formatting on every visible character of the paragraph: the paragraph's own, not a mark (links excepted)."""
-    visible = [fmt for text, fmt in chars if text.strip()]
+    visible = [fmt for text, fmt in chars if text.strip() and text != NOTE_REFERENCE]
     if not visible:
         return set()
     common = set(visible[0])
