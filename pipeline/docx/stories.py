@@ -39,6 +39,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.core.marks import marks_from_spans
 from pipeline.core.release import Mark
 from pipeline.docx.hidden import visibility
 from pipeline.docx.xml_entities import run_text
@@ -62,6 +63,9 @@ DYNAMIC_FIELDS = {
 FORMAT_KINDS = ("b", "i", "u", "sup", "sub")
 _RUN_TEXT = {W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "sym"}
 _ON = {None, "1", "true", "on"}
+_CHARACTERS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "\u2011"}
+_NOTE_REFERENCES = {W + "footnoteReference": "footnote", W + "endnoteReference": "endnote"}
+NOTE_REFERENCE = "\ufffc"  # OBJECT REPLACEMENT CHARACTER: where a note reference sits (StoryReader, note_references)
 
 
 @dataclass(frozen=True)
@@ -140,12 +144,23 @@ def _section_parts(document, kind: str) -> list:
 
 
 class StoryReader:
-    web = False  # reading for the web page: text, images and text boxes hidden there only are not read either
-    web_text = WebText()  # of the paragraph read last
+    """`web`: reading for the web page: text, images and text boxes hidden there only are not read either.
+    `note_references`: a footnote or endnote reference is read as one NOTE_REFERENCE character carrying a
+    ("note", "footnote:ID") format, and `highlights`: highlighted text carries a ("mark", None) format; both only for
+    the web page (html.py), which shows them; ingest reads neither (a note's text is read as its own story)."""
 
-    def __init__(self, document, stories: Stories, *, web: bool = False):
+    web = False  # class defaults: a reader made with __new__ (review/marks.py) reads as ingest does
+    web_text = WebText()  # of the paragraph read last
+    note_references = False
+    highlights = False
+
+    def __init__(
+        self, document, stories: Stories, *, web: bool = False, note_references: bool = False, highlights: bool = False
+    ):
         self.document = document
         self.stories = stories
+        self.note_references = note_references
+        self.highlights = highlights
         self.styles = character_styles(document)
         self.visibility = visibility(document)
         self.web = web
@@ -267,14 +282,13 @@ class StoryReader:
                 if tag == W + "t":
                     chars.append((element_text(child), f))
                     seen_on_web[on_web] = seen_on_web[on_web] or bool(chars[-1][0].strip())
-                elif tag == W + "tab":
-                    chars.append(("\t", f))
-                elif tag in (W + "br", W + "cr"):
-                    chars.append(("\n", f))
-                elif tag == W + "noBreakHyphen":
-                    chars.append(("\u2011", f))
+                elif tag in _CHARACTERS:
+                    chars.append((_CHARACTERS[tag], f))
                 elif tag == W + "sym":
                     chars.append((sym_char(child), f))
+                elif tag in _NOTE_REFERENCES and self.note_references:
+                    kind = _NOTE_REFERENCES[tag]
+                    chars.append((NOTE_REFERENCE, frozenset({("note", f"{kind}:{child.get(W + 'id')}")})))
             if (hidden_text or hidden_object) and r.find(W + "fldChar") is None and r.find(W + "instrText") is None:
                 stories.hidden_runs.append(r)  # a field's own runs stay with the field (publish rewrites it)
 
@@ -334,6 +348,10 @@ class StoryReader:
                 kinds.add("sup")
             elif value == "subscript":
                 kinds.add("sub")
+        if self.highlights:
+            highlight = rpr.find(W + "highlight")
+            if highlight is not None and highlight.get(W + "val") not in (None, "none"):
+                kinds.add("mark")
         return frozenset((k, None) for k in kinds)
 
 
@@ -504,7 +522,7 @@ def chars_to_lines(chars: list[tuple[str, frozenset]]) -> list[Line]:
 
 def uniform_kinds(chars: list[tuple[str, frozenset]]) -> set:
     """Formatting on every visible character of the paragraph: the paragraph's own, not a mark (links excepted)."""
-    visible = [fmt for text, fmt in chars if text.strip()]
+    visible = [fmt for text, fmt in chars if text.strip() and text != NOTE_REFERENCE]
     if not visible:
         return set()
     common = set(visible[0])
@@ -526,62 +544,3 @@ def _line(pieces: list[tuple[str, frozenset]], uniform: set) -> Line:
             spans.append((start, end, fmt - uniform))
         position += len(piece)
     return Line(stripped, marks_from_spans(stripped, spans))
-
-
-def marks_from_formats(text: str, fmts: list) -> list[Mark]:
-    """Marks from per-character formats (see `marks_from_spans`)."""
-    return marks_from_spans(text, [(i, i + 1, f) for i, f in enumerate(fmts)])
-
-
-def marks_from_spans(text: str, spans: list[tuple[int, int, frozenset]]) -> list[Mark]:
-    """Maximal spans per (kind, href) over consecutive (start, end, formats) pieces, trimmed of whitespace,
-    made laminar."""
-    marks: list[Mark] = []
-    keys = sorted({k for _, _, f in spans for k in f}, key=lambda k: (k[0], k[1] or ""))
-    for kind, href in keys:
-        start = end = None
-        for s, e, f in spans:
-            if (kind, href) in f:
-                if start is not None and s == end:
-                    end = e
-                else:
-                    if start is not None:
-                        marks.append(Mark(start, end, kind, href))
-                    start, end = s, e
-            elif start is not None:
-                marks.append(Mark(start, end, kind, href))
-                start = end = None
-        if start is not None:
-            marks.append(Mark(start, end, kind, href))
-    return laminar(trim_marks(text, marks))
-
-
-def trim_marks(text: str, marks: list[Mark]) -> list[Mark]:
-    result = []
-    for m in marks:
-        s, e = m.start, m.end
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            result.append(Mark(s, e, m.kind, m.href))
-    return result
-
-
-def laminar(marks: list[Mark]) -> list[Mark]:
-    """Marks split so that any two are nested or disjoint (paired tags must nest), sorted outer first."""
-    unique = {(m.start, m.end, m.kind, m.href): m for m in marks}  # the same mark twice is one mark
-    work = sorted(unique.values(), key=lambda m: (m.start, -m.end, m.kind))
-    done: list[Mark] = []
-    while work:
-        m = work.pop(0)
-        crossing = next((o for o in done if o.start < m.start < o.end < m.end), None)
-        if crossing is not None:
-            work.append(Mark(m.start, crossing.end, m.kind, m.href))
-            work.append(Mark(crossing.end, m.end, m.kind, m.href))
-            work.sort(key=lambda x: (x.start, -x.end, x.kind))
-            continue
-        done.append(m)
-    final = {(m.start, m.end, m.kind, m.href): m for m in done}  # a split can repeat a mark
-    return sorted(final.values(), key=lambda x: (x.start, -x.end, x.kind))

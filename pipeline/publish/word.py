@@ -23,7 +23,7 @@ from pipeline.docx.ooxml import RPR_ORDER, child, set_fonts, set_lang
 from pipeline.docx.stories import RT_HYPERLINK, W
 from pipeline.files.atomic import atomic_output
 from pipeline.publish.plan import LanguagePlan
-from pipeline.review.write.writer import clean_text, language_style
+from pipeline.review.write.writer import ENGLISH_LANG, clean_text, language_style
 from pipeline.translation.inline_tags import remap_marks
 
 __all__ = [
@@ -67,11 +67,15 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def set_run_fonts(rpr, east_asia: str | None, lang_tag: str) -> None:
+    """The target's fonts and language on run properties `rpr`. In a CJK target (one with an East Asian font) the
+    language of Latin letters (`w:lang/@w:val`) is English, as in the review document: they are names and titles
+    ("Hepatology"), and a Latin word said to be Japanese is broken anywhere by LibreOffice's Japanese line
+    breaking ("Hepatolo | gy" at the end of a line). The CJK text's own language is `w:eastAsia`."""
     fonts = child(rpr, "w:rFonts", RPR_ORDER)
     for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attribute), None)
     set_fonts(rpr, latin=LATIN_FONT, east_asia=east_asia, hint_east_asia=True)
-    set_lang(rpr, val=lang_tag, east_asia=lang_tag if east_asia else None)
+    set_lang(rpr, val=ENGLISH_LANG if east_asia else lang_tag, east_asia=lang_tag if east_asia else None)
 
 
 def add_run(

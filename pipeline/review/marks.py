@@ -15,7 +15,8 @@ from __future__ import annotations
 import weakref
 
 from pipeline.docx.hidden import part_visibility
-from pipeline.docx.stories import W, Stories, StoryReader, character_styles, marks_from_spans
+from pipeline.core.marks import marks_from_spans
+from pipeline.docx.stories import W, Stories, StoryReader, character_styles
 from pipeline.core.release import Mark
 
 VERBATIM_RGB = "808080"

@@ -29,7 +29,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.core.release import Mark
-from pipeline.docx.stories import trim_marks
+from pipeline.core.marks import trim_marks
 
 __all__ = ["MAX_NESTING", "MarkdownRead", "markdown_lines", "read_markdown"]
 

@@ -53,7 +53,7 @@ from bisect import bisect_left
 from functools import lru_cache
 
 from pipeline.core.release import DATELINE, SENTENCE, TEXT, TITLE, VERBATIM, Mark, Paragraph, Release, Segment, Span
-from pipeline.docx.stories import laminar, trim_marks
+from pipeline.core.marks import laminar, trim_marks
 from pipeline.source.datelines import english_dateline_end
 from pipeline.source.detect import bracket_pairs, find_foreign_spans, mostly_cjk, span_language
 

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.core.release import Mark
-from pipeline.docx.stories import laminar, trim_marks
+from pipeline.core.marks import laminar, trim_marks
 
 TAG_NAMES = {"b": "b", "i": "i", "u": "u", "sup": "s", "sub": "d", "a": "a"}
 _KIND_OF = {v: k for k, v in TAG_NAMES.items()}

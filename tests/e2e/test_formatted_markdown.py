@@ -120,7 +120,9 @@ def test_the_wiki_release_publishes_its_link_list_bold_and_image(wiki_published,
     root = html5lib.HTMLParser(strict=True).parseFragment(fragment, container="div")
     [article] = list(root)
     assert [a.get("href") for a in article.iter(NS + "a")] == [WIKI]
-    assert len(article.findall(f"{NS}ul/{NS}li")) == 4  # the bullets and the numbered steps, each an item
+    assert len(article.findall(f"{NS}ul/{NS}li")) == 2  # the bullets
+    [steps] = article.findall(f"{NS}ol")  # "1. 2." an ordered list, numbered by it (no "1." left in the text)
+    assert steps.get("start") is None and [li.text[:1] for li in steps.findall(f"{NS}li")] == ["譯", "譯"]
     assert article.find(f".//{NS}strong") is not None
     assert article.find(f"{NS}figure/{NS}img").get("src") == f"wiki.{lang}.files/ceremony.png"
     assert article.find(f"{NS}figure/{NS}figcaption") is not None

@@ -15,15 +15,19 @@ import html5lib
 NS = "{http://www.w3.org/1999/xhtml}"
 ALLOWED_TAGS = {
     "article", "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "ul", "ol", "li", "blockquote", "table", "tbody", "tr",
-    "td", "figure", "figcaption", "img", "aside", "strong", "em", "u", "sup", "sub", "a",
+    "td", "figure", "figcaption", "img", "aside", "strong", "em", "u", "sup", "sub", "a", "mark",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "article": {"class", "lang"},
     "p": {"class", "role"},
-    "a": {"href"},
+    "a": {"href", "id"},
     "img": {"src", "alt", "width", "height"},
+    "ol": {"class", "start", "type"},
+    "li": {"id"},
 }
-ALLOWED_CLASSES = {"press-release", "translate-warning"}
+ALLOWED_CLASSES = {"press-release", "translate-warning", "notes"}
+NOTE_ID = re.compile(r"fn(ref)?[1-9][0-9]*(-[1-9][0-9]*)?")  # a note and its references: the only ids
+LIST_TYPES = {"1", "a", "A", "i", "I"}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 RASTER = {b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg", b"GIF87a": ".gif", b"GIF89a": ".gif"}
 IMAGE_LIMIT = 32 * 1024 * 1024
@@ -42,8 +46,10 @@ def parse_fragment(text: str):
 
 
 def check_fragment(text: str):
-    """The fragment's root (a container holding one `article`) after every allow-list check passed."""
+    """The fragment's root (a container holding one `article`) after every allow-list check passed: elements,
+    attributes and their values; ids unique, and every link inside the page (`#id`) to one of them."""
     root = parse_fragment(text)
+    ids: list[str] = []
     articles = list(root)
     assert len(articles) == 1 and articles[0].tag == NS + "article", [a.tag for a in articles]
     for element in root.iter():
@@ -62,8 +68,17 @@ def check_fragment(text: str):
                 assert not re.search(r"[\x00-\x1f\x7f]", value), repr(value)
                 scheme = browser_scheme(value)
                 assert scheme is None or scheme in ALLOWED_SCHEMES, (tag, name, value)
-            if name in ("width", "height"):
+            if name in ("width", "height", "start"):
                 assert value.isdigit(), value
+            if name == "type":
+                assert value in LIST_TYPES, value
+            if name == "id":
+                assert NOTE_ID.fullmatch(value), value
+                ids.append(value)
+    assert len(ids) == len(set(ids)), ids
+    for href in page_urls(root, "a", "href"):
+        if href.startswith("#"):
+            assert href[1:] in ids, href
     return root
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipeline.docx.stories import laminar, trim_marks
+from pipeline.core.marks import laminar, trim_marks
 from pipeline.core.release import Mark
 from pipeline.translation.inline_tags import carry_marks, insert_tags, read_tags, through
 from pipeline.language.typography import typeset

@@ -1,18 +1,24 @@
 """`publish --format html`: a clean, self-contained HTML fragment per language for the office's website.
 
 `<release>.<lang>.html` holds one `<article lang="zh-Hant-TW">` (or "ja") with the published document's
-structure: the title and headings (`h1`…`h6`), paragraphs, bulleted and numbered lists (`ul`/`ol`), tables,
-figures (`figure` with the image and its caption as `figcaption`), text boxes (`aside`), and inside the text
-`strong`, `em`, `u`, `sup`, `sub` and links (`a href`, the English URL). No style sheet, script or class beyond
-`press-release` and the warning banners: the site's own style applies. Images are copied beside it, into
+structure: the title and headings (`h1`…`h6`), paragraphs, bulleted and numbered lists (`ul`, and `ol` where the
+document's numbering (numbering.xml, pipeline/docx/numbering.py) or the Markdown says the list is numbered, with
+`start` where it does not begin at 1 and `type` for letters and Roman numerals), tables, figures (`figure` with the
+image and its caption as `figcaption`), text boxes (`aside`), and inside the text `strong`, `em`, `u`, `sup`, `sub`,
+links (`a href`, the English URL) and `mark` (text published unreviewed with `--allow-unreviewed`, highlighted in
+the Word documents). Footnotes and endnotes are a numbered list at the end (`ol class="notes"`), each note
+`li id="fnN"` with a link back to its reference `sup > a href="#fnN" id="fnrefN"`. A tab is an em space (a gap
+the page shows: HTML would collapse a tab into one space). No style sheet, script or class beyond `press-release`,
+`notes` and the warning banners: the site's own style applies. Images are copied beside it, into
 `<release>.<lang>.files/`, and referenced relatively.
 
 What the fragment may hold is an allow-list (docs/robustness.md, "The web page"): the elements above and no other,
-the attributes `lang`, `class`, `role`, `href`, `src`, `alt`, `width`, `height`; a link or image URL only when it
-is http, https, mailto or relative (pipeline/core/web_safety.py: any other link is dropped, its text kept); an image
-beside it only as a PNG, JPEG, GIF or WebP file whose bytes say so, named by that type, of bounded size, streamed
-from the release (pipeline/publish/media.py); an image refused is named in a note publish prints. The text is the published document's, so it carries the
-CJK typography publish applies (full-width punctuation, 「」 quotes, no spaces between CJK characters).
+the attributes `lang`, `class`, `role`, `href`, `src`, `alt`, `width`, `height`, and on lists and notes `start`,
+`type`, `id`; a link or image URL only when it is http, https, mailto or relative (pipeline/core/web_safety.py: any
+other link is dropped, its text kept); an image beside it only as a PNG, JPEG, GIF or WebP file whose bytes say so,
+named by that type, of bounded size, streamed from the release (pipeline/publish/media.py); an image refused is
+named in a note publish prints. The text is the published document's, so it carries the CJK typography publish
+applies (full-width punctuation, 「」 quotes, no spaces between CJK characters).
 
 It is written from the published .docx in memory (for a .docx release, the source document translated in
 place; otherwise the plain publication), walked with pipeline/docx/stories.py's paragraph reader made for the web
@@ -31,7 +37,11 @@ from pathlib import Path
 
 from pipeline.core.release import Mark
 from pipeline.core.web_safety import publishable_marks
-from pipeline.docx.stories import MC, W, Stories, StoryReader, chars_to_lines, uniform_kinds
+from pipeline.core.marks import laminar
+from pipeline.docx.numbering import ListLevel, Numbering
+from pipeline.docx.stories import (
+    MC, NOTE_REFERENCE, RT_ENDNOTES, RT_FOOTNOTES, W, Stories, StoryReader, chars_to_lines, notes_root, uniform_kinds,
+)  # fmt: skip
 from pipeline.files.atomic import atomic_write_text
 from pipeline.language import find_language
 from pipeline.publish.formats.base import DOCUMENT, Publication, PublishFormat, PublishOptions, ReleaseFiles
@@ -45,8 +55,13 @@ NAME = "html"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_TAGS = {"b": "strong", "i": "em", "u": "u", "sup": "sup", "sub": "sub"}
+_TAGS = {"b": "strong", "i": "em", "u": "u", "sup": "sup", "sub": "sub", "mark": "mark"}
 _EMU_PER_PX = 9525
+TAB = "\u2003"  # EM SPACE: a tab of the document, a gap the page shows (HTML collapses a tab into one space)
+BACK = "\u21a9\ufe0e"  # ↩ as text, not as an emoji: the way back from a note to its reference
+# <ol type>: the number formats an HTML list can show; any other ordered format (decimal, full-width digits,
+# ideographs, ...) is written as a plain <ol>, numbered 1, 2, 3
+_OL_TYPES = {"lowerLetter": "a", "upperLetter": "A", "lowerRoman": "i", "upperRoman": "I"}
 
 
 def html_lang(lang: str) -> str:
@@ -55,16 +70,46 @@ def html_lang(lang: str) -> str:
     return language.html_lang if language else lang
 
 
+class _Notes:
+    """The footnotes and endnotes of one page, numbered 1, 2, 3 in the order the page first refers to them; each
+    reference links to its note (`#fnN`) and the note back to its first reference (`#fnrefN`)."""
+
+    def __init__(self, document):
+        self.elements: dict[str, tuple[object, object]] = {}  # "footnote:ID" → (the note's element, its part)
+        for kind, reltype in (("footnote", RT_FOOTNOTES), ("endnote", RT_ENDNOTES)):
+            part = next((rel.target_part for rel in document.part.rels.values()
+                         if rel.reltype == reltype and not rel.is_external), None)
+            root = notes_root(part) if part is not None else None
+            for element in root.iterchildren(W + kind) if root is not None else ():
+                if element.get(W + "type") in (None, "normal"):
+                    self.elements[f"{kind}:{element.get(W + 'id')}"] = (element, part)
+        self.numbers: dict[str, int] = {}  # note → its number on the page
+        self.references: dict[str, int] = {}  # note → how many references to it so far
+
+    def reference(self, key: str | None) -> str:
+        """The superscript link of one reference to note `key` (nothing for a note the document does not hold)."""
+        if key not in self.elements:
+            return ""
+        number = self.numbers.setdefault(key, len(self.numbers) + 1)
+        seen = self.references[key] = self.references.get(key, 0) + 1
+        anchor = f"fnref{number}" if seen == 1 else f"fnref{number}-{seen}"  # every id once on the page
+        return f'<sup><a href="#fn{number}" id="{anchor}">{number}</a></sup>'
+
+
 class _Builder:
     def __init__(self, document, web: WebImages, package: Path | None, banners: list[str]):
         self.document = document
-        self.reader = StoryReader(document, Stories(), web=True)  # hidden text, and text hidden on the web, left out
+        # hidden text and text hidden on the web left out; note references and highlights shown
+        self.reader = StoryReader(document, Stories(), web=True, note_references=True, highlights=True)
         self.web = web
         self.package = package  # the .docx the document was opened from (its images are read there), or None
         self.banners = set(banners)
         self.style_names = _style_names(document)
+        self.numbering = Numbering(document)
+        self.notes = _Notes(document)
+        self.counted: dict[tuple[str, int], int] = {}  # (list, level) → its last number (shared when nested)
         self.out: list[str] = []
-        self.open_list: str | None = None
+        self.open_list: tuple | None = None  # (tag, which list and level) of the list being written
         self.last_figure = False
 
     # --- blocks ----------------------------------------------------------------------------------------------
@@ -81,7 +126,7 @@ class _Builder:
 
     def close_list(self) -> None:
         if self.open_list:
-            self.out.append(f"</{self.open_list}>")
+            self.out.append(f"</{self.open_list[0]}>")
             self.open_list = None
 
     def paragraph(self, p, part) -> None:
@@ -91,13 +136,12 @@ class _Builder:
         boxes = [b for b in p.iter(W + "txbxContent")
                  if not any(a.tag == MC + "Fallback" for a in b.iterancestors()) and self.reader.shows(b, p)]
         kind = _kind(style, p)
+        level = self.numbering.level(p) if kind in ("ul", "ol", "p") else None
+        if level is not None:
+            kind = "p" if level.number_format == "none" else "ol" if level.ordered else "ul"
+        number = self.count(level) if kind == "ol" and level is not None else None
         if kind in ("ul", "ol") and inline:
-            if self.open_list != kind:
-                self.close_list()
-                self.out.append(f"<{kind}>")
-                self.open_list = kind
-            self.out.append(f"<li>{inline}</li>")
-            self.last_figure = False
+            self.list_item(kind, level, number, inline)
         else:
             self.close_list()
             if images:
@@ -116,13 +160,43 @@ class _Builder:
                     self.out.append(f"<p>{inline}</p>")
                 self.last_figure = False
         for box in boxes:
-            inner = _Builder.__new__(_Builder)
-            inner.__dict__.update(self.__dict__)
-            inner.out, inner.open_list, inner.last_figure = [], None, False
+            inner = self._inner()
             inner.block(box, part)
             inner.close_list()
             if inner.out:
                 self.out.append("<aside>" + "".join(inner.out) + "</aside>")
+
+    def count(self, level: ListLevel) -> int:
+        """The number Word shows on this item of `level`'s list: one more than the list's last at that level, its
+        start the first time, or its w:num's start override the first time that w:num is met; an item of a higher
+        level starts the lower levels again."""
+        key = (level.list_key, level.level)
+        for other in [k for k in self.counted if k[0] == level.list_key and k[1] > level.level]:
+            del self.counted[other]
+        restart = (f"restart:{level.num_id}", level.level)
+        if level.restart is not None and restart not in self.counted:
+            self.counted[restart] = level.restart
+            number = level.restart
+        else:
+            number = self.counted[key] + 1 if key in self.counted else level.start
+        self.counted[key] = number
+        return number
+
+    def list_item(self, kind: str, level: ListLevel | None, number: int | None, inline: str) -> None:
+        """`<li>` in the open list, or in a new one when the list or level changes (`start` where the numbers of
+        an ordered one do not begin at 1: a list that starts at 5, or goes on after a paragraph between)."""
+        which = (kind, level.list_key, level.level) if level is not None else (kind,)
+        if self.open_list is None or self.open_list[1] != which:
+            self.close_list()
+            attributes = ""
+            if number is not None and number != 1:
+                attributes += f' start="{max(number, 0)}"'
+            if kind == "ol" and level is not None and level.number_format in _OL_TYPES:
+                attributes += f' type="{_OL_TYPES[level.number_format]}"'
+            self.out.append(f"<{kind}{attributes}>")
+            self.open_list = (kind, which)
+        self.out.append(f"<li>{inline}</li>")
+        self.last_figure = False
 
     def _heading(self, kind: str) -> str:
         if kind == "h0":
@@ -134,9 +208,7 @@ class _Builder:
         for tr in tbl.iterchildren(W + "tr"):
             cells = []
             for tc in tr.iterchildren(W + "tc"):
-                inner = _Builder.__new__(_Builder)
-                inner.__dict__.update(self.__dict__)
-                inner.out, inner.open_list, inner.last_figure = [], None, False
+                inner = self._inner()
                 inner.block(tc, part)
                 inner.close_list()
                 cells.append("<td>" + "".join(inner.out) + "</td>")
@@ -151,13 +223,43 @@ class _Builder:
             chars = [(ch, f) for ch, f in chars]
         lines = chars_to_lines(chars)
         uniform = {kind for kind, _ in uniform_kinds(chars)}
-        rendered = [render_inline(line.text, line.marks) for line in lines if line.text]
+        rendered = [render_inline(line.text, line.marks, note=self.notes.reference) for line in lines if line.text]
         text = "<br>".join(rendered)
         if text and "b" in uniform and not _kind(self.style_names.get(_pstyle(p), ""), p).startswith("h"):
             text = f"<strong>{text}</strong>"
         if text and "i" in uniform:
             text = f"<em>{text}</em>"
+        if text and "mark" in uniform:
+            text = f"<mark>{text}</mark>"
         return text
+
+    def notes_list(self) -> list[str]:
+        """The notes the page refers to, in their numbers' order, each with its way back (empty: none)."""
+        items = []
+        done = 0
+        while done < len(self.notes.numbers):  # a note may refer to another: numbered as it is met
+            key = list(self.notes.numbers)[done]
+            number = self.notes.numbers[key]
+            done += 1
+            element, part = self.notes.elements[key]
+            inner = self._inner()
+            inner.block(element, part)
+            inner.close_list()
+            back = f'<a href="#fnref{number}">{BACK}</a>'
+            body = "".join(inner.out)
+            if body.endswith("</p>"):
+                body = body[: -len("</p>")] + f" {back}</p>"
+            else:
+                body += f"<p>{back}</p>"
+            items.append(f'<li id="fn{number}">{body}</li>')
+        return ['<ol class="notes">', *items, "</ol>"] if items else []
+
+    def _inner(self) -> _Builder:
+        """A builder for a story inside this one (a cell, a text box, a note): the same page, its own output."""
+        inner = _Builder.__new__(_Builder)
+        inner.__dict__.update(self.__dict__)
+        inner.out, inner.open_list, inner.last_figure = [], None, False
+        return inner
 
     def figures(self, p, part) -> list[str]:
         found = []
@@ -190,12 +292,13 @@ class _Builder:
         return found
 
 
-def render_inline(text: str, marks: list[Mark]) -> str:
+def render_inline(text: str, marks: list[Mark], *, note=None) -> str:
     """`text` as HTML with `marks` (laminar) as nested elements; everything escaped; a link only with a URL that
-    may be published (its text kept otherwise)."""
+    may be published (its text kept otherwise); a tab as an em space. A "note" mark (a note reference,
+    pipeline/docx/stories.py) is written as `note(its href)` says, in place of its character."""
     marks = publishable_marks(marks)
     if not marks:
-        return html.escape(text, quote=False)
+        return _text(text)
     ordered = sorted(marks, key=lambda m: (m.start, -m.end))
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     out: list[str] = []
@@ -205,21 +308,30 @@ def render_inline(text: str, marks: list[Mark]) -> str:
             out.append(_close(stack.pop()))
         for m in ordered:
             if m.start == a:
-                out.append(_open(m))
+                out.append(_open(m, note))
                 stack.append(m)
-        out.append(html.escape(text[a:b], quote=False))
+        if not any(m.kind == "note" for m in stack):
+            out.append(_text(text[a:b]))
     while stack:
         out.append(_close(stack.pop()))
     return "".join(out)
 
 
-def _open(mark: Mark) -> str:
+def _text(text: str) -> str:
+    return html.escape(text.replace("\t", TAB).replace(NOTE_REFERENCE, ""), quote=False)
+
+
+def _open(mark: Mark, note) -> str:
     if mark.kind == "a":
         return f'<a href="{html.escape(mark.href or "", quote=True)}">'
+    if mark.kind == "note":
+        return note(mark.href) if note is not None else ""
     return f"<{_TAGS.get(mark.kind, 'span')}>"
 
 
 def _close(mark: Mark) -> str:
+    if mark.kind == "note":
+        return ""
     return "</a>" if mark.kind == "a" else f"</{_TAGS.get(mark.kind, 'span')}>"
 
 
@@ -268,7 +380,7 @@ def write_html(document, path: Path, lang: str, banners: list[str], *, package: 
     builder = _Builder(document, web, package, banners)
     builder.block(document.element.body, document.part)
     builder.close_list()
-    body = "\n".join(builder.out)
+    body = "\n".join(builder.out + builder.notes_list())
     fragment = f'<article class="press-release" lang="{html.escape(html_lang(lang), quote=True)}">\n{body}\n</article>\n'
     atomic_write_text(path, fragment)
     if notes is not None:
@@ -279,8 +391,8 @@ def write_html(document, path: Path, lang: str, banners: list[str], *, package: 
 def markdown_html(source_text: str, layout: list[dict], published: dict, lang: str, banners: list[str], *,
                   source_dir, web: WebImages) -> str:
     """The web fragment of a Markdown release (the format of `write_html`). `published`: paragraph number →
-    (text, marks). Its images are copied by `web`; one refused or with a URL that may not be published is left
-    out (named in `web.notes`)."""
+    (text, marks[, spans to mark as unreviewed]), a plan.PublishedLine. Its images are copied by `web`; one refused
+    or with a URL that may not be published is left out (named in `web.notes`)."""
     lines = source_text.splitlines()
     blocks = markdown_blocks(layout)
     out = [f'<p class="translate-warning" role="alert"><strong>{html.escape(b)}</strong></p>' for b in banners]
@@ -297,17 +409,25 @@ def markdown_html(source_text: str, layout: list[dict], published: dict, lang: s
     while k < len(lines):
         if k in blocks:
             end, prefix, kind, number = blocks[k]
-            text, marks = published.get(number, ("", []))[:2]
+            entry = published.get(number) or ("", [])
+            text, marks = entry[:2]
+            highlights = entry[2] if len(entry) > 2 else []
             start = k
             k = max(end, k + 1)
+            # an ordered item's number is its text in the release ("3. Third step"): the <ol> numbers it here
+            ordinal = _ORDINAL.match(lines[start][len(prefix):]) if kind == "item" and start < len(lines) else None
+            if ordinal:
+                text, marks, highlights = _without_number(text, marks, highlights)
             if not text:
                 continue
-            inline = render_inline(text, marks)
+            # unreviewed text (publish --allow-unreviewed) is marked as the Word documents highlight it
+            inline = render_inline(text, laminar([*marks, *(Mark(s, e, "mark") for s, e in highlights)]))
             if kind == "item":
-                tag = "ol" if re.search(r"\d[.)]", prefix) else "ul"
+                tag = "ol" if ordinal else "ul"
                 if open_list != tag:
                     close()
-                    out.append(f"<{tag}>")
+                    first = int(ordinal.group(1)) if ordinal else 1
+                    out.append(f'<ol start="{first}">' if tag == "ol" and first != 1 else f"<{tag}>")
                     open_list = tag
                 out.append(f"<li>{inline}</li>")
                 continue
@@ -337,6 +457,20 @@ def markdown_html(source_text: str, layout: list[dict], published: dict, lang: s
     close()
     body = "\n".join(out)
     return f'<article class="press-release" lang="{html.escape(html_lang(lang), quote=True)}">\n{body}\n</article>\n'
+
+
+_ORDINAL = re.compile(r"[ \t]*(\d{1,9})[.)]")
+_PUBLISHED_NUMBER = re.compile(r"\s*\d{1,9}\s*[.)．）]\s*")  # typesetting may make the stop full-width
+
+
+def _without_number(text: str, marks: list[Mark], highlights: list) -> tuple[str, list[Mark], list]:
+    """An ordered item's published text without the number it starts with (kept when a translation moved it)."""
+    found = _PUBLISHED_NUMBER.match(text)
+    if not found or found.end() == len(text):
+        return text, marks, highlights
+    cut = found.end()
+    moved = [Mark(max(m.start - cut, 0), m.end - cut, m.kind, m.href) for m in marks if m.end > cut]
+    return text[cut:], moved, [(max(a - cut, 0), b - cut) for a, b in highlights if b > cut]
 
 
 def applies(release: ReleaseFiles, options: PublishOptions) -> bool:
