@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import glossary_options, memory_options
+from pipeline.cli.workspace import current_workspace, open_read_memory
 
 
 @click.command()
@@ -41,7 +42,7 @@ def status(
     published and why not, its published files (current or stale, and why) and the next step. Writes nothing.
 
     RELEASE_OR_OUTPUT_FOLDER: a release's output folder, its manifest, or an output folder (every release in it)
-    [default: ./output].
+    [default: the workspace's output folder, else ./output].
 
     \b
     Examples:
@@ -52,11 +53,15 @@ def status(
     from pipeline.memory import open_run_memory  # lazy: sqlite3
     from pipeline.publish.status import release_manifests, release_status, render, to_json  # lazy: the gate's modules
 
-    manifests = release_manifests(list(targets) or [Path("output")])
+    workspace = current_workspace()  # inside a workspace: its output folder and its memory
+    manifests = release_manifests(list(targets) or [workspace.output if workspace is not None else Path("output")])
     opened = []
 
     def open_memory(manifest_path: Path):
-        store = open_run_memory(memory_path, Path(manifest_path).resolve().parent.parent, disabled=no_memory)
+        if workspace is not None:
+            store, _, _ = open_read_memory(memory_path, no_memory, workspace, Path(manifest_path).resolve().parent.parent)
+        else:
+            store = open_run_memory(memory_path, Path(manifest_path).resolve().parent.parent, disabled=no_memory)
         if store is not None:
             opened.append(store)
         return store

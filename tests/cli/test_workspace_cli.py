@@ -113,6 +113,11 @@ def test_every_command_uses_the_same_glossary_memory_and_models(workspace, tmp_p
     assert first["targets"]["zh-TW"]["text"] == edited
     assert reused["memory"]["path"] == str(root / "memory.sqlite") and reused["memory"]["sha256"]
 
+    # status from a subfolder of the workspace: the workspace's output folder, both releases, zh-TW published
+    shown = invoke("status", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    assert sorted(release["release"] for release in json.loads(shown.stdout)["releases"]) == [SAMPLE.stem, "second-release"]
+
 
 def test_workspace_option_from_outside(workspace, tmp_path, monkeypatch):
     outside = tmp_path / "elsewhere"
