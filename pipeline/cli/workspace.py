@@ -75,10 +75,10 @@ def current_workspace(manifest: dict | None = None):
 
 
 def say_used(workspace, *, glossary: str | None = None, memory: str | None = None, models: bool = True) -> None:
-    """One line on stderr: the workspace (or that there is none: today's defaults), and the glossary, memory and
-    models this command used (None: not used)."""
-    where = f"Workspace {workspace.root} ({workspace.config.name})" if workspace is not None else "No workspace"
-    parts = [where]
+    """One line on stderr: the workspace, and the glossary, memory and models this command used (None: not used)."""
+    if workspace is None:
+        return
+    parts = [f"Workspace {workspace.root} ({workspace.config.name})"]
     if glossary is not None:
         parts.append(f"glossary {glossary}")
     if memory is not None:
