@@ -27,6 +27,7 @@ from pipeline.core.errors import InputError, PipelineError
 from pipeline.docx.properties import core_properties
 from pipeline.files.manifest import read_manifest
 from pipeline.memory import reviews
+from pipeline.publish.formats import PUBLISHED
 from pipeline.publish.gate import GateGlossary, current_glossary, check_language
 from pipeline.publish.links import link_refusals
 from pipeline.publish.plan import EMPTIED, MEMORY, NEEDS_GLOSSARY, REVIEWED, VERBATIM, PublishedSegment, plan_language
@@ -47,7 +48,6 @@ __all__ = ["SCHEMA", "ReleaseStatus", "release_manifests", "release_status", "re
 SCHEMA = 1
 
 # The files `publish` writes per language (formats/): suffix → the format's name in the JSON.
-PUBLISHED = {".docx": "document", ".bilingual.docx": "bilingual", ".md": "markdown", ".html": "html"}
 
 # The next steps, most urgent first: a release's next step is its most urgent language's.
 GIVE_GLOSSARY = "give the glossary: the one the run used is gone"

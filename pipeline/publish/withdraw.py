@@ -18,14 +18,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.files.atomic import move_aside
-from pipeline.publish.formats.base import ReleaseFiles
+from pipeline.publish.formats import PUBLISHED, html, markdown
+from pipeline.publish.formats.base import IMAGES_SUFFIX, ReleaseFiles
 
 __all__ = ["PUBLISHED_SUFFIXES", "WITHDRAWN_FOLDER", "Withdrawal", "withdraw_stale"]
 
-# What the formats of the registry (formats/__init__.py) write per language, after `<release>.<lang>`; a test
-# checks that every file a publication writes is one of these.
-PUBLISHED_SUFFIXES = (".docx", ".bilingual.docx", ".md", ".html", ".files")
-WEB = (".html", ".files")
+# What the formats of the registry write per language, after `<release>.<lang>`, and the images beside a page; a
+# test checks that every file a publication writes is one of these.
+PUBLISHED_SUFFIXES = (*PUBLISHED, IMAGES_SUFFIX)
+WEB = (html.SUFFIX, IMAGES_SUFFIX)
 WITHDRAWN_FOLDER = ".withdrawn"
 
 
@@ -52,8 +53,8 @@ def withdraw_stale(
     result = []
     for lang in langs:
         replaced = {Path(path).name for path in written.get(lang, {}).values()}
-        if any(name.endswith(".html") or name.endswith(".md") for name in replaced):
-            replaced.add(release.output(lang, ".files").name)  # rewritten by the page that copies images into it
+        if any(name.endswith((html.SUFFIX, markdown.SUFFIX)) for name in replaced):
+            replaced.add(release.output(lang, IMAGES_SUFFIX).name)  # rewritten by the page that copies images into it
         stale = [
             path
             for path in (release.output(lang, suffix) for suffix in PUBLISHED_SUFFIXES)

@@ -13,3 +13,6 @@ REGISTRY: tuple[PublishFormat, ...] = (
     markdown.FORMAT,
     html.FORMAT,
 )
+
+# What each format's file is called after `<release>.<lang>`, and the format's name (status, withdrawal)
+PUBLISHED: dict[str, str] = {publish_format.suffix: publish_format.name for publish_format in REGISTRY}

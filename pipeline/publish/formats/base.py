@@ -16,11 +16,13 @@ from typing import Any
 from pipeline.files.release_folder import ReleasePaths
 from pipeline.publish.plan import LanguagePlan
 
-__all__ = ["DOCUMENT", "Publication", "PublishFormat", "PublishOptions", "ReleaseFiles"]
+__all__ = ["DOCUMENT", "IMAGES_SUFFIX", "Publication", "PublishFormat", "PublishOptions", "ReleaseFiles"]
 
 # The name of the publishable Word document of a language (one format of the registry builds it): its hyperlinks
 # are checked before anything is written (links.check_links), and the web page of a Word release is made from it.
 DOCUMENT = "document"
+# The folder beside a web page or a published .md holding the images it shows: `<release>.<lang>.files/`.
+IMAGES_SUFFIX = ".files"
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class Publication:
 @dataclass(frozen=True)
 class PublishFormat:
     name: str  # its key in PublishResult.paths (DOCUMENT for the publishable Word document)
+    suffix: str  # what its file is called after `<release>.<lang>` (".docx", ".bilingual.docx", ".html"...)
     applies: Callable[[ReleaseFiles, PublishOptions], bool]
     write: Callable[[Publication], Path]  # writes its file (atomically); returns its path
     # in memory, before anything of any language is written (a refusal then leaves the folder as it was)

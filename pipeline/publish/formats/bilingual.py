@@ -39,6 +39,7 @@ from pipeline.review.write.writer import HEADER_FILL, clean_text, language_style
 __all__ = ["FORMAT", "build_bilingual"]
 
 NAME = "bilingual"
+SUFFIX = ".bilingual.docx"
 CATEGORY = "published-bilingual"
 
 
@@ -277,7 +278,7 @@ def build(publication: Publication):
 
 
 def write(publication: Publication) -> Path:
-    return save_document(publication.built[NAME], publication.release.output(publication.lang, ".bilingual.docx"))
+    return save_document(publication.built[NAME], publication.release.output(publication.lang, SUFFIX))
 
 
-FORMAT = PublishFormat(NAME, applies, write, build)
+FORMAT = PublishFormat(NAME, SUFFIX, applies, write, build)

@@ -63,6 +63,8 @@ from pipeline.publish.word import (
 )
 from pipeline.review.write.writer import language_style
 
+SUFFIX = ".docx"
+
 __all__ = ["FORMAT", "build_inplace"]
 
 _KEEP_RUN_CHILDREN = DRAWINGS | {
@@ -351,7 +353,7 @@ def build(publication: Publication):
 def write(publication: Publication) -> Path:
     source = publication.release.kept(".docx")
     assert source is not None  # applies() said so
-    return save_with_media(publication.built[DOCUMENT], source, publication.release.output(publication.lang, ".docx"))
+    return save_with_media(publication.built[DOCUMENT], source, publication.release.output(publication.lang, SUFFIX))
 
 
-FORMAT = PublishFormat(DOCUMENT, applies, write, build)
+FORMAT = PublishFormat(DOCUMENT, SUFFIX, applies, write, build)

@@ -25,6 +25,8 @@ from pipeline.publish.word import (
     set_core_properties,
 )
 
+SUFFIX = ".docx"
+
 __all__ = ["FORMAT", "build_publication"]
 
 
@@ -73,7 +75,7 @@ def build(publication: Publication):
 
 
 def write(publication: Publication) -> Path:
-    return save_document(publication.built[DOCUMENT], publication.release.output(publication.lang, ".docx"))
+    return save_document(publication.built[DOCUMENT], publication.release.output(publication.lang, SUFFIX))
 
 
-FORMAT = PublishFormat(DOCUMENT, applies, write, build)
+FORMAT = PublishFormat(DOCUMENT, SUFFIX, applies, write, build)

@@ -44,13 +44,14 @@ from pipeline.docx.stories import (
 )  # fmt: skip
 from pipeline.files.atomic import atomic_write_text
 from pipeline.language import find_language
-from pipeline.publish.formats.base import DOCUMENT, Publication, PublishFormat, PublishOptions, ReleaseFiles
+from pipeline.publish.formats.base import DOCUMENT, IMAGES_SUFFIX, Publication, PublishFormat, PublishOptions, ReleaseFiles
 from pipeline.publish.formats.markdown import IMAGE, copy_image, kept_markdown, markdown_blocks, markdown_source
 from pipeline.publish.media import WebImages
 
 __all__ = ["FORMAT", "html_lang", "markdown_html", "render_inline", "write_html"]
 
 NAME = "html"
+SUFFIX = ".html"
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -376,7 +377,7 @@ def write_html(document, path: Path, lang: str, banners: list[str], *, package: 
     """Write the HTML fragment of a published document (and its images beside it); returns the path. `package`:
     the .docx the document was opened from, where its images are streamed from; what was refused goes to `notes`."""
     path = Path(path)
-    web = WebImages(path.parent / f"{path.stem}.files")
+    web = WebImages(path.with_suffix(IMAGES_SUFFIX))
     builder = _Builder(document, web, package, banners)
     builder.block(document.element.body, document.part)
     builder.close_list()
@@ -478,7 +479,7 @@ def applies(release: ReleaseFiles, options: PublishOptions) -> bool:
 
 
 def write(publication: Publication) -> Path:
-    path = publication.release.output(publication.lang, ".html")
+    path = publication.release.output(publication.lang, SUFFIX)
     banners = publication.plan.banners()
     kept = kept_markdown(publication.release)
     if kept is None:
@@ -493,4 +494,4 @@ def write(publication: Publication) -> Path:
     return path
 
 
-FORMAT = PublishFormat(NAME, applies, write)
+FORMAT = PublishFormat(NAME, SUFFIX, applies, write)

@@ -24,7 +24,7 @@ from pathlib import Path
 from pipeline.core.release import Mark
 from pipeline.core.web_safety import publishable_marks, safe_url
 from pipeline.files.atomic import atomic_write_text
-from pipeline.publish.formats.base import Publication, PublishFormat, PublishOptions, ReleaseFiles
+from pipeline.publish.formats.base import IMAGES_SUFFIX, Publication, PublishFormat, PublishOptions, ReleaseFiles
 from pipeline.publish.media import WebImages
 from pipeline.publish.plan import PublishedLine
 from pipeline.source.ingest import decode_text
@@ -34,6 +34,7 @@ __all__ = ["FORMAT", "IMAGE", "MarkdownSource", "build_markdown", "copy_image", 
            "markdown_source", "missing_structure"]
 
 NAME = "markdown"
+SUFFIX = ".md"  # of the published file (SUFFIXES: of a Markdown release)
 SUFFIXES = (".md", ".markdown")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>])")
@@ -168,7 +169,7 @@ def markdown_source(publication: Publication, source: Path) -> MarkdownSource:
         publication.manifest.get("layout") or [],
         publication.plan.lines(),
         original.parent if original.parent.is_dir() else None,
-        publication.release.output(publication.lang, ".files"),
+        publication.release.output(publication.lang, IMAGES_SUFFIX),
     )
 
 
@@ -201,7 +202,7 @@ def write(publication: Publication) -> Path:
     kept = kept_markdown(publication.release)
     assert kept is not None  # applies() said so
     source = markdown_source(publication, kept)
-    path = publication.release.output(publication.lang, ".md")
+    path = publication.release.output(publication.lang, SUFFIX)
     warning = "".join(f"> **{line}**\n>\n" for line in publication.plan.banners())
     web = WebImages(source.files_dir)
     published_md = build_markdown(source.text, source.layout, source.published, source_dir=source.source_dir,
@@ -211,4 +212,4 @@ def write(publication: Publication) -> Path:
     return path
 
 
-FORMAT = PublishFormat(NAME, applies, write)
+FORMAT = PublishFormat(NAME, SUFFIX, applies, write)
