@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from support.full_disk import small_disk
 from support.paths import ROOT
 from support.review_runs import Run, memory_rows, reviewed_copy
 
@@ -232,36 +233,14 @@ def test_sqlite_full_at_commit_no_longer_says_cannot_rollback(tmp_path):
         assert memory.count() == 1
 
 
-def _mount_tmpfs(folder: Path, size: str) -> bool:
-    folder.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
-    return done.returncode == 0
-
-
-def _fill(folder: Path, leave: int) -> None:
-    """Fill the file system of `folder`, then free `leave` bytes."""
-    filler = folder / "filler"
-    with open(filler, "wb", buffering=0) as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 4096)
-                handle.flush()
-        except OSError:
-            pass
-    size = filler.stat().st_size
-    os.truncate(filler, max(0, size - leave))
-
-
 @pytest.mark.parametrize("free_kb", [4, 16, 32, 48, 100, 200, 300, 400])
 def test_a_nearly_full_real_disk_never_splits_memory_and_record(run, cli, tmp_path, free_kb):
     """On a real small file system (tmpfs; needs root, else skipped) with a few kB free: the import either
     completes (memory and record both hold the 5 edits) or fails with one "disk is full" line and changes neither."""
     import shutil
 
-    disk = tmp_path / "disk"
-    if not _mount_tmpfs(disk, "16m"):
-        pytest.skip("cannot mount a tmpfs here (not root): the injected SQLITE_FULL tests cover this")
-    try:
+    with small_disk(tmp_path / "disk") as tmpfs:  # unmounted at the end, files left open collected first
+        disk = tmpfs.folder
         out = disk / "out"
         shutil.copytree(run.out, out)
         small = Run(out, out / run.folder.name, run.manifest)
@@ -269,10 +248,10 @@ def test_a_nearly_full_real_disk_never_splits_memory_and_record(run, cli, tmp_pa
         assert cli("review", "import", first, "--manifest", small.folder).exit_code == 0
         memory_before, record_before = memory_rows(small.memory), _record(small).read_bytes()
         second = reviewed_copy(small, tmp_path / "r2" / "rev1.docx", edits=EDITS)
-        _fill(disk, free_kb * 1024)
+        tmpfs.fill(free_kb * 1024)
         result = cli("review", "import", second, "--manifest", small.folder)
         assert "Traceback" not in result.output and "cannot rollback" not in result.output, result.output
-        (disk / "filler").unlink()
+        tmpfs.unfill()
         from pipeline.memory import reviews
 
         held = reviews.load(small.reviewed)["runs"][run.manifest["run_id"]]["zh-TW"]["segments"]
@@ -288,11 +267,6 @@ def test_a_nearly_full_real_disk_never_splits_memory_and_record(run, cli, tmp_pa
         result = cli("review", "import", second, "--manifest", small.folder)  # space again: it completes
         assert result.exit_code == 0, result.output
         assert set(EDITS.values()) <= _memory_targets(small)
-    finally:
-        import gc
-
-        gc.collect()  # sqlite3 connections the test helpers left to the collector
-        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
 
 def test_one_command_renders_the_copy_once_from_the_record(run, cli, tmp_path, monkeypatch):
