@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-__all__ = ["ArgosRoute", "EastAsianFonts", "Face", "Language", "UnknownLanguage"]
+__all__ = ["CJK_UNICODE_RANGES", "ArgosRoute", "EastAsianFonts", "Face", "Language", "UnknownLanguage"]
 
 
 class UnknownLanguage(ValueError):
@@ -22,6 +22,11 @@ class ArgosRoute:
     code: str
     converter: str | None = None
     name: str = ""
+
+
+# The Unicode-range bits (OS/2 ulUnicodeRange1-4) of a face that covers CJK, for a font-table entry that stands in
+# for the real face on other systems (Noto CJK, PingFang, Hiragino): the same for every East Asian language
+CJK_UNICODE_RANGES = ("A00002FF", "28CFFCFA", "00000016", "00000000")
 
 
 @dataclass(frozen=True)

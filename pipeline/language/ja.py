@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pipeline.language.base import ArgosRoute, EastAsianFonts, Face, Language
+from pipeline.language.base import CJK_UNICODE_RANGES, ArgosRoute, EastAsianFonts, Face, Language
 from pipeline.language.numerals import CHINESE_DIGITS, CHINESE_UNITS
 
 SHIFT_JIS, CSB_JIS = "80", "00020000"  # w:charset 128; OS/2 ulCodePageRange1 bit 17 (JIS)
-_CJK_USB = ("A00002FF", "28CFFCFA", "00000016", "00000000")
 
 LANGUAGE = Language(
     code="ja",
@@ -32,9 +31,9 @@ LANGUAGE = Language(
         "Yu Mincho",
         (
             Face("Yu Mincho", "游明朝", SHIFT_JIS, "roman", "02020400000000000000", ("800002E7", "2AC7FCFF", "00000012", "00000000"), CSB_JIS),
-            Face("Hiragino Mincho ProN", "ヒラギノ明朝 ProN", SHIFT_JIS, "roman", "02020300000000000000", _CJK_USB, CSB_JIS),
-            Face("Noto Serif CJK JP", None, SHIFT_JIS, "roman", "02020400000000000000", _CJK_USB, CSB_JIS),
-            Face("Noto Sans CJK JP", None, SHIFT_JIS, "swiss", "020B0500000000000000", _CJK_USB, CSB_JIS),
+            Face("Hiragino Mincho ProN", "ヒラギノ明朝 ProN", SHIFT_JIS, "roman", "02020300000000000000", CJK_UNICODE_RANGES, CSB_JIS),
+            Face("Noto Serif CJK JP", None, SHIFT_JIS, "roman", "02020400000000000000", CJK_UNICODE_RANGES, CSB_JIS),
+            Face("Noto Sans CJK JP", None, SHIFT_JIS, "swiss", "020B0500000000000000", CJK_UNICODE_RANGES, CSB_JIS),
         ),
     ),
     aliases=("ja-JP", "ja_JP"),

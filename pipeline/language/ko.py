@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.language.base import ArgosRoute, EastAsianFonts, Face, Language
+from pipeline.language.base import CJK_UNICODE_RANGES, ArgosRoute, EastAsianFonts, Face, Language
 
 HANGUL_CHARSET, CSB_WANSUNG = "81", "00080000"  # w:charset 129; OS/2 ulCodePageRange1 bit 19 (Korean Wansung)
-_CJK_USB = ("A00002FF", "28CFFCFA", "00000016", "00000000")
 
 LANGUAGE = Language(
     code="ko",
@@ -32,8 +31,8 @@ LANGUAGE = Language(
         "Malgun Gothic",
         (
             Face("Malgun Gothic", "맑은 고딕", HANGUL_CHARSET, "swiss", "020B0503020000020004", ("9000002F", "29D77CFB", "00000012", "00000000"), CSB_WANSUNG),
-            Face("Apple SD Gothic Neo", "애플 SD 산돌고딕 Neo", HANGUL_CHARSET, "swiss", "02000300000000000000", _CJK_USB, CSB_WANSUNG),
-            Face("Noto Sans CJK KR", None, HANGUL_CHARSET, "swiss", "020B0500000000000000", _CJK_USB, CSB_WANSUNG),
+            Face("Apple SD Gothic Neo", "애플 SD 산돌고딕 Neo", HANGUL_CHARSET, "swiss", "02000300000000000000", CJK_UNICODE_RANGES, CSB_WANSUNG),
+            Face("Noto Sans CJK KR", None, HANGUL_CHARSET, "swiss", "020B0500000000000000", CJK_UNICODE_RANGES, CSB_WANSUNG),
         ),
     ),
     aliases=("ko-KR", "ko_KR"),

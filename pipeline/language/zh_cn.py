@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pipeline.language.base import ArgosRoute, EastAsianFonts, Face, Language
+from pipeline.language.base import CJK_UNICODE_RANGES, ArgosRoute, EastAsianFonts, Face, Language
 from pipeline.language.numerals import CHINESE_DIGITS, CHINESE_UNITS
 
 GB2312, CSB_GB2312 = "86", "00040000"  # w:charset 134; OS/2 ulCodePageRange1 bit 18 (GB2312)
-_CJK_USB = ("A00002FF", "28CFFCFA", "00000016", "00000000")
 
 LANGUAGE = Language(
     code="zh-CN",
@@ -32,8 +31,8 @@ LANGUAGE = Language(
         "Microsoft YaHei",
         (
             Face("Microsoft YaHei", "微软雅黑", GB2312, "swiss", "020B0503020204020204", ("80000287", "2ACF3C50", "00000016", "00000000"), CSB_GB2312),
-            Face("PingFang SC", "苹方-简", GB2312, "swiss", "020B0400000000000000", _CJK_USB, CSB_GB2312),
-            Face("Noto Sans CJK SC", None, GB2312, "swiss", "020B0500000000000000", _CJK_USB, CSB_GB2312),
+            Face("PingFang SC", "苹方-简", GB2312, "swiss", "020B0400000000000000", CJK_UNICODE_RANGES, CSB_GB2312),
+            Face("Noto Sans CJK SC", None, GB2312, "swiss", "020B0500000000000000", CJK_UNICODE_RANGES, CSB_GB2312),
         ),
     ),
     aliases=("zh-Hans", "zh-Hans-CN", "zh_CN"),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pipeline.language.base import ArgosRoute, EastAsianFonts, Face, Language
+from pipeline.language.base import CJK_UNICODE_RANGES, ArgosRoute, EastAsianFonts, Face, Language
 from pipeline.language.numerals import CHINESE_DIGITS, CHINESE_UNITS
 
 BIG5, CSB_BIG5 = "88", "00100000"  # w:charset 136; OS/2 ulCodePageRange1 bit 20 (Big5)
-_CJK_USB = ("A00002FF", "28CFFCFA", "00000016", "00000000")
 
 LANGUAGE = Language(
     code="zh-TW",
@@ -33,9 +32,9 @@ LANGUAGE = Language(
         "Microsoft JhengHei",
         (
             Face("Microsoft JhengHei", "微軟正黑體", BIG5, "swiss", "020B0604030504040204", ("000002A7", "28CF4400", "00000016", "00000000"), CSB_BIG5),
-            Face("PMingLiU", "新細明體", BIG5, "roman", "02020500000000000000", _CJK_USB, CSB_BIG5),
-            Face("PingFang TC", "蘋方-繁", BIG5, "swiss", "020B0400000000000000", _CJK_USB, CSB_BIG5),
-            Face("Noto Sans CJK TC", None, BIG5, "swiss", "020B0500000000000000", _CJK_USB, CSB_BIG5),
+            Face("PMingLiU", "新細明體", BIG5, "roman", "02020500000000000000", CJK_UNICODE_RANGES, CSB_BIG5),
+            Face("PingFang TC", "蘋方-繁", BIG5, "swiss", "020B0400000000000000", CJK_UNICODE_RANGES, CSB_BIG5),
+            Face("Noto Sans CJK TC", None, BIG5, "swiss", "020B0500000000000000", CJK_UNICODE_RANGES, CSB_BIG5),
         ),
     ),
     aliases=("zh-Hant", "zh-Hant-TW", "zh_TW"),
