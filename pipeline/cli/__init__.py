@@ -17,7 +17,7 @@ from pipeline.cli.models import models
 from pipeline.cli.publish import publish
 from pipeline.cli.review import review
 from pipeline.cli.run import run
-from pipeline.cli.workspace import init, remember_options, workspace_options
+from pipeline.cli.workspace import init, remember_options, say_deferred, workspace_options
 from pipeline.cli.status import status
 
 
@@ -48,6 +48,11 @@ def main(ctx: click.Context, workspace_dir: Path | None, no_workspace: bool) -> 
     Inside a workspace (a folder with translate.toml, made by `translate init`) every command uses its glossary,
     memory, output and models folders, from any folder below it."""
     remember_options(ctx, workspace_dir, no_workspace)
+
+
+@main.result_callback()
+def _say_what_was_used(*_results, **_options) -> None:
+    say_deferred()
 
 
 for command in (init, run, models, glossary, review, memory, publish, status):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.workspace import current_workspace, say_used
+from pipeline.cli.workspace import current_workspace, say_deferred, say_used
 from pipeline.core.errors import GlossaryError, InputError
 from pipeline.language import DEFAULT_TARGETS
 
@@ -42,6 +42,7 @@ def _default_paths(against: tuple[Path, ...] = ()) -> list[Path]:
     path = default_glossary_path()
     if path is None:
         raise click.UsageError("no ./glossaries folder here: give the glossary files or folders to check")
+    say_used(None, glossary=str(path), models=False)
     return [path]
 
 
@@ -196,6 +197,8 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
     if warnings:
         summary += f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''} (exit code unchanged)"
     _report(problems, fmt, summary)
+    if exit_code != 2:  # the check ran (clean or with violations): say what it used, as a finished command does
+        say_deferred()
     sys.exit(exit_code)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import glossary_options, memory_options
-from pipeline.cli.workspace import current_workspace, open_read_memory
+from pipeline.cli.workspace import current_workspace, open_read_memory, say_used
 
 
 @click.command()
@@ -74,6 +74,12 @@ def status(
     finally:
         for store in opened:
             store.close()
+    say_used(
+        workspace, models=False,
+        glossary="none (--no-glossary)" if no_glossary else str(glossary_path or "each release's recorded glossary"),
+        memory=str(memory_path) if memory_path else "none (--no-memory)" if no_memory else
+        str(workspace.memory) if workspace is not None else "each output folder's memory.sqlite",
+    )  # fmt: skip
     if output_format == "json":
         click.echo(json.dumps(to_json(statuses), ensure_ascii=False, indent=2))
     else:

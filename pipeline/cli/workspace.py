@@ -14,6 +14,7 @@ import click
 META_DIR = "translate.workspace_dir"  # --workspace DIR, in the context's meta (shared by the group and its commands)
 META_OFF = "translate.no_workspace"
 META_CACHE = "translate.workspace_cache"
+META_USED = "translate.used_line"  # what a command without a workspace used, said when it succeeded
 
 
 def workspace_options(group):
@@ -75,10 +76,14 @@ def current_workspace(manifest: dict | None = None):
 
 
 def say_used(workspace, *, glossary: str | None = None, memory: str | None = None, models: bool = True) -> None:
-    """One line on stderr: the workspace, and the glossary, memory and models this command used (None: not used)."""
+    """One line on stderr: the workspace, and the glossary, memory and models this command used (None: not used).
+
+    In a workspace the line comes first, before the work. Without one it comes last and only when the command
+    succeeded (`say_deferred`): a command that fails says one line, its error, and nothing else."""
     if workspace is None:
-        return
-    parts = [f"Workspace {workspace.root} ({workspace.config.name})"]
+        parts = ["No workspace (this folder's defaults; `translate init` makes one)"]
+    else:
+        parts = [f"Workspace {workspace.root} ({workspace.config.name})"]
     if glossary is not None:
         parts.append(f"glossary {glossary}")
     if memory is not None:
@@ -88,7 +93,18 @@ def say_used(workspace, *, glossary: str | None = None, memory: str | None = Non
 
         folder, why = packages_dir_and_why()
         parts.append(f"models {folder}" + ("" if why == "the workspace's models folder" else f" ({why})"))
-    click.echo(": ".join(parts[:1]) + (": " + ", ".join(parts[1:]) if parts[1:] else ""), err=True)
+    line = ": ".join(parts[:1]) + (": " + ", ".join(parts[1:]) if parts[1:] else "")
+    if workspace is None:
+        click.get_current_context().meta[META_USED] = line
+    else:
+        click.echo(line, err=True)
+
+
+def say_deferred() -> None:
+    """The group's result callback: the line `say_used` kept for the end of a successful command without a workspace."""
+    line = click.get_current_context().meta.pop(META_USED, None)
+    if line:
+        click.echo(line, err=True)
 
 
 def memory_in_use(memory_path: Path | None, no_memory: bool, workspace, fallback: Path) -> tuple[Path | None, str]:
