@@ -174,6 +174,25 @@ def test_without_a_workspace_the_old_defaults_hold(tmp_path, monkeypatch, instal
     assert f"Packages folder: {installed} (ARGOS_PACKAGES_DIR)" in listed.output
 
 
+def test_without_a_workspace_the_used_line_comes_last_and_only_on_success(tmp_path, monkeypatch, installed):
+    monkeypatch.delenv("TRANSLATE_NO_WORKSPACE", raising=False)
+    monkeypatch.delenv("TRANSLATE_MEMORY", raising=False)
+    shutil.copytree(GLOSSARY, tmp_path / "glossaries")
+    monkeypatch.chdir(tmp_path)
+    ran = invoke("run", SAMPLE, "--to", "ja")
+    assert ran.exit_code == 0, ran.output
+    used = ran.stderr.strip().splitlines()[-1]
+    assert used.startswith("No workspace")
+    assert "glossary glossaries" in used and f"memory {Path('output') / 'memory.sqlite'}" in used
+    assert f"models {installed} (ARGOS_PACKAGES_DIR)" in used
+    checked = invoke("glossary", "check")
+    assert checked.exit_code == 0, checked.output
+    assert checked.stderr.strip().splitlines()[-1].endswith("`translate init` makes one): glossary glossaries")
+    failed = invoke("run", tmp_path / "missing.txt")
+    assert failed.exit_code == 3
+    assert len(failed.stderr.strip().splitlines()) == 1 and "No workspace" not in failed.stderr
+
+
 def test_no_workspace_option_ignores_the_workspace(workspace, installed, monkeypatch):
     shutil.copytree(GLOSSARY, Path.cwd() / "glossaries")
     ran = invoke("--no-workspace", "run", SAMPLE, "--to", "ja", "--quiet")
