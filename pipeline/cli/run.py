@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import glossary_options, memory_options
-from pipeline.cli.workspace import current_workspace, open_read_memory, say_used
+from pipeline.cli.workspace import current_workspace, open_read_memory, say_deferred, say_used
 from pipeline.core.errors import GlossaryError, InputError
 from pipeline.files.progress_lines import ProgressLines
 from pipeline.language import DEFAULT_TARGETS
@@ -123,6 +123,7 @@ def run(
         if memory is not None:
             memory.close()
     _report_end(engines, times, quiet=quiet, timings=timings)
+    say_deferred()  # without a workspace, what the run used, before the summary (the last line of a folder run)
     _report_releases(len(results), refused, quiet=quiet)
 
 

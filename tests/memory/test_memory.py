@@ -407,7 +407,7 @@ def test_memory_stats_lines_add_up_to_the_number_it_says(tmp_path, cli):
     assert history == 1
     result = cli("memory", "stats", "--memory", path)
     assert result.exit_code == 0, result.output
-    first, *lines = result.output.strip().splitlines()
+    first, *lines = result.stdout.strip().splitlines()
     said = int(first.split(": ", 1)[1].split()[0])
     per_language = sum(int(part.split()[0]) for line in lines for part in line.split(": ", 1)[1].split(", "))
     assert said == per_language == len(ENTRIES)

@@ -36,7 +36,7 @@ def status(cli, where: Path, *args) -> dict:
     with contextlib.chdir(where):
         result = cli("status", *args, "--format", "json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def languages(document: dict) -> dict[str, dict]:

@@ -188,7 +188,7 @@ def test_text_typed_outside_the_table_is_reported_and_kept(run, cli, tmp_path):
     assert data["documents"]["rev1.docx"]["outside_text"] == expected
     assert data["outside_text"] == [dict(item, document="rev1.docx") for item in expected]
     report = cli("review", "import", path, "--manifest", run.folder, "--format", "json")
-    assert json.loads(report.output)["imported"][0]["outside_text"] == expected
+    assert json.loads(report.stdout)["imported"][0]["outside_text"] == expected
 
 
 @pytest.mark.parametrize("demo", [False, True], ids=["real-model", "demo-model"])
@@ -202,7 +202,7 @@ def test_the_header_the_run_wrote_is_not_taken_for_reviewer_text(run, translated
     run.review("ja").unlink()  # the header is rebuilt from the manifest, not read from the original
     result = cli("review", "import", copy, "--manifest", run.folder, "--accept-unedited", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["imported"][0]["outside_text"] == []
+    assert json.loads(result.stdout)["imported"][0]["outside_text"] == []
 
 
 def test_a_reviewed_json_from_before_the_merge_is_read_as_one_document(run, cli, tmp_path):
