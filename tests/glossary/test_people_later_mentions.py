@@ -268,3 +268,14 @@ def test_a_glossary_with_colleges_passes_the_check(tmp_path):
     path.write_text(GLOSSARY, encoding="utf-8")
     result = CliRunner().invoke(glossary_cli, ["check", str(path)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Dean Mei-Ling Chen", "Mei-Ling Chen, Dean of the College of Nursing", "College of Nursing Dean Mei-Ling Chen"],
+)
+def test_every_way_of_writing_a_college_title_gives_one_form(glossary, tmp_path, written):
+    people = resolve_people(release_of(tmp_path, f"{written} spoke.\n"), glossary)
+    (mention,) = [m for ms in people.mentions.values() for m in ms]
+    assert mention.text == written
+    assert (mention.target("zh-TW"), mention.target("ja")) == ("陳美玲護理學院院長", "陳美玲看護学部長")
