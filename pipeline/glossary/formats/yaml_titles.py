@@ -13,7 +13,7 @@ from pipeline.core.limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
 from pipeline.glossary.formats.yaml_bounds import expansion_problem
 from pipeline.glossary.formats.yaml_format import GlossaryLoader, ShapeError, plain_data
 from pipeline.glossary.model import LANG_CODE, Problem
-from pipeline.glossary.people.titles import INSTITUTION_TYPES, TYPOGRAPHY, HouseStyle, Title, TitleTable, default_table
+from pipeline.glossary.people.titles import COLLEGE, INSTITUTION_TYPES, TYPOGRAPHY, HouseStyle, Title, TitleTable, default_table
 
 __all__ = ["read_titles"]
 
@@ -148,8 +148,9 @@ def _read_style(raw, lines: dict[str, int], file: str, problems: list[Problem]) 
     for key, value in raw.items():
         where = f"house_style.{key}"
         if key == "default_institution":
-            if value not in INSTITUTION_TYPES:
-                bad(where, f"default_institution {value!r} is not one of: {', '.join(INSTITUTION_TYPES)}")
+            if value not in INSTITUTION_TYPES or value == COLLEGE:
+                kinds = ", ".join(k for k in INSTITUTION_TYPES if k != COLLEGE)
+                bad(where, f"default_institution {value!r} is not one of: {kinds} (a college's title needs its name)")
             else:
                 style.default_institution = value
         elif key == "later_mentions":

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pipeline.core.release import Flag, Release, Segment, Translation
 from pipeline.glossary.model import Entry
 from pipeline.glossary.people.names import POSSESSIVE, name_tokens, person_of
-from pipeline.glossary.people.titles import institution_type_of
+from pipeline.glossary.people.surnames import find_bare_surnames, lowercase_words
+from pipeline.glossary.people.titles import COLLEGE, institution_type_of
 
 __all__ = ["Mention", "PeopleInRelease", "resolve_people"]
 
@@ -46,6 +47,7 @@ class _Known:
     titles: set[str] = field(default_factory=set)  # title keys used with the person in this release
     offices: set[str] = field(default_factory=set)  # those of them that are offices (not Prof., Dr., Mr.)
     segment: str = ""  # where first named
+    end: int = 0  # where the first mention ends in that segment: a later mention starts after it
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Mention:
     institution_name: str = ""  # English, for the note
     later: bool = False  # the person was named before in this release: the short form
     problem: str = ""  # why it could not be linked ("" when linked, or a title alone that names no one)
+    unit: object | None = None  # the college/school entry the title is at: its name goes before the title (護理學院院長)
     style: object = None
     default_type: str = "university"
 
@@ -74,6 +77,8 @@ class Mention:
         institution type (so that checks comparing forms across languages work on it as on any entry)."""
         if self.person is not None:
             return self.person.entry
+        if self.title is None:  # a later mention of a person not in the glossary: nothing to render
+            return Entry(id=f"person:{self.text}", english=self.text)
         langs = {lang for forms in self.title.forms.values() for lang in forms}
         targets = {lang: form for lang in sorted(langs) if (form := self.title_form(lang))}
         return Entry(id=f"title:{self.title.english}", english=self.title.english, targets=targets)
@@ -92,6 +97,10 @@ class Mention:
     def title_form(self, lang: str) -> str | None:
         if self.title is None:
             return None
+        if self.unit is not None:
+            composed = self.title.form_in_unit(lang, self.unit.targets.get(lang))
+            if composed is not None:
+                return composed
         return self.title.form(lang, self.institution_type, self.default_type)
 
     def target(self, lang: str) -> str | None:
@@ -157,7 +166,7 @@ class PeopleInRelease:
 
 def resolve_people(release: Release, glossary) -> PeopleInRelease:
     """Find and link every titled mention of a person in `release` (segments in order)."""
-    resolver = _Resolver(glossary)
+    resolver = _Resolver(glossary, lowercase_words(s.source for s in release.segments))
     result: dict[str, list[Mention]] = {}
     for segment in release.segments:
         if segment.verbatim:
@@ -216,6 +225,7 @@ class _TitleChain:
     end: int  # where the last title ends
     office: object  # the Title giving the form: the first office, else the first (courtesy) title
     before: object | None  # a glossary institution right before the first title
+    unit: object | None = None  # `Dean of the College of Nursing`: the college (its match) the titles are at
 
     @property
     def key(self) -> str:
@@ -229,8 +239,9 @@ class _TitleChain:
 class _Resolver:
     """What linking the people of one release keeps from segment to segment: who has been named, with which titles."""
 
-    def __init__(self, glossary):
+    def __init__(self, glossary, lowercase: frozenset[str] = frozenset()):
         self.glossary = glossary
+        self.lowercase = lowercase  # the words the release writes in lower case (surnames.py)
         self.table = glossary.titles
         self.style = glossary.house_style
         people = [p for p in (person_of(e) for e in glossary.entries) if p is not None]
@@ -240,13 +251,14 @@ class _Resolver:
         self.known: list[_Known] = []
         self.offices = {form.rstrip(".").casefold() for t in self.table.titles if not t.courtesy for form in [t.english]}
 
-    def remember(self, english: str, family: str, entry, title_key: str | None, segment_id: str) -> bool:
-        """Add a person to those named in the release; whether they had been named before."""
+    def remember(self, english: str, family: str, entry, title_key: str | None, segment_id: str, end: int) -> bool:
+        """Add a person to those named in the release (their first mention ending at `end` in `segment_id`);
+        whether they had been named before."""
         for k in self.known:
             if (entry is not None and k.entry is entry) or (entry is None and k.entry is None and k.english == english):
                 _add_title(k, title_key, self.offices)
                 return True
-        self.known.append(_Known(english, family, entry, segment=segment_id))
+        self.known.append(_Known(english, family, entry, segment=segment_id, end=end))
         _add_title(self.known[-1], title_key, self.offices)
         return False
 
@@ -262,7 +274,8 @@ class _Resolver:
             self._title_then_name(scan, self._chain(scan, first))
         for match in scan.persons.values():  # names without a title: named in the release all the same
             person = person_of(match.entry)
-            self.remember(person.english, person.family, person.entry, None, scan.id)
+            self.remember(person.english, person.family, person.entry, None, scan.id, match.end)
+        self._later_mentions(scan)
         return scan.mentions
 
     def _name_then_title(self, scan: _Segment) -> None:
@@ -277,10 +290,10 @@ class _Resolver:
             inst = scan.institution_after_of(title.end) if title is not None else None
             if title is not None and inst is not None and scan.free(match.start, inst.end):
                 office = title.title
-                _, inst_type, inst_name = _institution(person, office, inst, None, self.glossary, institution_type_of)
-                self.remember(person.english, person.family, person.entry, office.english.casefold(), scan.id)
-                scan.add(self.mention(match.start, inst.end, text[match.start:inst.end], office, person, inst,
-                                      inst_type, inst_name), (match.start, inst.end))  # fmt: skip
+                where = _institution(person, office, inst, None, self.glossary)
+                self.remember(person.english, person.family, person.entry, office.english.casefold(), scan.id, inst.end)
+                scan.add(self.mention(match.start, inst.end, text[match.start:inst.end], office, person, where.shown,
+                                      where.kind, where.name, unit=where.unit), (match.start, inst.end))  # fmt: skip
 
     def _chain(self, scan: _Segment, first) -> _TitleChain:
         chain = [first]
@@ -292,6 +305,9 @@ class _Resolver:
             chain.append(nxt)
             pos = nxt.end
         office = next((t.title for t in chain if not t.title.courtesy), chain[0].title)
+        unit = scan.institution_after_of(pos)
+        if unit is not None and institution_type_of(unit.entry) == COLLEGE:
+            return _TitleChain(first, unit.end, office, scan.institution_before(first.start), unit)
         return _TitleChain(first, pos, office, scan.institution_before(first.start))
 
     def _title_then_name(self, scan: _Segment, chain: _TitleChain) -> None:
@@ -301,22 +317,24 @@ class _Resolver:
         person_match = scan.persons.get(after) if after > pos else None
         if person_match is not None:
             person = person_of(person_match.entry)
-            inst, inst_type, inst_name = _institution(person, chain.office, chain.before,
-                                                      scan.institution_after_of(person_match.end), self.glossary,
-                                                      institution_type_of)  # fmt: skip
-            self.remember(person.english, person.family, person.entry, chain.key, scan.id)
+            where = _institution(person, chain.office, chain.before, scan.institution_after_of(person_match.end),
+                                 self.glossary, chain.unit)  # fmt: skip
+            self.remember(person.english, person.family, person.entry, chain.key, scan.id, person_match.end)
             # a full name written out is rendered in full (later=False)
             scan.add(
                 self.mention(chain.start, person_match.end, text[chain.start : person_match.end], chain.office, person,
-                             chain.before, inst_type, inst_name),
+                             where.shown, where.kind, where.name, unit=where.unit),
                 (chain.start, person_match.end),
             )  # fmt: skip
             return
         tokens = name_tokens(text, after) if after > pos else []
         tokens = [t for t in tokens if scan.free(t.start(), t.end()) and not scan.covered_by_match(t.start())]
         if not tokens:
-            inst = scan.institution_after_of(pos)
-            if inst is not None:  # "President of the NCVC": the title alone, in that institution's form
+            inst = chain.unit or scan.institution_after_of(pos)
+            if inst is chain.unit and inst is not None:  # "Dean of the College of Nursing": 護理學院院長 / 看護学部長
+                scan.add(self.mention(first.start, pos, text[first.start:pos], chain.office, None, None, COLLEGE,
+                                      inst.entry.english, unit=inst.entry), (first.start, pos))  # fmt: skip
+            elif inst is not None:  # "President of the NCVC": the title alone, in that institution's form
                 kind = institution_type_of(inst.entry)
                 scan.add(self.mention(first.start, pos, text[first.start:pos], chain.office, None, None, kind,
                                       inst.entry.english), (first.start, pos))  # fmt: skip
@@ -332,10 +350,11 @@ class _Resolver:
         before_type = institution_type_of(chain.before.entry) if chain.before is not None else None
         written = text[first.start : tokens[-1].end()]
         name = POSSESSIVE.sub("", text[tokens[0].start() : tokens[-1].end()])
-        self.remember(name, POSSESSIVE.sub("", tokens[-1].group()), None, chain.key, scan.id)
+        self.remember(name, _family_of_tokens(tokens), None, chain.key, scan.id, tokens[-1].end())
         problem = f"“{written}”: {name} is not in the glossary (add the person: translate glossary suggest --write)"
+        unit = chain.unit.entry if chain.unit is not None else None
         scan.add(self.mention(first.start, pos, text[first.start:pos], chain.office, None, None, before_type,
-                              problem=problem), (first.start, pos))  # fmt: skip
+                              problem=problem, unit=unit), (first.start, tokens[-1].end()))  # fmt: skip
 
     def _surname(self, scan: _Segment, chain: _TitleChain, token) -> None:
         """"President Yu": linked to the person of that family name named earlier, else to the glossary's."""
@@ -345,33 +364,92 @@ class _Resolver:
         person, problem = _link_surname(surname, office, chain.key, self.known, self.by_family, person_of)
         if person is not None:
             start = chain.start
-            _, inst_type, inst_name = _institution(person, office, chain.before, None, self.glossary, institution_type_of)
-            later = self.remember(person.english, person.family, person.entry, chain.key, scan.id)
-            scan.add(self.mention(start, end, text[start:end], office, person, chain.before, inst_type, inst_name,
-                                  later=later), (start, end))  # fmt: skip
+            later = self.remember(person.english, person.family, person.entry, chain.key, scan.id, end)
+            # "Dean Chen" after "Mei-Ling Chen, Dean of the College of Nursing": 陳院長, not 陳護理學院院長
+            where = _institution(person, office, chain.before, None, self.glossary, chain.unit, own_unit=not later)
+            scan.add(self.mention(start, end, text[start:end], office, person, where.shown, where.kind, where.name,
+                                  later=later, unit=where.unit), (start, end))  # fmt: skip
         else:
             before_type = institution_type_of(chain.before.entry) if chain.before is not None else None
+            unit = chain.unit.entry if chain.unit is not None else None
             mention = self.mention(first.start, pos, text[first.start:pos], office, None, None, before_type,
-                                   problem=problem)  # fmt: skip
+                                   problem=problem, unit=unit)  # fmt: skip
             mention.problem = f"“{text[first.start:end]}”: {problem}"
-            scan.add(mention, (first.start, pos))
+            scan.add(mention, (first.start, end))  # the surname is this mention's: not a bare surname too
+
+    def _later_mentions(self, scan: _Segment) -> None:
+        """Later mentions with no title (docs/glossary.md, "Later mentions without a title"): an unglossed person's
+        full name written again, or anyone's bare surname (`Tanaka said`, rules in surnames.py). A glossary
+        person's is rendered like "Title Surname" (余 / 余明隆 by `later_mentions`); anyone else's is flagged on
+        its row, naming the full name found earlier."""
+        text = scan.text
+        for k in self.known:
+            if k.entry is not None:
+                continue
+            for m in re.finditer(rf"(?<![\w‐‑–-]){re.escape(k.english)}(?![\w‐‑–-])", text):
+                if _earlier(k, scan.id, m.start()) and scan.free(m.start(), m.end()) and not scan.covered_by_match(m.start()):
+                    problem = f"“{m.group()}”: {_unglossed(k)}"
+                    scan.add(self.mention(m.start(), m.end(), m.group(), None, problem=problem), m.span())
+        for start, end, family in find_bare_surnames(text, {k.family for k in self.known}, self.lowercase):
+            if not scan.free(start, end) or scan.covered_by_match(start):
+                continue
+            named = [k for k in self.known if k.family == family and _earlier(k, scan.id, start)]
+            if not named:
+                continue
+            if len(named) == 1 and named[0].entry is not None:
+                person = person_of(named[0].entry)
+                scan.add(self.mention(start, end, family, None, person, later=True), (start, end))
+                continue
+            if len(named) == 1:
+                problem = f"“{family}”: {_unglossed(named[0])}"
+            else:
+                names = ", ".join(k.english for k in named)
+                problem = f"“{family}”: {len(named)} people named {family} in this release ({names}): which one?"
+            scan.add(self.mention(start, end, family, None, problem=problem), (start, end))
 
 
-def _institution(person, office, in_text, after_of, glossary, institution_type_of):
-    """(institution match in the span or None, institution type, institution's English name) for a person's title.
+@dataclass
+class _Where:
+    """Where a mention's title is held: the institution to render with the name, its kind, its English name for the
+    note, and the college/school whose name goes before the title."""
 
-    The person's own title in the glossary decides (its `type`, else its institution's kind), unless the text names
-    another institution next to the mention."""
+    shown: object | None  # the institution match in the span (rendered by the house style), or None
+    kind: str | None
+    name: str
+    unit: object | None = None  # a college entry
+
+
+def _is_college(match) -> bool:
+    return match is not None and institution_type_of(match.entry) == COLLEGE
+
+
+def _institution(person, office, in_text, after_of, glossary, unit_in_text=None, own_unit: bool = True) -> _Where:
+    """Where a person's title is held (docs/glossary.md, "Colleges and schools").
+
+    The institution named next to the mention decides, unless it is another one than the person's own title in the
+    glossary (its `type`, else its institution's kind). A college named in the text (`College of Nursing Dean …`,
+    `Dean of the College of Nursing …`) goes into the title; a person whose glossary title is at a college keeps it
+    when the text names no institution or only a university (`KMU Dean Mei-Ling Chen`), unless `own_unit` is False
+    (a later "Dean Chen": 陳院長)."""
+    if _is_college(in_text):
+        unit_in_text, in_text = unit_in_text or in_text, None
+    if _is_college(after_of):
+        unit_in_text, after_of = unit_in_text or after_of, None
+    if unit_in_text is not None:
+        return _Where(in_text, COLLEGE, unit_in_text.entry.english, unit_in_text.entry)
     own = person.title_named(office.english) if person is not None else None
+    entry = glossary.get(own.of) if own is not None and own.of else None
+    college = entry if own_unit and entry is not None and institution_type_of(entry) == COLLEGE else None
     named = in_text or after_of
     if named is not None and (own is None or own.of != named.entry.id):
-        return in_text, institution_type_of(named.entry), named.entry.english
+        if college is not None and institution_type_of(named.entry) == "university":
+            return _Where(in_text, COLLEGE, college.english, college)
+        return _Where(in_text, institution_type_of(named.entry), named.entry.english)
     if own is not None:
-        entry = glossary.get(own.of) if own.of else None
         kind = own.type or (institution_type_of(entry) if entry is not None else None)
         name = entry.english if entry is not None else ""
-        return in_text, kind, f"{name} ({own.type})" if name and own.type else name
-    return in_text, None, ""
+        return _Where(in_text, kind, f"{name} ({own.type})" if name and own.type else name, college)
+    return _Where(in_text, None, "")
 
 
 def _link_surname(surname: str, office, title_key: str | None, known: list[_Known], by_family: dict, person_of):
@@ -392,7 +470,7 @@ def _link_surname(surname: str, office, title_key: str | None, known: list[_Know
             return None, f"{len(named)} people named {surname} in this release ({names})"
         k = named[0]
         if k.entry is None:
-            return None, f"{k.english} (named in {k.segment}) is not in the glossary"
+            return None, _unglossed(k)
         person = person_of(k.entry)
         held = k.offices | {t.title.casefold() for t in person.titles}
         if not office.courtesy and held and title_key not in held:
@@ -425,3 +503,22 @@ def _add_title(known: _Known, key: str | None, offices: set[str]) -> None:
 def _offices(named_with: set[str], person) -> str:
     titles = list(dict.fromkeys([t.title for t in person.titles] + sorted(t.title() for t in named_with)))
     return " / ".join(titles) if titles else "named without that title"
+
+
+def _earlier(known: _Known, segment_id: str, start: int) -> bool:
+    """Whether a mention at `start` of `segment_id` comes after the person's first mention (segments in order)."""
+    return known.segment != segment_id or start >= known.end
+
+
+def _unglossed(known: _Known) -> str:
+    return (f"a later mention of {known.english} (row {known.segment}), who is not in the glossary (add the person: "
+            "translate glossary suggest --write)")  # fmt: skip
+
+
+def _family_of_tokens(tokens: list) -> str:
+    """The family name of a name the glossary lacks: the last word (`Hiroshi Tanaka`, `Min-Jun Kim`), or the first
+    where a Korean name is written family-first with a lower-case hyphenated given name (`Kim Min-jun`)."""
+    words = [POSSESSIVE.sub("", t.group()) for t in tokens]
+    if len(words) == 2 and "-" not in words[0] and re.search(r"-[a-z]", words[1]):
+        return words[0]
+    return words[-1]

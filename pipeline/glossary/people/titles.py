@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pipeline.language import ALL as ALL_LANGUAGES
 
 __all__ = [
+    "COLLEGE",
     "DEFAULT_TITLES",
     "INSTITUTION_TYPES",
     "HouseStyle",
@@ -37,10 +38,15 @@ __all__ = [
 # What publish does to a reviewer's text (HouseStyle.typography): typeset it (said at import), or keep it as typed.
 TYPOGRAPHY = ("apply", "keep")
 
+# A college, school or faculty of a university (`institution_type: college`, never guessed from a name): a title's
+# `college` form is written after the college's own name (護理學院 + 院長, 看護学部 + 長: docs/glossary.md,
+# "Colleges and schools").
+COLLEGE = "college"
 # The kinds of institution a title's forms are given for. "default" is allowed as a key too.
 INSTITUTION_TYPES = (
     "university",
     "medical-school",
+    COLLEGE,
     "hospital",
     "institute",
     "company",
@@ -101,14 +107,22 @@ class Title:
         return [self.english, *self.variants]
 
     def form(self, lang: str, institution_type: str | None, default_type: str = "university") -> str | None:
-        """The target form for an institution type; the house style's default type, then the first listed."""
+        """The target form for an institution type; the house style's default type, then the first listed. A
+        `college` form is never one of them: it is only written after a college's name (`form_in_unit`), so a
+        title at a college whose name is not given ("Dean Chen" later) takes the form of the default type."""
         for kind in (institution_type, default_type, "default"):
-            if kind and kind in self.forms and lang in self.forms[kind]:
+            if kind and kind != COLLEGE and kind in self.forms and lang in self.forms[kind]:
                 return self.forms[kind][lang]
-        for forms in self.forms.values():
-            if lang in forms:
+        for kind, forms in self.forms.items():
+            if kind != COLLEGE and lang in forms:
                 return forms[lang]
         return None
+
+    def form_in_unit(self, lang: str, unit: str | None) -> str | None:
+        """The title at a college whose `lang` name is `unit`: the name, then the title's `college` form
+        (護理學院院長, 看護学部長); None where either is missing."""
+        role = self.forms.get(COLLEGE, {}).get(lang)
+        return unit + role if unit and role else None
 
 
 @dataclass
@@ -239,10 +253,12 @@ DEFAULT_TITLES: list[tuple[str, list[str], dict[str, dict[str, str]], bool]] = [
     ("Dean", [], {
         _U: {"zh-TW": "院長", "ja": "学部長"},
         "medical-school": {"zh-TW": "院長", "ja": "医学部長"},
+        COLLEGE: {"zh-TW": "院長", "ja": "長"},  # after the college's name: 護理學院院長, 看護学部長
     }, False),
     ("Associate Dean", [], {
         _U: {"zh-TW": "副院長", "ja": "副学部長"},
         "medical-school": {"zh-TW": "副院長", "ja": "副医学部長"},
+        COLLEGE: {"zh-TW": "副院長", "ja": "副学部長"},  # 護理學院副院長, 看護学部副学部長
     }, False),
     ("Superintendent", [], {"hospital": {"zh-TW": "院長", "ja": "病院長"}}, False),
     ("Deputy Superintendent", ["Vice Superintendent"], {"hospital": {"zh-TW": "副院長", "ja": "副病院長"}}, False),
