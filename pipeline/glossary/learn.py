@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pipeline.glossary.glossary import Glossary
@@ -146,22 +146,31 @@ def learn(rows: Iterable[ReviewedRow], glossary: Glossary | None) -> Learned:
     by_lang: dict[str, list[ReviewedRow]] = {}
     for row in rows:
         by_lang.setdefault(row.lang, []).append(row)
-    names = list(dict.fromkeys(name for row in rows for name in find_uncovered_names(row.english, glossary)))
+    english = dict.fromkeys(row.english for row in rows)
+    names = list(dict.fromkeys(name for text in english for name in find_uncovered_names(text, glossary)))
     for lang, lang_rows in by_lang.items():
         matches = [glossary.find(row.english) if glossary is not None else [] for row in lang_rows]
         masked = [_mask(row.text, [m.entry for m in found], lang) for row, found in zip(lang_rows, matches)]
+        everything = "\n".join(row.text for row in lang_rows)
         for name in names:
             holds = _name_pattern(name)
             with_name = [i for i, row in enumerate(lang_rows) if holds.search(row.english)]
             if len(with_name) < MIN_ROWS:
                 continue
-            without = [lang_rows[i].text for i in range(len(lang_rows)) if i not in set(with_name)]
-            _decide(learned, "new", name, lang, [lang_rows[i] for i in with_name], [masked[i] for i in with_name], without)
-        _changes(learned, lang, lang_rows, matches)
+            elsewhere = _held_elsewhere(everything, [lang_rows[i].text for i in with_name])
+            _decide(learned, "new", name, lang, [lang_rows[i] for i in with_name], [masked[i] for i in with_name], elsewhere)
+        _changes(learned, lang, lang_rows, matches, everything)
     return learned
 
 
-def _changes(learned: Learned, lang: str, rows: list[ReviewedRow], matches: list[list]) -> None:
+def _held_elsewhere(everything: str, texts: list[str]):
+    """Whether a piece is in a row of `everything` (the language's rows joined by line breaks) that is not one of
+    `texts`: it occurs there more often than in `texts` (a piece of CJK letters never spans two rows)."""
+    own = "\n".join(texts)
+    return lambda piece: everything.count(piece) > own.count(piece)
+
+
+def _changes(learned: Learned, lang: str, rows: list[ReviewedRow], matches: list[list], everything: str) -> None:
     """Glossary forms that reviewers replaced in at least 2 rows by the same other form."""
     replaced: dict[tuple[str, str], list[int]] = {}
     kept: dict[tuple[str, str], int] = {}
@@ -186,19 +195,19 @@ def _changes(learned: Learned, lang: str, rows: list[ReviewedRow], matches: list
         # its own other forms only where they stand alone: `高醫` in `（高醫）`, not in a new form `高醫大學`
         own = _forms_of([entry], lang) - {form}
         masked = [_mask(_mask(rows[i].text, other, lang), [], lang, own) for i, other in zip(indexes, others)]
-        with_entry = {i for i, found in enumerate(matches) if any(m.entry.id == entry_id for m in found)}
-        without = [row.text for i, row in enumerate(rows) if i not in with_entry]
+        with_entry = [row.text for row, found in zip(rows, matches) if any(m.entry.id == entry_id for m in found)]
         _decide(
-            learned, "change", entry.english, lang, [rows[i] for i in indexes], masked, without,
+            learned, "change", entry.english, lang, [rows[i] for i in indexes], masked,
+            _held_elsewhere(everything, with_entry),
             entry=entry_id, replaces=form, kept=kept.get((entry_id, form), 0),
         )  # fmt: skip
 
 
 def _decide(
     learned: Learned, kind: str, english: str, lang: str, rows: list[ReviewedRow], texts: list[str],
-    without: list[str], **change,
+    elsewhere: Callable[[str], bool], **change,
 ) -> None:  # fmt: skip
-    forms = agreed_forms(texts, without, lang)
+    forms = _agreed(texts, elsewhere, lang)
     if len(forms) == 1:
         form, holders = next(iter(forms.items()))
         evidence = [(rows[i].release, rows[i].segment) for i in sorted(holders)]
@@ -211,6 +220,11 @@ def _decide(
 def agreed_forms(texts: list[str], without: list[str], lang: str) -> dict[str, set[int]]:
     """The forms (module doc, steps 1-5) held by at least `threshold(len(texts))` of `texts` and by none of
     `without`: form → the indexes of the texts holding it. One form is agreement; none or several is not."""
+    others = "\n".join(without)
+    return _agreed(texts, lambda piece: piece in others, lang)
+
+
+def _agreed(texts: list[str], elsewhere: Callable[[str], bool], lang: str) -> dict[str, set[int]]:
     need = threshold(len(texts))
     edges = EDGE_CHARACTERS.get(lang.split("-")[0].lower(), set())
     holders: dict[str, set[int]] = {}
@@ -220,11 +234,10 @@ def agreed_forms(texts: list[str], without: list[str], lang: str) -> dict[str, s
             holders.setdefault(piece, set()).add(index)
             seen = bounded.setdefault(piece, [False, False])
             seen[0], seen[1] = seen[0] or left, seen[1] or right
-    others = "\n".join(without)
     candidates = {
         piece: held
         for piece, held in holders.items()
-        if len(held) >= need and all(bounded[piece]) and piece not in others
+        if len(held) >= need and all(bounded[piece]) and not elsewhere(piece)
     }
     return {
         piece: held
