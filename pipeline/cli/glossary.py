@@ -307,7 +307,7 @@ def _write(entries, fmt: str, output: Path) -> None:
 
 
 @glossary.command()
-@click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("releases", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option(
     "--glossary", "glossary_path", type=click.Path(path_type=Path),
     help="Default: the workspace's glossary, else ./glossaries.",
@@ -318,7 +318,15 @@ def _write(entries, fmt: str, output: Path) -> None:
     help="Also write what was found as proposed entries (no targets yet: the office fills them in) to this YAML "
     "file; an existing file gets the new ones added, its comments kept and a backup made.",
 )  # fmt: skip
-def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, write: Path | None) -> None:
+@click.option(
+    "--from-reviews", "from_reviews", is_flag=False, flag_value="", default=None, metavar="[OUTPUT_FOLDER]",
+    help="Instead of releases: learn from the reviewed rows of every release under OUTPUT_FOLDER (default: the "
+    "workspace's output folder, else ./output): names the glossary lacks in the form reviewers wrote, and glossary "
+    "forms reviewers keep replacing, with their evidence; --write writes them with their targets.",
+)  # fmt: skip
+def suggest(
+    releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, write: Path | None, from_reviews: str | None
+) -> None:
     """List names in releases that the glossary does not cover (capitalised multi-word names, acronyms) and the
     people named with a title (with their titles and institutions).
 
@@ -326,6 +334,7 @@ def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, wr
     Examples:
       translate glossary suggest release.docx
       translate glossary suggest release.docx --write glossaries/proposed.yaml
+      translate glossary suggest --from-reviews output/ --write proposed.yaml
     """
     from pipeline.glossary import default_glossary_path, find_uncovered_names, load_glossary  # lazy: PyYAML
     from pipeline.glossary.people.suggest import find_people  # lazy: PyYAML
@@ -334,6 +343,11 @@ def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, wr
         raise click.UsageError(f"{write}: --write takes a .yaml file")
     path = glossary_path or (_default_paths()[0] if current_workspace() else default_glossary_path())
     loaded = load_glossary(path) if path is not None else None
+    if from_reviews is not None:
+        _from_reviews(from_reviews, releases, loaded, fmt, write)
+        return
+    if not releases:
+        raise click.UsageError("give the releases to read, or --from-reviews [OUTPUT_FOLDER]")
     result = {}
     for release in releases:
         text = _release_text(release)
@@ -357,6 +371,16 @@ def suggest(releases: tuple[Path, ...], glossary_path: Path | None, fmt: str, wr
                     click.echo(f"  {person.describe()}")
     if write is not None:
         _write_proposed(write, result, loaded)
+
+
+def _from_reviews(folder: str, releases: tuple[Path, ...], loaded, fmt: str, write: Path | None) -> None:
+    from pipeline.cli.glossary_learn import suggest_from_reviews  # lazy: the review record's readers
+
+    if releases:
+        raise click.UsageError("--from-reviews reads an output folder: give it instead of releases")
+    workspace = current_workspace()
+    default = workspace.output if workspace is not None else Path("output")
+    suggest_from_reviews(Path(folder) if folder else default, loaded, fmt, write)
 
 
 def _write_proposed(write: Path, result: dict, loaded) -> None:
