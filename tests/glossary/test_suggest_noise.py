@@ -153,6 +153,22 @@ def test_plain_text_without_structure_loses_the_same_junk(office):
     assert {"MAFLD", "CT", "Kaohsiung City Fire Bureau"} <= set(names)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Embargoed until 10 a.m. Taipei Time, Wednesday, Dec. 3",
+        "Under embargo until Monday: Kaohsiung Time Zone",
+        "For immediate release: Press Office",
+        "Hold for release until Dec. 3, Taipei Standard Time",
+        "Not for publication before Public Health Week",
+    ],
+)
+def test_release_information_lines_name_nothing_even_in_sentence_case(office, line):
+    text = f"{line}\nThe Health Promotion Administration said so.\n"
+    assert find_uncovered_names(text, office) == ["Health Promotion Administration"]
+    assert find_people(f"{line} President Jae-won Choi\n", office) == []
+
+
 def run_suggest(releases: list[Path]) -> dict:
     result = CliRunner().invoke(
         glossary_cli, ["suggest", "--glossary", str(GLOSSARY), "--format", "json", *map(str, releases)]

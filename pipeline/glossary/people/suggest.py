@@ -188,10 +188,6 @@ def _institution(text: str, title_start: int, name_end: int, matches) -> tuple[s
         if written[0]:
             return written
     window_start = max(0, title_start - 160)
-    for m in matches:  # "Kaohsiung Medical University (KMU) Professor": the glossary name, its abbreviation in it
-        if (window_start <= m.end <= title_start and m.entry.kind not in ("person", DO_NOT_TRANSLATE)
-                and _BEFORE_TITLE.fullmatch(text, m.end, title_start)):  # fmt: skip
-            return m.entry.english, m.entry.id
     between = _BEFORE_TITLE.search(text, window_start, title_start)
     if between is None:
         return "", ""
