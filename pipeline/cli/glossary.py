@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.workspace import current_workspace, say_deferred, say_used
-from pipeline.core.errors import GlossaryError, InputError
+from pipeline.core.errors import GlossaryError
 from pipeline.language import DEFAULT_TARGETS
 
 __all__ = ["glossary"]
@@ -336,8 +336,9 @@ def suggest(
       translate glossary suggest release.docx --write glossaries/proposed.yaml
       translate glossary suggest --from-reviews output/ --write proposed.yaml
     """
-    from pipeline.glossary import default_glossary_path, find_uncovered_names, load_glossary  # lazy: PyYAML
-    from pipeline.glossary.people.suggest import find_people  # lazy: PyYAML
+    from pipeline.glossary import default_glossary_path, load_glossary  # lazy: PyYAML
+    from pipeline.glossary.people.suggest import suggest_release  # lazy: PyYAML
+    from pipeline.source.ingest import read_release  # lazy: the release readers; keeps --help fast
 
     if write is not None and write.suffix.lower() not in (".yaml", ".yml"):
         raise click.UsageError(f"{write}: --write takes a .yaml file")
@@ -350,11 +351,7 @@ def suggest(
         raise click.UsageError("give the releases to read, or --from-reviews [OUTPUT_FOLDER]")
     result = {}
     for release in releases:
-        text = _release_text(release)
-        people = find_people(text, loaded)
-        person_names = {p.name for p in people}
-        names = [n for n in find_uncovered_names(text, loaded) if n not in person_names]
-        result[str(release)] = (names, people)
+        result[str(release)] = suggest_release(read_release(release), loaded)  # its structure says where names are
     if fmt == "json":
         import json
 
@@ -410,15 +407,3 @@ def _write_proposed(write: Path, result: dict, loaded) -> None:
         err=True,
     )
 
-
-def _release_text(path: Path) -> str:
-    try:
-        from pipeline.source.ingest import read_release  # lazy: ~30 ms of release readers; keeps --help fast
-    except ImportError:
-        read_release = None
-    if read_release is not None:
-        return read_release(path).text
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read as UTF-8 text ({exc})") from None

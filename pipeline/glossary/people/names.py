@@ -33,13 +33,18 @@ POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
 def name_tokens(text: str, pos: int) -> list[re.Match]:
-    """Capitalised words from `pos` on, separated by single spaces (`Chen-Hsiung Lin`, `Yu`), ending at a possessive."""
+    """Capitalised words from `pos` on, separated by single spaces (`Chen-Hsiung Lin`, `Yu`), ending at a possessive;
+    a middle initial with its period goes on to the family name (`John S. Smith`)."""
     tokens = []
     while True:
         m = NAME_TOKEN.match(text, pos)
         if m is None:
             break
         tokens.append(m)
+        initial = len(tokens) > 1 and len(m.group()) == 1 and text.startswith(". ", m.end())
+        if initial and NAME_TOKEN.match(text, m.end() + 2):
+            pos = m.end() + 2
+            continue
         if POSSESSIVE.search(m.group()) or not text.startswith(" ", m.end()):
             break
         pos = m.end() + 1
