@@ -26,6 +26,7 @@ from pipeline.files.release_folder import (
 )
 from pipeline.memory import reviews
 from pipeline.glossary import find_uncovered_names
+from pipeline.glossary.name_layout import release_layout
 from pipeline.glossary.people.mentions import resolve_people
 from pipeline.qa import run_checks
 from pipeline.source.detect import require_english
@@ -80,7 +81,7 @@ def translate_release(
     uncovered: list[str] = []
     if glossary is not None:
         started = time.perf_counter()
-        uncovered = find_uncovered_names(release.text, glossary)
+        uncovered = find_uncovered_names(release.text, glossary, release_layout(release))  # headings, links: not names
         times.add("glossary", started)
     people = None
     if glossary is not None and hasattr(glossary, "titles"):
