@@ -36,7 +36,10 @@ from pipeline.glossary.people.mentions import resolve_people
 from pipeline.glossary.terms import check_against_segment, contains_target
 from pipeline.review.read.reader import KIND_PUBLISHED, read_review_rows
 
-__all__ = ["AgainstReport", "against_files", "check_against", "published_documents", "published_segments", "release_folders"]
+__all__ = [
+    "AgainstReport", "RecordedTerms", "against_files", "check_against", "published_documents", "published_segments",
+    "release_folders",
+]
 
 # (segment id, English, verbatim spans in the English, language → translation)
 DocumentSegment = tuple[str, str, list[tuple[int, int]], dict[str, str]]
