@@ -303,3 +303,16 @@ def test_a_spreadsheet_column_that_is_no_language_is_named_once_on_the_header(cl
     assert result.exit_code == 2
     assert '"message": "column \'jp\': `jp` is not a language: did you mean `ja`?"' in result.stdout
     assert result.stdout.count("is not a language") == 1
+
+
+def test_import_adds_a_new_row_after_a_flow_mapping_ending_the_list_as_lines(cli, folder, tmp_path):
+    """The last entry's `targets: {…}` and the comment after the list stay whole (ruamel's dump used to put the
+    blank line inside the flow mapping's braces)."""
+    edited = sheet(tmp_path, cli, folder, drop="")
+    with edited.open("a", encoding="utf-8") as out:
+        out.write("kyoto,Kyoto,,,place,approved,,,,京都,京都,,,,\n")
+    result = cli("glossary", "import", edited, "-o", folder / "kmu.yaml")
+    assert result.exit_code == 0, result.output
+    at = KMU.index("\n# The titles")
+    added = "\n  - id: kyoto\n    english: Kyoto\n    kind: place\n    status: approved\n    targets:\n      zh-TW: 京都\n      ja: 京都\n"
+    assert (folder / "kmu.yaml").read_text(encoding="utf-8") == KMU[:at] + added + KMU[at:]
