@@ -2,7 +2,7 @@
 
 A key the language registry knows (pipeline/language/: its codes, aliases and regional variants such as zh-HK) is
 one; so is a key whose primary subtag is an ISO 639 language the pipeline has no record for (`fr`, `pt-BR`: the
-office may keep forms it does not translate into yet). Anything else is a typo that would otherwise be read as a
+office may keep forms it does not translate into yet; translate-toolkit's language table says which). Anything else is a typo that would otherwise be read as a
 language of its own and show up only as "has no target for ja": `jp` (Japan's country code), `kr`, `cn`, `tw`.
 The message names the key and, where one is close (difflib over the registry's codes and aliases), the code meant:
 "`jp` is not a language: did you mean `ja`?".
@@ -33,16 +33,17 @@ def _spellings() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _iso_languages() -> frozenset[str]:
-    """Two- and three-letter language codes known to translate-toolkit's language table or to the C library's
-    locale aliases: the languages a glossary may hold forms in without a record in the registry."""
-    codes = {alias for alias in locale.locale_alias if 2 <= len(alias) <= 3 and alias.isalpha()}
+    """The language codes of translate-toolkit's language table (ISO 639, a dependency: the CAT formats); where it
+    is missing, the C library's locale aliases: the languages a glossary may hold forms in without a record in the
+    registry."""
     try:
         from translate.lang.data import languages  # lazy: only for a key the registry does not know (rare)
-    except ImportError:  # the glossary CI job installs translate-toolkit too; without it the locale table stands
-        languages = {}
-    codes |= {code.split("_", 1)[0].lower() for code in languages}
+    except ImportError:
+        codes = {alias for alias in locale.locale_alias if 2 <= len(alias) <= 3 and alias.isalpha()}
+    else:
+        codes = {code.split("_", 1)[0].lower() for code in languages}
     # Country codes that are no language of their own but read as one: the typos this module exists for.
-    return frozenset(codes - {"jp", "kr", "cn", "tw"})
+    return frozenset(codes - {"jp", "kr", "cn", "tw", "cz"})
 
 
 def suggested_language(key: str) -> str | None:
@@ -62,7 +63,8 @@ def language_key_problem(key: object) -> str | None:
         if find_language(key) is not None or key.split("-", 1)[0] in _iso_languages():
             return None
         meant = suggested_language(key)
-        hint = f"did you mean `{meant}`?" if meant else f"use a language code like {', '.join(_codes())}"
+        known = ", ".join(_codes())
+        hint = f"did you mean `{meant}`?" if meant else f"use a language code like {known} or an ISO 639 code such as fr"
         return f"`{key}` is not a language: {hint}"
     meant = suggested_language(key) if isinstance(key, str) else None
     hint = f": did you mean `{meant}`?" if meant else ""
