@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from pipeline.cli.glossary_edit import add
 from pipeline.cli.workspace import current_workspace, say_deferred, say_used
 from pipeline.core.errors import GlossaryError
 from pipeline.language import DEFAULT_TARGETS
@@ -24,6 +25,9 @@ FORMAT_CHOICES = ("human", "json", "github")
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 def glossary() -> None:
     """Check, convert and extend the institutional-name glossary (the workspace's, else ./glossaries)."""
+
+
+glossary.add_command(add)  # `glossary add` lives in pipeline/cli/glossary_edit.py
 
 
 def _default_paths(against: tuple[Path, ...] = ()) -> list[Path]:
@@ -149,36 +153,20 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
       translate glossary check --against output/
     """
     # lazy: the glossary readers (PyYAML, lxml) and the document readers; keeps --help fast
-    from pipeline.glossary.formats.yaml_titles import read_titles  # lazy: PyYAML
+    from pipeline.glossary.checking import check_glossary  # lazy: PyYAML
     from pipeline.glossary.glossary import Glossary  # lazy: PyYAML
-    from pipeline.glossary.lint import lint  # lazy: PyYAML
-    from pipeline.glossary.load import duplicate_ids, glossary_hash, read_entries  # lazy: PyYAML
-    from pipeline.glossary.model import Problem  # lazy: PyYAML (pipeline.glossary's __init__)
-    from pipeline.glossary.people.names import lint_people  # lazy: PyYAML
+    from pipeline.glossary.load import glossary_hash  # lazy: PyYAML
 
     targets = list(paths) or _default_paths(against)
     if require_langs is None:
         workspace = current_workspace()
         require_langs = ",".join(workspace.languages if workspace else DEFAULT_TARGETS)
     required = tuple(lang.strip() for lang in require_langs.split(",") if lang.strip())
-    entries, problems, files = [], [], []
-    for path in targets:
-        got, found, read = read_entries(path, cache=False)
-        entries += got
-        # duplicate ids inside one path were reported by read_entries; across paths below
-        problems += found
-        files += read
-        if not read and not found:
-            problems.append(Problem("usage", f"{path}: no glossary files (.yaml, .yml, .csv, .tbx) in it", file=str(path)))
-    if len(targets) > 1:
-        within = {(p.file, p.line) for p in problems if p.code == "schema"}
-        problems += [p for p in duplicate_ids(entries) if (p.file, p.line) not in within]
-    titles, _, title_problems = read_titles(files)
-    problems += title_problems
+    # a file named alone has its people's `of:` ids and titles resolved against its folder (glossary/checking.py)
+    result = check_glossary(targets, required)
+    entries, problems, files = result.entries, result.problems, result.files
     documents, releases = 0, ""
     if not any(p.fatal for p in problems):
-        problems += lint(entries, required)
-        problems += lint_people(entries, titles, required)
         if against:
             from pipeline.publish.against import check_against  # lazy: the document readers, for --against only
 
@@ -191,6 +179,9 @@ def check(paths: tuple[Path, ...], against: tuple[Path, ...], fmt: str, require_
     errors = [p for p in problems if p.severity != "warning"]
     exit_code = 2 if any(p.fatal for p in problems) else 1 if errors else 0
     checked = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in {len(files)} file{'s' if len(files) != 1 else ''}"
+    if result.context:
+        count = len(result.context)
+        checked += f"; people's ids resolved against {count} other file{'s' if count != 1 else ''} of its folder"
     if against:
         checked += f", {documents} document{'s' if documents != 1 else ''}{releases}"
     summary = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} ({checked})" if errors else f"OK: {checked}"
@@ -246,11 +237,17 @@ def export_(paths: tuple[Path, ...], fmt: str, output: Path) -> None:
 @glossary.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The YAML file to write.")
-def import_(file: Path, output: Path) -> None:
+@click.option(
+    "--delete-missing", is_flag=True,
+    help="The spreadsheet is the whole truth: entries of OUTPUT whose rows were deleted from it are removed (listed; "
+    "the file before is kept as a backup).",
+)  # fmt: skip
+def import_(file: Path, output: Path, delete_missing: bool) -> None:
     """Convert a CSV or TBX glossary (e.g. edited in Excel) into the project's YAML format.
 
     Into an existing YAML file, the entries are merged: changed values are updated in place, new entries added at
-    the end, comments and formatting kept, and the file before is kept as FILE.backup-<time>.
+    the end, comments and formatting kept, and the file before is kept as FILE.backup-<time>. Entries of the file
+    that the spreadsheet no longer has are kept, unless --delete-missing.
     """
     from pipeline.glossary.formats import format_for  # lazy: PyYAML; keeps --help fast
 
@@ -263,17 +260,24 @@ def import_(file: Path, output: Path) -> None:
 
         elsewhere = _ids_in_other_files(output, file)  # an export of the whole folder, imported into one of its files
         skipped = [e for e in entries if e.id in elsewhere]
-        report = merge_into_yaml(output, [e for e in entries if e.id not in elsewhere])
+        report = merge_into_yaml(output, [e for e in entries if e.id not in elsewhere], delete_missing=delete_missing)
         backup = f"; the file before is {report.backup}" if report.backup else "; nothing to change"
         other = f"; {len(skipped)} left to the other files of {output.parent} that hold them" if skipped else ""
         click.echo(f"{output}: {report.summary()}{other}{backup}; check it with `translate glossary check {output}`", err=True)
+        for entry_id in report.removed:
+            click.echo(f"  removed {entry_id} ({report.removed_english[entry_id]!r}): its row is not in {file}", err=True)
+        if report.kept:
+            count = len(report.kept)
+            click.echo(f"{count} entr{'y' if count == 1 else 'ies'} absent from {file} kept ({', '.join(report.kept)}); "
+                       "--delete-missing removes them", err=True)  # fmt: skip
         return
     _write(entries, format_for(output).name, output)
     click.echo(f"Wrote {len(entries)} entries to {output}; check it with `translate glossary check {output}`", err=True)
 
 
 def _ids_in_other_files(output: Path, source: Path) -> set[str]:
-    """Entry ids of the other glossary files in `output`'s folder (not `source`, the file being imported)."""
+    """Entry ids of the other glossary files in `output`'s folder (not `source`, the file being imported), less those
+    `output` holds itself (updated there)."""
     from pipeline.glossary.load import glossary_files, read_entries  # lazy: PyYAML; keeps --help fast
 
     ids: set[str] = set()
@@ -281,7 +285,8 @@ def _ids_in_other_files(output: Path, source: Path) -> set[str]:
         if other.resolve() not in (output.resolve(), source.resolve()):
             got, _, _ = read_entries(other)
             ids |= {e.id for e in got}
-    return ids
+    own, _, _ = read_entries(output)
+    return ids - {e.id for e in own}
 
 
 def _load_all(paths) -> list:

@@ -27,15 +27,19 @@ from types import SimpleNamespace
 from pipeline.core.limits import JSON_MAX_BYTES, LimitExceeded, read_bounded
 from pipeline.core.release import TEXT, VERBATIM, Segment, Span
 from pipeline.docx.bounded import open_docx
+from pipeline.docx.properties import core_properties
 from pipeline.docx.stories import walk_document
 from pipeline.files.manifest import verbatim_spans
 from pipeline.glossary.glossary import Glossary
 from pipeline.glossary.model import Problem
 from pipeline.glossary.people.mentions import resolve_people
-from pipeline.glossary.terms import check_against_segment
+from pipeline.glossary.terms import check_against_segment, contains_target
 from pipeline.review.read.reader import KIND_PUBLISHED, read_review_rows
 
-__all__ = ["AgainstReport", "against_files", "check_against", "published_documents", "published_segments", "release_folders"]
+__all__ = [
+    "AgainstReport", "RecordedTerms", "against_files", "check_against", "published_documents", "published_segments",
+    "release_folders",
+]
 
 # (segment id, English, verbatim spans in the English, language → translation)
 DocumentSegment = tuple[str, str, list[tuple[int, int]], dict[str, str]]
@@ -213,6 +217,7 @@ def _check_document(glossary: Glossary, path: Path, report: AgainstReport) -> li
     report.documents += 1
     problems: list[Problem] = []
     people = _people(glossary, segments)  # "President Yu" must be 余校長 too (pipeline/glossary/people/mentions.py)
+    recorded: RecordedTerms | None = None
     for segment_id, source, verbatim, targets in segments:
         matches = [m for m in glossary.find(source) if not any(m.start < e and s < m.end for s, e in verbatim)]
         for lang, text in targets.items():
@@ -222,8 +227,75 @@ def _check_document(glossary: Glossary, path: Path, report: AgainstReport) -> li
                     m for m in people.find_in_segment(people.segments[segment_id], lang)
                     if not any(m.start < e and s < m.end for s, e in verbatim)
                 ]  # fmt: skip
-            problems += check_against_segment(document, segment_id, source, these, lang, text)
+            found = check_against_segment(document, segment_id, source, these, lang, text)
+            if any(p.code == "term-missing" for p in found):
+                recorded = recorded or RecordedTerms.of(path)
+                recorded.name_old_forms(found, text)
+            problems += found
     return problems
+
+
+# ------------------------------------------------------------------------------------- a term that changed
+@dataclass
+class RecordedTerms:
+    """The glossary forms the run put in, per segment (the manifest's `terms`): where a term's form changed since,
+    the form a document still carries is the old one, and the segments that carry it are its rows."""
+
+    by_segment: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)  # id → lang → (entry, form)
+    paragraphs: list[list[str]] = field(default_factory=list)  # the segment ids of "paragraph N" (published docs)
+
+    @classmethod
+    def of(cls, path: Path) -> RecordedTerms:
+        """The terms recorded by the run of a manifest, or of the run that made a review or published .docx (the
+        manifest beside it); none when it cannot be found."""
+        try:
+            if path.suffix.lower() == ".json":
+                manifest = json.loads(read_bounded(path, JSON_MAX_BYTES, "a manifest").decode("utf-8-sig"))
+            else:
+                manifest = _manifest_for(path, core_properties(path).get("identifier"))
+        except (ValueError, OSError, LimitExceeded, UnicodeDecodeError):
+            return cls()
+        terms = cls()
+        segments = [s for s in manifest.get("segments") or [] if isinstance(s, dict)]
+        for segment in segments:
+            for lang, target in (segment.get("targets") or {}).items():
+                if isinstance(target, dict):
+                    terms.by_segment.setdefault(str(segment.get("id")), {})[lang] = [
+                        (str(t.get("entry_id") or ""), str(t.get("target") or ""))
+                        for t in target.get("terms") or [] if isinstance(t, dict)
+                    ]  # fmt: skip
+        if all("source" in s for s in segments):
+            terms.paragraphs = [[str(s.get("id")) for s in group] for group in _groups(segments)]
+        return terms
+
+    def rows(self, segment: str) -> list[str]:
+        """The run's segments a document's segment stands for: itself, a published document's "paragraph N", a
+        bilingual document's paragraph row (p03 → p03.s01, p03.s02), or every segment for "the whole document"."""
+        if segment in self.by_segment:
+            return [segment]
+        if segment.startswith("paragraph ") and segment[len("paragraph ") :].isdigit():
+            number = int(segment[len("paragraph ") :])
+            return self.paragraphs[number - 1] if 0 < number <= len(self.paragraphs) else []
+        inside = [row for row in self.by_segment if row.startswith(f"{segment}.")]
+        return inside or (list(self.by_segment) if segment == "the whole document" else [])
+
+    def name_old_forms(self, problems: list[Problem], text: str) -> None:
+        """Each term-missing problem whose translation still holds the form the run put in (the glossary's form
+        then): that old form named (`found`), with the rows that carry it."""
+        for problem in problems:
+            if problem.code != "term-missing" or not problem.lang or not problem.entry:
+                continue
+            carried: dict[str, list[str]] = {}
+            for row in self.rows(problem.segment or ""):
+                for entry, form in self.by_segment[row].get(problem.lang, []):
+                    if entry == problem.entry and form and form != problem.expected and contains_target(text, form, problem.lang):
+                        carried.setdefault(form, []).append(row)
+            if not carried:
+                continue
+            old, rows = next(iter(carried.items()))
+            problem.found = old
+            where = f" (row{'s' if len(rows) > 1 else ''} {', '.join(dict.fromkeys(rows))})" if rows != [problem.segment] else ""
+            problem.message += f"; it still has the old form {old!r}{where}: the glossary's form changed since the run"
 
 
 def _people(glossary: Glossary, segments):

@@ -26,6 +26,7 @@ from typing import Any
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.docx.properties import core_properties
 from pipeline.files.manifest import read_manifest
+from pipeline.glossary.terms import contains_target
 from pipeline.memory import reviews
 from pipeline.publish.formats import PUBLISHED
 from pipeline.publish.gate import GateGlossary, current_glossary, check_language
@@ -43,7 +44,7 @@ from pipeline.review.status import (
     row_status,
 )
 
-__all__ = ["SCHEMA", "ReleaseStatus", "release_manifests", "release_status", "render", "to_json"]
+__all__ = ["SCHEMA", "ReleaseStatus", "carried_old_forms", "release_manifests", "release_status", "render", "to_json"]
 
 SCHEMA = 1
 
@@ -208,7 +209,7 @@ def language_status(
     counts = counts_of(planned)
     changes = [c for c in gate.changes if c.lang == lang] if gate.changed else []
     why_not = why_not_publishable(counts, planned) if refusals else []
-    published = published_files(manifest_path, manifest, lang, last, changes, why_not)
+    published = published_files(manifest_path, manifest, lang, last, changes, why_not, carried_old_forms(planned, changes))
     glossary_rows = bool(counts.errors.get(NEEDS_GLOSSARY_REVIEW)) or any(
         _glossary_problem(p) for s in planned for p in s.problems
     )
@@ -285,8 +286,11 @@ def published_files(
     last: LastImport | None,
     changes: list,
     refused: list[str],
+    old_forms: list[str] | None = None,
 ) -> list[PublishedFile]:
-    """The language's published files, each with why it is stale (empty: current)."""
+    """The language's published files, each with why it is stale (empty: current). `old_forms`: the glossary terms
+    that changed since the run whose old form the published rows still carry (`carried_old_forms`): stale whatever
+    the files' times say (a checkout sets them all alike)."""
     name = manifest.get("release") or manifest_path.name.removesuffix(".manifest.json")
     glossary_changed_at = _glossary_mtime(manifest) if changes else None
     imported_at = _timestamp(last.at) if last is not None else None
@@ -306,10 +310,32 @@ def published_files(
             stale.append(f"a newer import: {last.document} at {last.at}")
         if glossary_changed_at is not None and glossary_changed_at > written:
             stale.append("the glossary changed since: " + "; ".join(map(str, changes)))
+        stale += old_forms or []
         if refused:
             stale.append("the language would not be published now")
         files.append(PublishedFile(path, kind, stale))
     return files
+
+
+def carried_old_forms(planned: list[PublishedSegment], changes: list) -> list[str]:
+    """Per glossary term changed since the run (gate.TermChange), the rows whose published text still has the old
+    form and not the new one: "glossary term Kumamoto University changed (熊本大学 → 国立大学法人熊本大学): row p01.s01
+    (ja) still has 熊本大学". The published text of a row is what publish writes from the review record."""
+    reasons = []
+    for change in changes:
+        if not change.before:
+            continue
+        rows = [
+            s.id for s in planned
+            if contains_target(s.text, change.before, change.lang) and not contains_target(s.text, change.after, change.lang)
+        ]  # fmt: skip
+        if rows:
+            many = len(rows) > 1
+            reasons.append(
+                f"glossary term {change.english} changed ({change.before} → {change.after}): row{'s' if many else ''} "
+                f"{', '.join(rows)} ({change.lang}) still {'have' if many else 'has'} {change.before}"
+            )
+    return reasons
 
 
 def _glossary_mtime(manifest: dict[str, Any]) -> float | None:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.limits import GLOSSARY_TERM_MAX_CHARS
-from pipeline.glossary.model import DO_NOT_TRANSLATE, FIELDS, KINDS, LANG_CODE, STATUSES, Entry, Problem
+from pipeline.glossary.language_keys import language_key_problem
+from pipeline.glossary.model import DO_NOT_TRANSLATE, FIELDS, KINDS, STATUSES, Entry, Problem
 from pipeline.glossary.people.names import build_person
 from pipeline.glossary.people.titles import INSTITUTION_TYPES
 
@@ -237,8 +238,8 @@ def _target_status(values: dict[str, Any], bad, status: str, kind: str, language
         raw_status = {}
     for lang, value in raw_status.items():
         key = f"target_status.{lang}"
-        if not _is_text(lang) or not LANG_CODE.match(lang):
-            bad(key, f"{lang!r} is not a language code like zh-TW, ja or zh-CN")
+        if language_key_problem(lang) is not None:
+            bad(key, language_key_problem(lang))
         elif value not in STATUSES:
             bad(key, f"status {value!r} for {lang} is not one of: {', '.join(STATUSES)}")
         elif kind != DO_NOT_TRANSLATE and lang not in languages:
@@ -266,8 +267,9 @@ def _targets(raw: dict, prefix: str, bad, what: str) -> dict[str, str]:
     result = {}
     for lang, form in raw.items():
         key = f"{prefix}{lang}"
-        if not _is_text(lang) or not LANG_CODE.match(lang):
-            bad(key, f"{lang!r} is not a language code like zh-TW, ja or zh-CN")
+        unknown = language_key_problem(lang)
+        if unknown is not None:
+            bad(key, unknown)
             continue
         if form is None or form == "":
             bad(key, f"{what} for {lang} is empty (leave the language out instead)")

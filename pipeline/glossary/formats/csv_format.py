@@ -15,6 +15,7 @@ import csv
 import io
 from pathlib import Path
 
+from pipeline.glossary.language_keys import language_key_problem
 from pipeline.glossary.model import LANG_CODE, Entry, Problem
 from pipeline.glossary.formats import spreadsheet_cells
 from pipeline.glossary.formats.base import CONTROL_CHARACTERS, GlossaryFormat, Record, build_entry, control_character_message, one_line
@@ -97,7 +98,12 @@ def _header_columns(header: list[str], file: str, problems: list[Problem]) -> di
             key.endswith(suffix) and LANG_CODE.match(key[: -len(suffix)])
             for suffix in (ABBREVIATIONS_SUFFIX, STATUS_SUFFIX, FAMILY_SUFFIX)
         )
-        if key not in BASE_COLUMNS and key not in PEOPLE_COLUMNS and not is_lang:
+        language = _column_language(key) if is_lang and key not in BASE_COLUMNS else None
+        if language is not None and language_key_problem(language) is not None:
+            # said once, on the header, rather than on every row; the column is not read
+            problems.append(Problem("schema", f"column {name!r}: {language_key_problem(language)}", file=file, line=1))
+            del columns[key]
+        elif key not in BASE_COLUMNS and key not in PEOPLE_COLUMNS and not is_lang:
             problems.append(
                 Problem(
                     "schema",
@@ -111,6 +117,14 @@ def _header_columns(header: list[str], file: str, problems: list[Problem]) -> di
         if required not in columns:
             problems.append(Problem("schema", f"no {required!r} column in the header row", file=file, line=1))
     return columns
+
+
+def _column_language(column: str) -> str:
+    """The language a language column is for: `ja`, `ja abbreviations`, `ja status`, `ja family` → ja."""
+    for suffix in (ABBREVIATIONS_SUFFIX, STATUS_SUFFIX, FAMILY_SUFFIX):
+        if column.endswith(suffix):
+            return column[: -len(suffix)]
+    return column
 
 
 def _row_values(cells: dict[str, str], file: str, line: int, problems: list[Problem]) -> dict:

@@ -12,7 +12,8 @@ import yaml
 from pipeline.core.limits import GLOSSARY_MAX_BYTES, LimitExceeded, read_bounded
 from pipeline.glossary.formats.yaml_bounds import expansion_problem
 from pipeline.glossary.formats.yaml_format import GlossaryLoader, ShapeError, plain_data
-from pipeline.glossary.model import LANG_CODE, Problem
+from pipeline.glossary.language_keys import language_key_problem
+from pipeline.glossary.model import Problem
 from pipeline.glossary.people.titles import COLLEGE, INSTITUTION_TYPES, TYPOGRAPHY, HouseStyle, Title, TitleTable, default_table
 
 __all__ = ["read_titles"]
@@ -118,8 +119,8 @@ def _read_title_list(raw, lines: dict[str, int], file: str, problems: list[Probl
                 continue
             forms[kind] = {}
             for lang, form in by_lang.items():
-                if not isinstance(lang, str) or not LANG_CODE.match(lang):
-                    bad(f"{where}.{lang}", f"title {english!r}: {lang!r} is not a language code like zh-TW or ja")
+                if language_key_problem(lang) is not None:
+                    bad(f"{where}.{lang}", f"title {english!r}: {language_key_problem(lang)}")
                     ok = False
                 elif not isinstance(form, str) or not form.strip():
                     bad(f"{where}.{lang}", f"title {english!r}: the {lang} form for {kind} must be non-empty text")
@@ -170,7 +171,7 @@ def _read_style(raw, lines: dict[str, int], file: str, problems: list[Problem]) 
                 continue
             for lang, pats in value.items():
                 pwhere = f"{where}.{lang}"
-                if not isinstance(lang, str) or not LANG_CODE.match(lang) or not isinstance(pats, dict):
+                if language_key_problem(lang) is not None or not isinstance(pats, dict):
                     bad(pwhere, f"patterns: {lang!r} must be a language code with a mapping of patterns")
                     continue
                 for kind, pattern in pats.items():
