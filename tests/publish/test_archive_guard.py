@@ -100,7 +100,7 @@ def test_status_marks_the_published_files_stale_naming_term_rows_and_old_form(pu
     with contextlib.chdir(tmp_path):
         result = cli("status", folder, "--format", "json")
     assert result.exit_code == 0, result.output
-    [release] = json.loads(result.output)["releases"]
+    [release] = json.loads(result.stdout)["releases"]
     languages = {lang["lang"]: lang for lang in release["languages"]}
     rows = rows_with_term(folder, "mou", "ja")
     many = len(rows) > 1

@@ -76,7 +76,7 @@ def test_the_import_report_and_json_carry_the_changes_per_row(tmp_path, cli):
     folder, row, reviewed = release_run(tmp_path, None)
     result = cli("review", "import", reviewed, "--manifest", folder, "--approve-all", "--no-memory", "--format", "json")
     assert result.exit_code == 0, result.output
-    [document] = json.loads(result.output)["imported"]
+    [document] = json.loads(result.stdout)["imported"]
     changed = {s["row"]: s["typeset"] for s in document["segments"] if s["typeset"]}
     assert changed == {row: ["２０１７ → 2017"]}  # machine rows approved unchanged are not the reviewer's text
 

@@ -70,7 +70,7 @@ def test_glossary_check_against_the_reviewed_docx_sees_the_tracked_term_change(r
     reviewed = tmp_path / "back" / "zh.docx"
     review_zh(run, reviewed)
     result = cli("glossary", "check", GLOSSARY, "--against", reviewed, "--format", "json")
-    problems = json.loads(result.output)
+    problems = json.loads(result.stdout)
     missing = [p for p in problems if p["code"] == "term-missing"]
     assert {p["segment"] for p in missing} == {TERM, EMPTY}, missing  # the emptied cell lacks its terms too
     assert result.exit_code == 1

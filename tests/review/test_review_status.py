@@ -106,7 +106,7 @@ def test_errors_are_listed_with_the_drafts_and_a_number_error_is_no_glossary_mat
     assert f"3 draft ({', '.join(drafts)})" in result.output
     assert "worklist now: 5 row(s) need attention (3 draft, 1 check-error, 1 needs-glossary-review)" in result.output
     assert "errors: 1 number-missing" in result.output
-    as_json = json.loads(cli("review", "import", copy, "--manifest", folder, "--no-memory", "--format", "json").output)
+    as_json = json.loads(cli("review", "import", copy, "--manifest", folder, "--no-memory", "--format", "json").stdout)
     [imported] = as_json["imported"]
     assert imported["unapproved"] == [term, number, *drafts]  # the error rows are not left out
     assert imported["status"]["approved"] == {"edited": [edited], "marked OK": [marked]}
@@ -199,7 +199,7 @@ def test_formatting_the_reviewer_lost_is_reported_at_import(tmp_path, glossary, 
     row = result.output.split(f"  {italic['id']} ")[1].split("\n  p")[0]
     assert "[formatting-lost] italic (on “" in row and f"link {fr.LINK2}" in row
     as_json = cli("review", "import", copy, "--manifest", folder, "--no-memory", "--approve-all", "--format", "json")
-    [imported] = json.loads(as_json.output)["imported"]
+    [imported] = json.loads(as_json.stdout)["imported"]
     lost = {s["id"]: len(s["formatting_lost"]) for s in imported["segments"] if "formatting-lost" in s["flags"]}
     assert lost == {lead["id"]: 2, italic["id"]: 2}  # rows whose formatting was kept are not named
     # A warning at import, and a lost link stays an error at publish.
@@ -219,7 +219,7 @@ def test_notes_typed_at_the_end_of_the_machines_note_are_kept_apart(tmp_path, gl
     copy = reviewed(folder, {}, tmp_path / "back" / "zh.docx", change=type_after_the_note)
     result = cli("review", "import", copy, "--manifest", folder, "--no-memory", "--format", "json")
     assert result.exit_code == 0, result.output
-    [imported] = json.loads(result.output)["imported"]
+    [imported] = json.loads(result.stdout)["imported"]
     segment = next(s for s in imported["segments"] if s["id"] == sid)
     assert segment["reviewer_notes"] == ["請確認校名"]
 
