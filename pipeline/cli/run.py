@@ -103,7 +103,8 @@ def run(
     targets = tuple(dict.fromkeys(targets))
     # Each language's model gets its share of the threads; the languages decode side by side (issue 23).
     driving = plan(len(targets), threads, in_turn)
-    options = DecodeOptions(beam_size=beam_size, threads=driving.threads_per_model, max_batch_size=batch_size)
+    batch, batch_type = driving.batches(batch_size)
+    options = DecodeOptions(beam_size, driving.threads_per_model, batch, batch_type)
     # In this thread, one after the other: loading models in threads cost 3-4x the CPU.
     engines = {lang: load_engine(lang, options) for lang in targets}  # all models found before any work
     memory, memory_said, memory_record = open_read_memory(memory_path, no_memory, workspace, out_dir)
@@ -231,7 +232,7 @@ def _report_end(engines: dict, times, *, quiet: bool, timings: bool) -> None:
             err=True,
         )
     if timings:
-        for stage, seconds in times.seconds.items():
+        for stage, seconds in times.in_order():
             click.echo(f"{stage:>10}: {seconds:.3f} s", err=True)
 
 

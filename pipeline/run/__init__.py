@@ -47,6 +47,14 @@ class StageTimes:
     def add(self, stage: str, started: float) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
+    def in_order(self) -> list[tuple[str, float]]:
+        """The stages in the order a release goes through them (a merged model call is timed before the glossary
+        stage of the releases it serves, but "translate" is still printed after it)."""
+        return sorted(self.seconds.items(), key=lambda item: STAGES.index(item[0]) if item[0] in STAGES else len(STAGES))
+
+
+STAGES = ("ingest", "detect", "segment", "glossary", "translate", "checks", "write")
+
 
 @dataclass
 class ReleaseResult:

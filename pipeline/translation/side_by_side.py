@@ -23,6 +23,14 @@ from dataclasses import dataclass
 from pipeline.translation.engine.base import Engine
 
 
+# Side by side, a language's batches are bounded in source tokens, not segments: what a batch holds while it
+# decodes (the encoder's output and each decoder layer's attention cache, for every beam) grows with its segments'
+# length, and two languages hold two batches at once. --batch-size segments of this many tokens, shared out among
+# the languages decoding at once, keep all of them together within what one language at a time held with
+# --batch-size segments of this length (20 distinct releases in one process: under 650 MiB, benchmarks/RESULTS.md).
+TOKENS_PER_SEGMENT = 64
+
+
 @dataclass(frozen=True)
 class Plan:
     """How a run drives its models: how many languages decode at once (1: one after the other) and how many
@@ -34,6 +42,13 @@ class Plan:
     @property
     def side_by_side(self) -> bool:
         return self.languages_at_once > 1
+
+    def batches(self, batch_size: int) -> tuple[int, str]:
+        """CTranslate2's (max_batch_size, batch_type) for each model, given --batch-size: in turn, `batch_size`
+        segments; side by side, `batch_size` segments' worth of tokens (TOKENS_PER_SEGMENT) shared out."""
+        if not self.side_by_side:
+            return batch_size, "examples"
+        return max(TOKENS_PER_SEGMENT, batch_size * TOKENS_PER_SEGMENT // self.languages_at_once), "tokens"
 
 
 def plan(languages: int, threads: int = 0, in_turn: bool = False, cores: int | None = None) -> Plan:
