@@ -27,7 +27,8 @@ from pipeline.translation.engine.base import Engine
 # decodes (the encoder's output and each decoder layer's attention cache, for every beam) grows with its segments'
 # length, and two languages hold two batches at once. --batch-size segments of this many tokens, shared out among
 # the languages decoding at once, keep all of them together within what one language at a time held with
-# --batch-size segments of this length (20 distinct releases in one process: under 650 MiB, benchmarks/RESULTS.md).
+# --batch-size segments of this length (20 distinct releases in one process: 572 MiB, against 677 MiB one language at
+# a time and 712-737 MiB side by side with 32 segments a batch each; benchmarks/side_by_side.py).
 TOKENS_PER_SEGMENT = 64
 
 
