@@ -30,7 +30,18 @@ from pipeline.language import DEFAULT_TARGETS
 )
 @click.option("--source-lang", metavar="LANG", help="Override language detection (only `en` is translated).")
 @click.option("--beam-size", default=2, show_default=True, type=click.IntRange(1, 16))
-@click.option("--threads", default=0, show_default=True, type=click.IntRange(0, 256), help="CPU threads (0: one per core).")
+@click.option(
+    "--draft", is_flag=True,
+    help="A first look: --beam-size 1 (less CPU and memory, translations a little worse; README, Performance).",
+)  # fmt: skip
+@click.option(
+    "--threads", default=0, show_default=True, type=click.IntRange(0, 256),
+    help="CPU threads (0: one per core); shared out among the languages, which are translated side by side.",
+)  # fmt: skip
+@click.option(
+    "--one-language-at-a-time", "in_turn", is_flag=True,
+    help="Translate the languages one after the other, each with all the threads (same documents, usually slower).",
+)  # fmt: skip
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1, 4096), help="Segments per model batch.")
 @click.option("--force", is_flag=True, help="Overwrite review documents a reviewer edited (a backup is kept).")
 @memory_options(
@@ -48,7 +59,9 @@ def run(
     no_glossary: bool,
     source_lang: str | None,
     beam_size: int,
+    draft: bool,
     threads: int,
+    in_turn: bool,
     batch_size: int,
     force: bool,
     memory_path: Path | None,
@@ -66,11 +79,15 @@ def run(
       translate run samples/kmu-kumamoto-mou-2025.txt
       translate run releases/ --to ja --out /tmp/review
       translate run release.docx --glossary glossaries/kmu.yaml --beam-size 4
+      translate run releases/ --draft
     """
     # lazy: the engines (~30 ms), the memory (sqlite3) and the stages (python-docx, lxml); keeps --help fast
     from pipeline.run import StageTimes, collect_releases, run_releases, warmup  # lazy: the stages' modules
     from pipeline.translation.engine.argos import load_engine  # lazy: ~20 ms of engine modules
     from pipeline.translation.engine.base import DecodeOptions  # lazy: with the engine
+    from pipeline.translation.side_by_side import plan  # lazy: with the engine
+
+    beam_size = draft_beam(beam_size, draft)
 
     times = StageTimes()
     paths = collect_releases(list(releases))
@@ -83,8 +100,12 @@ def run(
     # python-docx, OpenCC's tables while the models load (C++, the GIL released). Started after the glossary,
     # which is Python too: side by side the two only took turns with the GIL (0.06 s alone, 0.17 s together).
     warmup.start(targets)
-    options = DecodeOptions(beam_size=beam_size, threads=threads, max_batch_size=batch_size)
     targets = tuple(dict.fromkeys(targets))
+    # Each language's model gets its share of the threads; the languages decode side by side (issue 23).
+    driving = plan(len(targets), threads, in_turn)
+    batch, batch_type = driving.batches(batch_size)
+    options = DecodeOptions(beam_size, driving.threads_per_model, batch, batch_type)
+    # In this thread, one after the other: loading models in threads cost 3-4x the CPU.
     engines = {lang: load_engine(lang, options) for lang in targets}  # all models found before any work
     memory, memory_said, memory_record = open_read_memory(memory_path, no_memory, workspace, out_dir)
     if not quiet:
@@ -117,6 +138,7 @@ def run(
             write_progress=write_progress,
             recorded={"workspace": workspace.record() if workspace else None, "memory": memory_record},
             on_refused=on_refused if len(paths) > 1 else None,
+            languages_at_once=driving.languages_at_once,
         )
     finally:
         bar.close()
@@ -125,6 +147,16 @@ def run(
     _report_end(engines, times, quiet=quiet, timings=timings)
     say_deferred()  # without a workspace, what the run used, before the summary (the last line of a folder run)
     _report_releases(len(results), refused, quiet=quiet)
+
+
+def draft_beam(beam_size: int, draft: bool) -> int:
+    """The beam size to decode with: 1 for --draft, which an explicit other --beam-size contradicts (exit 2)."""
+    if not draft:
+        return beam_size
+    given = click.get_current_context().get_parameter_source("beam_size") is click.core.ParameterSource.COMMANDLINE
+    if given and beam_size != 1:
+        raise click.UsageError(f"--draft decodes with --beam-size 1; --beam-size {beam_size} contradicts it: give one of the two.")
+    return 1
 
 
 def _report_releases(translated: int, refused: list[tuple[Path, Exception]], *, quiet: bool) -> None:
@@ -201,7 +233,7 @@ def _report_end(engines: dict, times, *, quiet: bool, timings: bool) -> None:
             err=True,
         )
     if timings:
-        for stage, seconds in times.seconds.items():
+        for stage, seconds in times.in_order():
             click.echo(f"{stage:>10}: {seconds:.3f} s", err=True)
 
 

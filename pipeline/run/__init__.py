@@ -48,6 +48,14 @@ class StageTimes:
     def add(self, stage: str, started: float) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
+    def in_order(self) -> list[tuple[str, float]]:
+        """The stages in the order a release goes through them (a merged model call is timed before the glossary
+        stage of the releases it serves, but "translate" is still printed after it)."""
+        return sorted(self.seconds.items(), key=lambda item: STAGES.index(item[0]) if item[0] in STAGES else len(STAGES))
+
+
+STAGES = ("ingest", "detect", "segment", "glossary", "translate", "checks", "write")
+
 
 @dataclass
 class ReleaseResult:
@@ -83,11 +91,7 @@ def translate_release(
         started = time.perf_counter()
         uncovered = find_uncovered_names(release.text, glossary, release_layout(release))  # headings, links: not names
         times.add("glossary", started)
-    people = None
-    if glossary is not None and hasattr(glossary, "titles"):
-        started = time.perf_counter()
-        people = resolve_people(release, glossary)  # "President Yu" → the glossary's person, per segment
-        times.add("glossary", started)
+    people = release_people(release, glossary, times)
     translations = {}
     for lang, engine in engines.items():
         started = time.perf_counter()
@@ -106,6 +110,17 @@ def translate_release(
         glossary_hash=getattr(glossary, "hash", None),
         uncovered_names=uncovered,
     )
+
+
+def release_people(release, glossary: TermFinder | None, times: StageTimes):
+    """The release's people ("President Yu" → the glossary's person, per segment), or None without a glossary of
+    people."""
+    if glossary is None or not hasattr(glossary, "titles"):
+        return None
+    started = time.perf_counter()
+    people = resolve_people(release, glossary)
+    times.add("glossary", started)
+    return people
 
 
 # Given a review document's path, the progress(rows done, rows) callback for writing it (or None).
@@ -206,10 +221,13 @@ def run_releases(
     write_progress: WriteProgress | None = None,
     recorded: dict | None = None,
     on_refused: Callable[[Path, InputError], None] | None = None,
+    languages_at_once: int = 1,
 ) -> list[ReleaseResult]:
     """Every release is read and checked before anything is written. A release that cannot be used (unreadable,
     not English: `InputError`) stops the run cleanly before anything is written, unless `on_refused` is given: then
-    it is passed there (path, error), left out, and the others go on (a folder run, README "Exit codes")."""
+    it is passed there (path, error), left out, and the others go on (a folder run, README "Exit codes").
+    `languages_at_once` > 1: the languages' batched model calls side by side (translation/side_by_side.py); the
+    documents written are the same."""
     times = times or StageTimes()
     prepared = []
     for path in paths:
@@ -225,10 +243,14 @@ def run_releases(
     results = []
 
     def record_release(release, recorders: dict[str, Engine]) -> None:
-        translate_release(release, recorders, glossary, memory, StageTimes())  # timings of the recording pass dropped
+        # Only what decides the model calls (the checks and the people's notes come after them); timings dropped.
+        people = release_people(release, glossary, StageTimes())
+        for lang, recorder in recorders.items():
+            translate_segments(release.segments, lang, recorder, people or glossary, memory)
 
-    # several releases: the first model call of a chunk's releases merged (issue 14)
-    for release, chunk_engines in batched(prepared, engines, record_release, times):
+    # several releases: the first model call of a chunk's releases merged (issue 14); languages side by side:
+    # those calls made for every language at once (issue 23)
+    for release, chunk_engines in batched(prepared, engines, record_release, times, languages_at_once):
         translated = translate_release(release, chunk_engines, glossary, memory, times)
         result = write_release(translated, out_dir, force, times, write_progress, recorded)
         results.append(result)

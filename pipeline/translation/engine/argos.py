@@ -74,6 +74,7 @@ class ArgosEngine(Engine):
             target_prefix=prefixes,
             beam_size=self.options.beam_size,
             max_batch_size=self.options.max_batch_size,
+            batch_type=self.options.batch_type,
             max_input_length=0,
             max_decoding_length=max_decoding_length,
             min_decoding_length=self.options.min_decoding_length,
@@ -141,6 +142,7 @@ class ArgosEngine(Engine):
             return_attention=True,
             beam_size=1,
             max_batch_size=self.options.max_batch_size,
+            batch_type=self.options.batch_type,
             max_input_length=0,
             max_decoding_length=max(len(p) for p in prefix) + 2,
         )

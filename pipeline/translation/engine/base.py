@@ -16,7 +16,8 @@ class DecodeOptions:
 
     beam_size: int = 2
     threads: int = 0  # 0: one per core
-    max_batch_size: int = 32  # examples per batch after CTranslate2 sorts them by length
+    max_batch_size: int = 32  # examples (or tokens: batch_type) per batch after CTranslate2 sorts them by length
+    batch_type: str = "examples"  # "tokens" with languages side by side (translation/side_by_side.py)
     max_decoding_length: int = 512  # tokens; stops a model that loops
     min_decoding_length: int = 1  # benchmarks set min = max so every run does the same work
 
