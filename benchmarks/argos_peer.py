@@ -112,7 +112,7 @@ def blank_spacy_pipeline(python: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     code = ("import spacy, sys, pathlib; p = pathlib.Path(sys.argv[1]); spacy.blank('xx').to_disk(p); "
             "(p / 'senter' / 'model').mkdir(parents=True, exist_ok=True)")
-    subprocess.run([str(python), "-c", code, str(target)], check=True, capture_output=True)
+    subprocess.run([str(python), "-c", code, str(target)], check=True, capture_output=True, text=True)
 
 
 def ensure_peer() -> dict:
@@ -135,11 +135,15 @@ def ensure_peer() -> dict:
     _pip(python, torch, *extra)
     _pip(python, REQUIREMENT)
     seconds = time.perf_counter() - started
-    blank_spacy_pipeline(python)
-    versions = subprocess.run(
-        [str(python), "-c", "import importlib.metadata as m, json; print(json.dumps({d: m.version(d) for d in "
-         "('argostranslate', 'ctranslate2', 'torch', 'spacy', 'stanza', 'minisbd', 'sentencepiece')}))"],
-        capture_output=True, text=True, check=True).stdout
+    try:
+        blank_spacy_pipeline(python)
+        versions = subprocess.run(
+            [str(python), "-c", "import importlib.metadata as m, json; print(json.dumps({d: m.version(d) for d in "
+             "('argostranslate', 'ctranslate2', 'torch', 'spacy', 'stanza', 'minisbd', 'sentencepiece')}))"],
+            capture_output=True, text=True, check=True).stdout
+    except subprocess.CalledProcessError as exc:
+        lines = (exc.stderr or "").strip().splitlines()
+        raise Skip(f"the installed peer does not start: {lines[-1] if lines else exc}") from exc
     info = {"versions": json.loads(versions), "install_s": round(seconds, 1), "venv_mb": round(_du_mb(VENV)),
             "torch_from": f"{torch} ({'PyTorch CPU index' if extra else 'PyTorch CPU index unreachable'})",
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
