@@ -212,7 +212,8 @@ def report(name: str, result: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int, default=3, help="interleaved pairs per comparison (median reported)")
-    parser.add_argument("--releases", type=int, default=20, help="distinct releases in the many-releases comparison")
+    parser.add_argument("--releases", type=int, default=20,
+                        help="distinct releases in the many-releases comparison (0: one release only)")
     parser.add_argument("--decode-len", type=int, default=32, help="fixed decoding length (min = max), both tools")
     parser.add_argument("--json", type=Path, default=PEER / "last-results.json")
     args = parser.parse_args()
@@ -243,7 +244,8 @@ def main() -> None:
 
         many = distinct_releases(args.releases, work / "releases")
         python = VENV / "bin" / "python"
-        for name, releases in (("1 release", [SAMPLE]), (f"{args.releases} distinct releases", many)):
+        comparisons = [("1 release", [SAMPLE])] + ([(f"{args.releases} distinct releases", many)] if many else [])
+        for name, releases in comparisons:
             result = pairs(name.split()[0], releases, args.pairs, ours_env, python, env, work)
             report(name, result)
             results[name] = result
