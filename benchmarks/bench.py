@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from real_shape_model import SAMPLE, Shape, install_bench_packages  # noqa: E402
+from synthetic_release import distinct_releases  # noqa: E402
 
 HEAVY = ("torch", "spacy", "stanza", "argostranslate.translate", "ctranslate2", "docx")
 ALSO_WATCHED = (
@@ -405,15 +406,13 @@ def bench_startup(env, rounds, results):
 
 def bench_cli_runs(env, n_releases, rounds, results):
     """The real CLI in a fresh process: one release vs N releases in one invocation; wall and peak RSS."""
-    print(f"\n== `translate run` subprocess: 1 release vs {n_releases} releases in one invocation (zh-TW + ja) ==")
+    print(f"\n== `translate run` subprocess: 1 release vs {n_releases} distinct releases in one invocation (zh-TW + ja) ==")
     driver = [sys.executable, str(HERE / "_fixed_length_cli.py"), "run", "--quiet", "--timings"]
     with tempfile.TemporaryDirectory(prefix="bench-releases-") as tmp:
         tmp = Path(tmp)
         many = tmp / "many"
-        many.mkdir()
-        text = SAMPLE.read_text(encoding="utf-8")
-        for i in range(n_releases):
-            (many / f"release-{i:03d}.txt").write_text(text, encoding="utf-8")
+        # Distinct releases: copies of the sample would be translated once by the batching (issue 23).
+        distinct_releases(n_releases, many)
         one_walls, one_rss, one_timings = [], [], []
 
         def one_release(r):

@@ -85,6 +85,37 @@ def synthetic_release(n: int, langs=LANGS, source: Path = SAMPLE, glossary: Path
     )
 
 
+
+def distinct_releases(n: int, folder: Path, source: Path = SAMPLE) -> list[Path]:
+    """`n` release files shaped like the sample, written to `folder`, no sentence shared between two of them.
+
+    Release k is the sample with " (release k)" before each translatable sentence's final stop and its own date in
+    the dateline: the same paragraphs, sentence count and lengths (+3-4 tokens a sentence), but nothing a cache,
+    the batching's deduplication or a translation memory could reuse across releases. Copies of one file are not
+    "many releases": the batching translates them once."""
+    from pipeline.source.ingest import read_release
+    from pipeline.source.segment import segment_release
+
+    text = source.read_text(encoding="utf-8")
+    segments = segment_release(read_release(source)).segments
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(1, n + 1):
+        body = text
+        for segment in segments:
+            if segment.verbatim:
+                body = body.replace(segment.source, re.sub(r"2025\d{4}", f"2025{1 + k // 28:02d}{1 + k % 28:02d}",
+                                                           segment.source), 1)
+                continue
+            stop = len(segment.source.rstrip(".!?”’\"'"))
+            marked = f"{segment.source[:stop]} (release {k}){segment.source[stop:]}"
+            body = body.replace(segment.source, marked, 1)
+        path = folder / f"{source.stem}-{k:03d}{source.suffix}"
+        path.write_text(body, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))
     tr = synthetic_release(int(sys.argv[1]) if len(sys.argv) > 1 else 100)

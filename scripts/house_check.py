@@ -31,7 +31,9 @@ class Report:
 
 
 def _python_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+    # Hidden folders hold what tools made, not the house's code: benchmarks/.cache/ has the peer's virtual environment.
+    return sorted(p for p in folder.rglob("*.py")
+                  if "__pycache__" not in p.parts and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def _module_name(path: Path) -> str:
