@@ -386,6 +386,7 @@ def _from_reviews(folder: str, releases: tuple[Path, ...], loaded, fmt: str, wri
 
 
 def _write_proposed(write: Path, result: dict, loaded) -> None:
+    from pipeline.cli.glossary_learn import write_proposed_entries  # lazy: PyYAML; keeps --help fast
     from pipeline.glossary.people.suggest import proposed_entries  # lazy: PyYAML; keeps --help fast
 
     existing = {e.id for e in loaded.entries} if loaded is not None else set()
@@ -395,20 +396,8 @@ def _write_proposed(write: Path, result: dict, loaded) -> None:
         found = proposed_entries(people, names, Path(release).name, existing | {e.id for e in entries})
         entries += [e for e in found if e.english not in seen]
         seen |= {e.english for e in found}
-    if not entries:
-        click.echo(f"Nothing to propose: {write} not written", err=True)
-        return
-    if write.exists():
-        from pipeline.glossary.editing import merge_into_yaml  # lazy: PyYAML; keeps --help fast
-
-        report = merge_into_yaml(write, entries, update_existing=False)
-        backup = f" (the file before is {report.backup})" if report.backup else ""
-        click.echo(f"{write}: {len(report.added)} proposed entries added{backup}; fill in their targets", err=True)
-        return
-    _write(entries, "yaml", write)
-    click.echo(
-        f"Wrote {len(entries)} proposed entries to {write}: fill in their targets (zh-TW, ja), then "
-        f"`translate glossary check {write}`",
-        err=True,
-    )
+    write_proposed_entries(
+        write, entries, added_hint="fill in their targets",
+        wrote_hint=f": fill in their targets (zh-TW, ja), then `translate glossary check {write}`",
+    )  # fmt: skip
 

@@ -42,7 +42,10 @@ def suggest_from_reviews(folder: Path, glossary: Glossary | None, fmt: str, writ
     else:
         _print(folder, len(manifests), releases, len(rows), learned)
     if write is not None:
-        _write(write, learned_entries(learned, glossary, sorted({row.lang for row in rows})))
+        write_proposed_entries(
+            write, learned_entries(learned, glossary, sorted({row.lang for row in rows})),
+            added_hint="check them with the office", wrote_hint=f"; then `translate glossary check {write}`",
+        )  # fmt: skip
 
 
 def _print(folder: Path, found: int, releases: list[str], rows: int, learned: Learned) -> None:
@@ -123,14 +126,16 @@ def _evidence(proposal: Proposal) -> str:
     return f"{proposal.lang} {proposal.form} in {proposal.agree} of {proposal.rows} reviewed rows ({rows})"
 
 
-def _write(write: Path, entries: list[Entry]) -> None:
+def write_proposed_entries(write: Path, entries: list[Entry], *, added_hint: str, wrote_hint: str) -> None:
+    """`--write` of both kinds of suggest: a new YAML file of proposed entries, or the new ones merged into an
+    existing file (its comments kept, a backup made); nothing written when there is nothing to propose."""
     if not entries:
         click.echo(f"Nothing to propose: {write} not written", err=True)
         return
     if write.exists():
         report = merge_into_yaml(write, entries, update_existing=False)
         backup = f" (the file before is {report.backup})" if report.backup else ""
-        click.echo(f"{write}: {len(report.added)} proposed entries added{backup}; check them with the office", err=True)
+        click.echo(f"{write}: {len(report.added)} proposed entries added{backup}; {added_hint}", err=True)
         return
     atomic_write_bytes(write, FORMATS["yaml"].dumps(entries))
-    click.echo(f"Wrote {len(entries)} proposed entries to {write}; then `translate glossary check {write}`", err=True)
+    click.echo(f"Wrote {len(entries)} proposed entries to {write}{wrote_hint}", err=True)
