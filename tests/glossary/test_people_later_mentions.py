@@ -279,3 +279,73 @@ def test_every_way_of_writing_a_college_title_gives_one_form(glossary, tmp_path,
     (mention,) = [m for ms in people.mentions.values() for m in ms]
     assert mention.text == written
     assert (mention.target("zh-TW"), mention.target("ja")) == ("陳美玲護理學院院長", "陳美玲看護学部長")
+
+
+@pytest.mark.parametrize(
+    ("first", "name", "later"),
+    [
+        ("Hiroshi Tanaka of Osaka University visited KMU.", "Hiroshi Tanaka", "Tanaka"),
+        ("Aiko Sato, a professor at Osaka University, visited KMU.", "Aiko Sato", "Sato"),
+        ("“We are glad to be here,” said Mei-Hua Lu.", "Mei-Hua Lu", "Lu"),
+        ("Then Kenji Watanabe said the visit went well.", "Kenji Watanabe", "Watanabe"),
+        ("Kim Min-jun noted that students would benefit.", "Kim Min-jun", "Kim"),
+        ("Jae-won Choi explained the plan.", "Jae-won Choi", "Choi"),
+    ],
+)
+def test_a_person_named_without_a_title_is_flagged_and_so_are_later_mentions(glossary, tmp_path, first, name, later):
+    """A person the glossary lacks, named in full without a title in a clear person pattern: the full name is
+    flagged on its row, and a later bare surname and title + surname name the full name and that row."""
+    text = f"{first}\n\n{later} said the partnership would grow.\n\nProfessor {later} thanked KMU.\n"
+    release = release_of(tmp_path, text)
+    engines = {"zh-TW": e.ScriptedEngine(), "ja": e.ScriptedEngine(to_code="ja", lang="ja")}
+    translated = translate_release(release, engines, glossary, None, StageTimes())
+    first_row, said_row, thanked_row = release.segments[0], segment_with(release, f"{later} said"), segment_with(release, "Professor")
+    rows = {t.segment_id: t for t in translated.translations["ja"]}
+
+    def flags(segment) -> list[str]:
+        return [n for n in segment_notes(segment, rows[segment.id]) if n.startswith("[person-unresolved]")]
+
+    assert flags(first_row) == [
+        f"[person-unresolved] “{name}”: {name} is not in the glossary (add the person: translate glossary suggest "
+        "--write); the name is left to the model: check it"
+    ]
+    assert flags(said_row) == [
+        f"[person-unresolved] “{later}”: a later mention of {name} (row {first_row.id}), who is not in the glossary "
+        "(add the person: translate glossary suggest --write); the name is left to the model: check it"
+    ]
+    (thanked,) = flags(thanked_row)
+    assert f"“Professor {later}”: a later mention of {name} (row {first_row.id})" in thanked
+
+
+def test_the_full_name_written_again_in_the_same_row_is_a_later_mention(glossary, tmp_path):
+    release = release_of(tmp_path, "Hiroshi Tanaka of Osaka University spoke, and Hiroshi Tanaka said more.\n")
+    notes = unresolved(resolve_people(release, glossary), release.segments[0])
+    assert len(notes) == 2
+    assert notes[0].startswith("“Hiroshi Tanaka”: Hiroshi Tanaka is not in the glossary")
+    assert notes[1].startswith(f"“Hiroshi Tanaka”: a later mention of Hiroshi Tanaka (row {release.segments[0].id})")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kaohsiung Medical University said the center would open.",  # a glossary institution
+        "Chen Hospital said the center would open.",  # a head noun
+        "Cancer Research said the center would open.",  # a field
+        "National Taiwan University of Science said more.",  # a head noun before "of"
+        "Taipei said the center would open.",  # one word
+        "Breast Screening said the results were clear; screening works.",  # a word the release writes in lower case
+        "Osaka University Professor Hiroshi Tanaka said more.",  # titled: flagged as such, once
+        "Dr. Min-Jun Kim of Osaka University said more.",  # titled
+        "The KMU Cancer Center said more.",  # an acronym and a head noun
+        "Hiroshi Tanaka visited KMU.",  # no person pattern: a name the glossary lacks, for glossary suggest
+    ],
+)
+def test_what_is_not_a_person_named_without_a_title(glossary, tmp_path, text):
+    release = release_of(tmp_path, text + "\n\nTanaka and Chen and Kim and Taipei and Screening and Research spoke.\n")
+    people = resolve_people(release, glossary)
+    first_named = [m.problem for m in people.mentions.get(release.segments[0].id, []) if m.title is None]
+    assert first_named == []
+    titled = [m for m in people.mentions.get(release.segments[0].id, []) if m.title is not None]
+    assert len(titled) == ("Professor" in text or "Dr." in text)  # the titled mention alone, once
+    if not titled:  # no one remembered: the bare words later are no one's
+        assert not people.mentions.get(release.segments[1].id)

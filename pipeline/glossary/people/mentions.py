@@ -29,6 +29,7 @@ from pipeline.glossary.model import Entry
 from pipeline.glossary.people.names import POSSESSIVE, name_tokens, person_of
 from pipeline.glossary.people.surnames import find_bare_surnames, lowercase_words
 from pipeline.glossary.people.titles import COLLEGE, institution_type_of
+from pipeline.glossary.people.untitled import family_of_tokens, find_untitled_people
 
 __all__ = ["Mention", "PeopleInRelease", "resolve_people"]
 
@@ -268,6 +269,7 @@ class _Resolver:
     def segment_mentions(self, segment: Segment) -> list[Mention]:
         scan = _Segment(segment, self.glossary)
         self._name_then_title(scan)
+        self._untitled(scan)
         for first in self.table.finditer(scan.text):
             if not scan.free(first.start, first.end) or scan.covered_by_match(first.start):
                 continue
@@ -294,6 +296,19 @@ class _Resolver:
                 self.remember(person.english, person.family, person.entry, office.english.casefold(), scan.id, inst.end)
                 scan.add(self.mention(match.start, inst.end, text[match.start:inst.end], office, person, where.shown,
                                       where.kind, where.name, unit=where.unit), (match.start, inst.end))  # fmt: skip
+
+    def _untitled(self, scan: _Segment) -> None:
+        """"Hiroshi Tanaka of Osaka University said …": a person the glossary lacks, named in full without a title
+        (the patterns of untitled.py), flagged like a titled one and remembered for their later mentions."""
+        covered = [(m.start, m.end) for m in scan.matches]
+        title_ends = {use.end for use in self.table.finditer(scan.text)}
+        for found in find_untitled_people(scan.text, covered, title_ends, self.lowercase):
+            if not scan.free(found.start, found.end):
+                continue
+            if self.remember(found.name, found.family, None, None, scan.id, found.end):
+                continue  # named before: a later mention (_later_mentions)
+            problem = f"“{found.name}”: {found.name} is not in the glossary (add the person: translate glossary suggest --write)"
+            scan.add(self.mention(found.start, found.end, found.name, None, problem=problem), (found.start, found.end))
 
     def _chain(self, scan: _Segment, first) -> _TitleChain:
         chain = [first]
@@ -516,9 +531,4 @@ def _unglossed(known: _Known) -> str:
 
 
 def _family_of_tokens(tokens: list) -> str:
-    """The family name of a name the glossary lacks: the last word (`Hiroshi Tanaka`, `Min-Jun Kim`), or the first
-    where a Korean name is written family-first with a lower-case hyphenated given name (`Kim Min-jun`)."""
-    words = [POSSESSIVE.sub("", t.group()) for t in tokens]
-    if len(words) == 2 and "-" not in words[0] and re.search(r"-[a-z]", words[1]):
-        return words[0]
-    return words[-1]
+    return family_of_tokens([POSSESSIVE.sub("", t.group()) for t in tokens])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["CALENDAR", "find_bare_surnames", "lowercase_words"]
+__all__ = ["CALENDAR", "OPENERS", "find_bare_surnames", "lowercase_words"]
 
 _JOINERS = "‐‑–'’-"
 _SENTENCE_END = ".!?"
@@ -30,7 +30,7 @@ CALENDAR = frozenset({
     "April", "May", "June", "July", "August", "September", "October", "November", "December",
 })  # fmt: skip
 # Capitalised words that do not belong to a name before them: they start a sentence or a clause.
-_OPENERS = frozenset({
+OPENERS = frozenset({
     "The", "Then", "But", "And", "Or", "So", "Yet", "When", "While", "As", "Also", "After", "Before", "Both",
     "Meanwhile", "Later", "Here", "There", "Now", "Today", "Yesterday", "Finally", "However", "In", "At", "On",
     "For", "With", "According", "If", "Since", "Because", "Although", "Where", "Thus", "Moreover", "Next",
@@ -82,6 +82,6 @@ def _before(text: str, start: int) -> tuple[bool, bool]:
         return False, True
     if word[-1] in _BOUNDARY_PUNCT or not word[0].isupper():
         return False, False
-    if word in _OPENERS or word in CALENDAR:
+    if word in OPENERS or word in CALENDAR:
         return False, head[: previous.start()].rstrip() == "" or head[: previous.start()].rstrip()[-1:] in _SENTENCE_END
     return True, False
