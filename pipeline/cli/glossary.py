@@ -368,7 +368,7 @@ def suggest(
             for name in names:
                 click.echo(f"  {name}")
             if people:
-                click.echo(f"{release}: {len(people)} {'person' if len(people) == 1 else 'people'} with a title not in the glossary")
+                click.echo(f"{release}: {len(people)} {'person' if len(people) == 1 else 'people'} not in the glossary")
                 for person in people:
                     click.echo(f"  {person.describe()}")
     if write is not None:

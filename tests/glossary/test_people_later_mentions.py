@@ -14,6 +14,7 @@ from support import scripted_engines as e
 from pipeline.cli.glossary import glossary as glossary_cli
 from pipeline.glossary import load_glossary
 from pipeline.glossary.people.mentions import resolve_people
+from pipeline.glossary.people.suggest import find_people
 from pipeline.review.write.writer import segment_notes
 from pipeline.run import StageTimes, translate_release
 from pipeline.source.ingest import read_release
@@ -349,3 +350,15 @@ def test_what_is_not_a_person_named_without_a_title(glossary, tmp_path, text):
     assert len(titled) == ("Professor" in text or "Dr." in text)  # the titled mention alone, once
     if not titled:  # no one remembered: the bare words later are no one's
         assert not people.mentions.get(release.segments[1].id)
+
+
+def test_glossary_suggest_proposes_people_named_without_a_title_with_the_same_rules(glossary):
+    """suggest and the mention resolver share the detector (people/untitled.py): what is flagged is proposed as a
+    person, and an organisation "said" stays a name."""
+    text = (
+        "Hiroshi Tanaka of Osaka University said the partnership would grow. Cancer Research said so too.\n\n"
+        "“We are glad,” said Mei-Hua Lu. Dr. Min-Jun Kim of Osaka University agreed.\n"
+    )
+    people = {p.name: p for p in find_people(text, glossary)}
+    assert set(people) == {"Hiroshi Tanaka", "Mei-Hua Lu", "Min-Jun Kim"}
+    assert (people["Hiroshi Tanaka"].family, people["Mei-Hua Lu"].family) == ("Tanaka", "Lu")

@@ -17,6 +17,7 @@ from pipeline.core.release import Release
 from pipeline.glossary.name_layout import NameLayout, release_layout, text_layout
 from pipeline.glossary.people.names import POSSESSIVE, name_tokens, person_of
 from pipeline.glossary.people.titles import TitleUse, default_table
+from pipeline.glossary.people.untitled import find_untitled_people
 from pipeline.glossary.uncovered import (
     CALENDAR,
     HEADS,
@@ -103,7 +104,8 @@ def suggest_release(release: Release, glossary) -> tuple[list[str], list[Propose
 
 
 def find_people(text: str, glossary, layout: NameLayout | None = None) -> list[ProposedPerson]:
-    """People named with a title (`Dean Chen-Hsiung Lin`) who are not in the glossary, in order, once each, with
+    """People named with a title (`Dean Chen-Hsiung Lin`), or in full in a clear person pattern without one
+    (`Hiroshi Tanaka of Osaka University said`), who are not in the glossary, in order, once each, with
     every title and institution found for them. A title with one word after it (`Professor Tanaka`) adds to the
     person of that family or given name found with a full name; else it proposes that one name, unless a glossary
     person has it or the release writes it in lowercase. `layout` (name_layout.py): no people from headings,
@@ -126,7 +128,22 @@ def find_people(text: str, glossary, layout: NameLayout | None = None) -> list[P
             same[0].add(item.title)
         elif item.name not in known and _plausible_name(item.name, layout):
             people.setdefault(item.name, ProposedPerson(item.name, item.name)).add(item.title)
+    for found in _untitled(text, table, matches, layout):
+        if found.name not in people and not any(found.name in p.name for p in people.values()):
+            people[found.name] = ProposedPerson(found.name, found.family)
     return list(people.values())
+
+
+def _untitled(text: str, table, matches, layout: NameLayout):
+    """People named in full without a title (`Hiroshi Tanaka of Osaka University said`: people/untitled.py, the
+    detector the mention resolver flags them with), outside headings, release information and datelines."""
+    lines = [i for i, ch in enumerate(text) if ch == "\n"]
+    covered = [(m.start, m.end) for m in matches]
+    title_ends = {use.end for use in table.finditer(text)}
+    for found in find_untitled_people(text, covered, title_ends, frozenset(layout.lowercase)):
+        line = bisect_right(lines, found.start)
+        if line not in layout.headings and line not in layout.quiet and not any(s <= found.start < e for s, e in layout.skipped):
+            yield found
 
 
 def _title_names(text: str, table, matches, layout: NameLayout) -> list[_Found]:

@@ -16,7 +16,8 @@ and only where every word can be a name's: not a head noun (University, Hospital
 the release writes in lower case (`Cancer Research said`, `Kaohsiung Medical University said`, `Chen Hospital
 said` are no one). The words right before it must not be a title (`Dr. Min-Jun Kim of …` is a titled mention)
 nor another capitalised word (`Osaka University Professor …`); a sentence opener or a day may stand before it
-(`Then Hiroshi Tanaka said`).
+(`Then Hiroshi Tanaka said`). Before `said`, words right after `of`, `for`, `the`, `and` or `&` are the end of a
+longer name (`Department of Oral and Maxillofacial Surgery said`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 
 from pipeline.glossary.people.names import NAME_TOKEN, POSSESSIVE, name_tokens
 from pipeline.glossary.people.surnames import CALENDAR, OPENERS
-from pipeline.glossary.uncovered import DOMAINS, HEADS, INSTITUTION_HEADS, SENTENCE_WORDS, TITLES
+from pipeline.glossary.uncovered import DOMAINS, HEADS, INSTITUTION_HEADS, SENTENCE_WORDS, TITLES, misspelt_title
 
 __all__ = ["UntitledName", "find_untitled_people", "family_of_tokens"]
 
@@ -34,6 +35,8 @@ _SPEECH = r"(?:said|says|noted|notes|added|adds|explained|explains|stated|states
 _SAID_AFTER = re.compile(rf" {_SPEECH}\b")
 _SAID_BEFORE = re.compile(rf"\b{_SPEECH} $")
 _OF = re.compile(r" of (?:the )?")
+# "Department of Oral and Maxillofacial Surgery said": capitalised words after a connector end a longer name
+_JOINED_BEFORE = re.compile(r"(?:\b(?:of|for|the|and)|&) $")
 # Roles in lower case that make an appositive a person's, besides the titles (professor, director, dean, …)
 _ROLES = (
     "researcher", "scientist", "physician", "doctor", "surgeon", "nurse", "engineer", "lecturer", "fellow",
@@ -102,7 +105,7 @@ def _name_word(word: str, lowercase: frozenset[str]) -> bool:
     plain = POSSESSIVE.sub("", word)
     return (
         plain[:1].isupper() and not plain.isupper() and plain.replace("-", "").isalpha()
-        and plain not in _NOT_NAME_WORDS and plain.lower() not in lowercase
+        and plain not in _NOT_NAME_WORDS and plain.lower() not in lowercase and misspelt_title(plain) is None
     )  # fmt: skip
 
 
@@ -121,7 +124,9 @@ def _pattern(text: str, start: int, end: int, token_end: int, covered: list[tupl
             return "of"
         if _APPOSITIVE.match(text, end):
             return "appositive"
-    if _SAID_AFTER.match(text, token_end) or _SAID_BEFORE.search(text[max(0, start - 30) : start]):
+    if _SAID_BEFORE.search(text[max(0, start - 30) : start]):
+        return "said"
+    if _SAID_AFTER.match(text, token_end) and not _JOINED_BEFORE.search(text[max(0, start - 40) : start]):
         return "said"
     return ""
 
