@@ -99,6 +99,10 @@ SENTENCE_WORDS = {
     "For", "From", "As", "Both", "Its", "Their", "Our", "His", "Her", "During", "Since", "When", "While",
     "Under", "Through", "And", "But", "Or", "Also", "Today", "Yesterday", "Meanwhile", "According", "Through",
     "To", "Of", "Over", "Following", "Among", "Between", "Each", "Every", "All", "Some", "Many", "More",
+    "Then", "Now", "However", "Here", "There", "Together", "Later", "Next", "Finally", "Recently", "Currently",
+    "Earlier", "Such", "Other", "Most", "Several", "Because", "Although", "Though", "If", "Once", "Until",
+    "Without", "Within", "Across", "Furthermore", "Moreover", "Additionally", "Thus", "Therefore", "Instead",
+    "Only", "Even", "Upon", "Despite", "Including", "Like", "Unlike", "Beyond", "Besides", "Whether", "Where",
 }  # fmt: skip
 # Days and months are not parts of names: "Chen on Tuesday". An abbreviated month is one only before its period
 # or a day's number ("MOU on Aug. 5", "Nov 18"): "Jan de Vries", "Sun Yat-sen" are names.

@@ -212,3 +212,11 @@ def test_write_proposes_people_with_their_institution_id(tmp_path):
     entries = {e.english: e for e in load_glossary(proposed).entries}
     assert entries["Mei-Ling Chen"].person["titles"] == [{"title": "Professor", "of": "kmu"}]
     assert entries["Kenji Tanaka"].person["titles"] == [{"title": "Professor", "of": "osaka-university"}]
+
+
+@pytest.mark.parametrize("opener", ["Then", "However,", "Later", "Together with", "Recently"])
+def test_a_sentence_opening_adverb_is_not_part_of_the_name_after_it(office, opener):
+    text = f"KMU signed an agreement with Tohoku University.\n\n{opener} Tohoku University sent a delegation.\n"
+    names = find_uncovered_names(text, office)
+    assert "Tohoku University" in names
+    assert not [name for name in names if name.startswith(opener.rstrip(","))]
