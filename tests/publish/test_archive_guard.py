@@ -16,7 +16,7 @@ from pipeline.publish.against import RecordedTerms
 from pipeline.publish.gate import TermChange
 from pipeline.publish.plan import PublishedSegment
 from pipeline.publish.status import carried_old_forms
-from support.office_glossary import JA, JA_NEW, TERM, office, run_in_office
+from support.office_glossary import JA, JA_NEW, TERM, published_office
 
 RELEASES = ("mou", "visit")
 
@@ -24,10 +24,7 @@ RELEASES = ("mou", "visit")
 @pytest.fixture
 def published(tmp_path, cli):
     """Two .docx releases of an office, run, approved and published; then the office changes the ja form."""
-    made = office(tmp_path / "office")
-    for folder in run_in_office(made, cli, *RELEASES):
-        result = cli("publish", folder, "--no-memory")
-        assert result.exit_code == 0, result.output
+    made, _ = published_office(tmp_path / "office", cli, *RELEASES)
     return made
 
 

@@ -74,3 +74,14 @@ def run_in_office(made: Office, cli, *names: str, approve: bool = True) -> list[
                 assert result.exit_code == 0, result.output
             folders.append(made.folder(name))
     return folders
+
+
+def published_office(root: Path, cli, *names: str) -> tuple[Office, list[Path]]:
+    """An office (`office`) whose releases `names` are run, approved (`run_in_office`) and published; returns the
+    office and the release folders."""
+    made = office(root)
+    folders = run_in_office(made, cli, *names)
+    for folder in folders:
+        result = cli("publish", folder, "--no-memory")
+        assert result.exit_code == 0, result.output
+    return made, folders
