@@ -93,22 +93,23 @@ def generated_id(english: str, used: set[str]) -> str:
     return candidate
 
 
+# The termEntry's plain-text fields: (element, its type) → the entry's field.
+_TEXT_FIELDS = {
+    ("descrip", "subjectField"): "kind",
+    ("admin", "x-caseSensitive"): "case_sensitive",
+    ("admin", "x-allowTraditionalInJa"): "allow_traditional_in_ja",
+    ("admin", "x-institutionType"): "institution_type",
+}
+
+
 def _read_entry_fields(term_entry, values: dict, lines: dict[str, int]) -> None:
     """The termEntry's own fields (kind, flags, institution type, person, note) into `values`, with their lines."""
     for child in term_entry:
         name, kind = _local(child.tag), child.get("type")
-        if name == "descrip" and kind == "subjectField":
-            values["kind"] = _text(child)
-            lines["kind"] = child.sourceline
-        elif name == "admin" and kind == "x-caseSensitive":
-            values["case_sensitive"] = _text(child)
-            lines["case_sensitive"] = child.sourceline
-        elif name == "admin" and kind == "x-allowTraditionalInJa":
-            values["allow_traditional_in_ja"] = _text(child)
-            lines["allow_traditional_in_ja"] = child.sourceline
-        elif name == "admin" and kind == "x-institutionType":
-            values["institution_type"] = _text(child)
-            lines["institution_type"] = child.sourceline
+        field_name = _TEXT_FIELDS.get((name, kind))
+        if field_name is not None:
+            values[field_name] = _text(child)
+            lines[field_name] = child.sourceline
         elif name == "admin" and kind == "x-person":
             # a person's parts (family name and its forms, titles) as JSON: no TBX data category holds them
             try:
