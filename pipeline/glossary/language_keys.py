@@ -4,31 +4,20 @@ A key the language registry knows (pipeline/language/: its codes, aliases and re
 one; so is a key whose primary subtag is an ISO 639 language the pipeline has no record for (`fr`, `pt-BR`: the
 office may keep forms it does not translate into yet; translate-toolkit's language table says which). Anything else is a typo that would otherwise be read as a
 language of its own and show up only as "has no target for ja": `jp` (Japan's country code), `kr`, `cn`, `tw`.
-The message names the key and, where one is close (difflib over the registry's codes and aliases), the code meant:
+The message names the key and, where one is close (the registry's closest_language), the code meant:
 "`jp` is not a language: did you mean `ja`?".
 """
 
 from __future__ import annotations
 
-import difflib
 import locale
 from functools import lru_cache
 
 from pipeline.glossary.model import LANG_CODE
 from pipeline.language import ALL as ALL_LANGUAGES
-from pipeline.language import find_language
+from pipeline.language import closest_language, find_language
 
 __all__ = ["language_key_problem", "suggested_language"]
-
-
-@lru_cache(maxsize=1)
-def _spellings() -> dict[str, str]:
-    """Every spelling of a registry language (lower case, `-`) → its code: zh-hant → zh-TW, ja-jp → ja."""
-    spellings: dict[str, str] = {}
-    for language in ALL_LANGUAGES:
-        for spelling in (language.code, *language.aliases):
-            spellings.setdefault(spelling.replace("_", "-").lower(), language.code)
-    return spellings
 
 
 @lru_cache(maxsize=1)
@@ -48,12 +37,8 @@ def _iso_languages() -> frozenset[str]:
 
 def suggested_language(key: str) -> str | None:
     """The registry's code closest to `key` (`jp` → ja, `kr` → ko, `cn` → zh-CN), or None when nothing is close."""
-    spellings = _spellings()
-    folded = key.replace("_", "-").lower()
-    if folded in spellings:
-        return spellings[folded]
-    close = difflib.get_close_matches(folded, list(spellings), n=1, cutoff=0.5)
-    return spellings[close[0]] if close else None
+    language = closest_language(key)
+    return language.code if language is not None else None
 
 
 def language_key_problem(key: object) -> str | None:

@@ -16,8 +16,8 @@ from pipeline.language.defaults import DEFAULT_TARGETS as DEFAULT_TARGETS  # re-
 # The records and the look-ups live in registry.py, imported on first use: building the records' dataclasses
 # costs ~5 ms, which `translate --help` (it needs only DEFAULT_TARGETS) does not pay.
 _REGISTRY = {
-    "ALL", "ArgosRoute", "EastAsianFonts", "Face", "Language", "UnknownLanguage", "find_language", "language_for",
-    "languages_for_argos",
+    "ALL", "ArgosRoute", "EastAsianFonts", "Face", "Language", "UnknownLanguage", "closest_language", "find_language",
+    "language_for", "languages_for_argos",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import pkgutil
 from pathlib import Path
@@ -59,6 +60,16 @@ def find_language(code: str) -> Language | None:
         return _BY_CODE[key]
     primary = key.split("-", 1)[0]
     return next((lang for lang in ALL if lang.code.lower().split("-", 1)[0] == primary), None)
+
+
+def closest_language(code: str) -> Language | None:
+    """The record one of whose spellings (code or alias) is `code` or closest to it: a typo such as `jp` → ja,
+    `kr` → ko, `cn` → zh-CN; None when nothing is close."""
+    key = code.replace("_", "-").lower()
+    if key in _BY_CODE:
+        return _BY_CODE[key]
+    close = difflib.get_close_matches(key, list(_BY_CODE), n=1, cutoff=0.5)
+    return _BY_CODE[close[0]] if close else None
 
 
 def language_for(code: str) -> Language:
