@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 
 from pipeline.core.release import Mark
 from pipeline.language.typography import is_cjk_char, typeset_as_cjk, typeset
+from pipeline.review.approval import counts_for
 from pipeline.review.importing.results import EDITED
 from pipeline.review.status import CHECK_ERROR, NEEDS_GLOSSARY_REVIEW
 from pipeline.translation.inline_tags import carry_marks, split_whole, through, whole_marks
@@ -99,11 +100,7 @@ def plan_language(
             # the copy that was imported, by the path given to `review import` (where the reviewer fixes the row)
             document=str(entry.get("document_path") or entry.get("document") or "") if imported else "",
         )
-        if (
-            imported
-            and entry.get("source_hash") in (None, "", segment.get("hash"))
-            and entry.get("approval", "legacy") is not None  # a row nobody approved is a draft: as if not imported
-        ):
+        if imported and counts_for(entry, segment):  # a row nobody approved is a draft: as if not imported
             if entry.get("status") == EMPTIED:
                 result.append(PublishedSegment(**common, text="", how=EMPTIED, approval=entry.get("approval") or ""))
             elif entry.get("approved", True):

@@ -41,3 +41,10 @@ def approval_of(status: str, mark: str, approve_all: bool) -> str | None:
     if approve_all:
         return APPROVE_ALL
     return None
+
+
+def counts_for(entry: dict, segment: dict) -> bool:
+    """Whether an imported row (an entry of the review record) counts for `segment` of a run's manifest: imported
+    for that segment's English (the same source hash; a record from before hashes has none) and approved (a row
+    nobody approved is a draft: as if not imported; a record from before approval has no `approval` key)."""
+    return entry.get("source_hash") in (None, "", segment.get("hash")) and entry.get("approval", "legacy") is not None

@@ -17,6 +17,7 @@ from pipeline.files.manifest import read_manifest
 from pipeline.files.release_folder import ReleasePaths
 from pipeline.glossary.learn import ReviewedRow
 from pipeline.memory import reviews
+from pipeline.review.approval import counts_for
 from pipeline.review.importing.locate import reviewed_path
 from pipeline.review.importing.results import EDITED, EMPTIED
 
@@ -58,12 +59,8 @@ def _earlier(manifest_path: Path, release: str, run_id: str) -> dict[str, Any] |
 def _rows(release: str, lang: str, manifest: dict[str, Any], segments: dict[str, Any]):
     for segment in manifest.get("segments") or []:
         entry = segments.get(segment.get("id"))
-        if not isinstance(entry, dict) or entry.get("status") == EMPTIED:
-            continue
-        if entry.get("source_hash") not in (None, "", segment.get("hash")):
-            continue  # reviewed for other English
-        if entry.get("approval", "legacy") is None:
-            continue  # a draft: nobody approved the row
+        if not isinstance(entry, dict) or entry.get("status") == EMPTIED or not counts_for(entry, segment):
+            continue  # emptied, reviewed for other English, or a draft nobody approved
         yield ReviewedRow(
             release=release,
             segment=str(segment["id"]),
