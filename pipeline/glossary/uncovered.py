@@ -106,10 +106,10 @@ SENTENCE_WORDS = {
 }  # fmt: skip
 # Days and months are not parts of names: "Chen on Tuesday". An abbreviated month is one only before its period
 # or a day's number ("MOU on Aug. 5", "Nov 18"): "Jan de Vries", "Sun Yat-sen" are names.
-CALENDAR = {
+CALENDAR = frozenset({
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
     "April", "May", "June", "July", "August", "September", "October", "November", "December",
-}  # fmt: skip
+})  # fmt: skip
 MONTH_ABBREVIATIONS = {"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
 _DATE_AFTER = re.compile(r"\.|\s+\d")
 _SENTENCE_END = re.compile(r"[.!?:;][\"”’')\]]*\s+[\"“‘(]*$")

@@ -20,15 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["CALENDAR", "OPENERS", "find_bare_surnames", "lowercase_words"]
+from pipeline.glossary.uncovered import CALENDAR
+
+__all__ = ["OPENERS", "find_bare_surnames", "lowercase_words"]
 
 _JOINERS = "‐‑–'’-"
 _SENTENCE_END = ".!?"
 _BOUNDARY_PUNCT = ",;:!?)]\"”’—–"
-CALENDAR = frozenset({
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October", "November", "December",
-})  # fmt: skip
 # Capitalised words that do not belong to a name before them: they start a sentence or a clause.
 OPENERS = frozenset({
     "The", "Then", "But", "And", "Or", "So", "Yet", "When", "While", "As", "Also", "After", "Before", "Both",

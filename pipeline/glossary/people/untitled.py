@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.glossary.people.names import NAME_TOKEN, POSSESSIVE, name_tokens
-from pipeline.glossary.people.surnames import CALENDAR, OPENERS
-from pipeline.glossary.uncovered import DOMAINS, HEADS, INSTITUTION_HEADS, SENTENCE_WORDS, TITLES, misspelt_title
+from pipeline.glossary.people.surnames import OPENERS
+from pipeline.glossary.uncovered import CALENDAR, DOMAINS, HEADS, INSTITUTION_HEADS, SENTENCE_WORDS, TITLES, misspelt_title
 
 __all__ = ["UntitledName", "find_untitled_people", "family_of_tokens"]
 
