@@ -18,8 +18,6 @@ glossary's own reader before it replaces the file (pipeline/glossary/editing.py)
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from pipeline.files.atomic import atomic_write_bytes
 from pipeline.glossary.editing import read_yaml_text, verify_yaml_text, with_entry_added
 from pipeline.glossary.formats import FORMATS, format_for
 from pipeline.glossary.formats.base import Record, build_entry
+from pipeline.glossary.formats.tbx_format import generated_id
 from pipeline.glossary.formats.yaml_titles import read_titles
 from pipeline.glossary.lint import lint
 from pipeline.glossary.load import read_entries
@@ -72,19 +71,6 @@ def choose_file(glossary: Path, kind: str, entries: list[Entry], file: Path | No
     return glossary / PROPOSED_FILE, f"no file holds {kind} entries"
 
 
-def new_id(english: str, taken: set[str]) -> str:
-    """An id from the English name: `Osaka University` → osaka-university (-2, -3 … when taken)."""
-    ascii_name = unicodedata.normalize("NFKD", english).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "entry"
-    if not base[0].isalpha():
-        base = f"entry-{base}"
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    return candidate
-
-
 def add_entry(glossary: Path, values: dict, *, file: Path | None, required: tuple[str, ...]) -> Added:
     """Add the entry `values` (the YAML mapping's fields) to the glossary folder or file `glossary`: refused or
     written whole (module docstring)."""
@@ -99,7 +85,7 @@ def add_entry(glossary: Path, values: dict, *, file: Path | None, required: tupl
         raise GlossaryError(f"{_where(other)}: id {other.id!r} is already used (by {other.english!r}); give another "
                             "--id — nothing was changed")  # fmt: skip
     if not values.get("id"):
-        values = {**values, "id": new_id(str(values.get("english") or ""), ids)}
+        values = {**values, "id": generated_id(str(values.get("english") or ""), ids)}
     found: list[Problem] = []
     entry = build_entry(Record(values, target, 0), found)
     if entry is None:
